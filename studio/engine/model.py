@@ -1,0 +1,194 @@
+"""The composition model: one set of dataclasses that every stage reads and writes.
+
+Times inside the model are in beats (quarter notes) relative to the start of the section that
+holds them; they become seconds only at render time, so a tempo change moves everything
+together. Source fields and derived data are kept apart: section start positions, for example,
+are derived from the bar counts and never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from studio.engine import theory
+
+LANE_ORDER = ("drums", "bass", "keys", "pad", "lead")
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key: tonic spelled as a note name ("F#", "Bb") and a mode name from theory.MODES."""
+
+    tonic: str
+    mode: str = "major"
+
+    @property
+    def tonic_pc(self) -> int:
+        return theory.pitch_class(self.tonic)
+
+    @property
+    def scale_pcs(self) -> tuple[int, ...]:
+        return theory.scale_pitch_classes(self.tonic_pc, self.mode)
+
+    @property
+    def name(self) -> str:
+        return f"{self.tonic} {self.mode}"
+
+
+@dataclass(frozen=True)
+class Meter:
+    numerator: int = 4
+    denominator: int = 4
+
+    @property
+    def beats_per_bar(self) -> float:
+        """Length of a bar in quarter-note beats (6/8 is 3.0)."""
+        return self.numerator * 4.0 / self.denominator
+
+    @property
+    def is_compound(self) -> bool:
+        return self.denominator == 8 and self.numerator % 3 == 0
+
+    def __str__(self) -> str:
+        return f"{self.numerator}/{self.denominator}"
+
+
+@dataclass(frozen=True)
+class Mood:
+    """Valence (sad -1 .. happy +1), arousal (calm -1 .. excited +1) and descriptive tags."""
+
+    valence: float = 0.0
+    arousal: float = 0.0
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompositionContext:
+    """The musical facts every stage shares. Tempo is in quarter notes per minute."""
+
+    key: Key
+    tempo_bpm: float
+    meter: Meter
+    genre_blend: dict[str, float]
+    mood: Mood
+    length_bars: int
+    seed: int
+    lanes: tuple[str, ...] = LANE_ORDER
+    energy_curve: tuple[tuple[float, float], ...] = ()
+    prompt: str = ""
+
+    @property
+    def primary_genre(self) -> str:
+        return max(sorted(self.genre_blend), key=lambda g: self.genre_blend[g])
+
+    @property
+    def length_s(self) -> float:
+        return self.length_bars * self.meter.beats_per_bar * 60.0 / self.tempo_bpm
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note. `chromatic` marks a pitch outside the key that a generator chose on purpose."""
+
+    pitch: int
+    start_beats: float
+    duration_beats: float
+    velocity: int
+    chromatic: bool = False
+
+    @property
+    def end_beats(self) -> float:
+        return self.start_beats + self.duration_beats
+
+
+@dataclass(frozen=True)
+class Chord:
+    """A chord of a section: root pitch class, quality name from theory.CHORD_INTERVALS."""
+
+    root_pc: int
+    quality: str
+    start_beats: float
+    duration_beats: float
+    numeral: str = ""
+
+    @property
+    def pitch_classes(self) -> tuple[int, ...]:
+        return theory.chord_pitch_classes(self.root_pc, self.quality)
+
+    @property
+    def name(self) -> str:
+        return theory.chord_name(self.root_pc, self.quality)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One arrangement section. `id` is stable across edits and seeds the section's randomness."""
+
+    id: int
+    kind: str
+    bars: int
+    energy: float
+    chords: tuple[Chord, ...] = ()
+    groove: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    """The notes of one lane in one section, section-relative beats."""
+
+    lane: str
+    section_id: int
+    notes: tuple[Note, ...]
+    variation: int = 0
+    locked: bool = False
+
+
+@dataclass
+class Lane:
+    """A row of the arrangement: one instrument with its mix settings."""
+
+    name: str
+    program: int
+    is_drums: bool = False
+    gain_db: float = 0.0
+    pan: float = 0.0
+    mute: bool = False
+    solo: bool = False
+
+
+@dataclass
+class Composition:
+    title: str
+    context: CompositionContext
+    sections: list[Section] = field(default_factory=list)
+    lanes: dict[str, Lane] = field(default_factory=dict)
+    parts: dict[tuple[int, str], Part] = field(default_factory=dict)
+    target_lufs: float = -14.0
+
+    def section_start_beats(self, section_id: int) -> float:
+        """Derived: where a section starts, from the bar counts of the sections before it."""
+        beats = 0.0
+        for section in self.sections:
+            if section.id == section_id:
+                return beats
+            beats += section.bars * self.context.meter.beats_per_bar
+        raise KeyError(f"no section with id {section_id}")
+
+    @property
+    def total_beats(self) -> float:
+        return sum(s.bars for s in self.sections) * self.context.meter.beats_per_bar
+
+    def lane_notes(self, lane: str) -> list[Note]:
+        """All notes of one lane in song beats, in time order."""
+        notes: list[Note] = []
+        start = 0.0
+        for section in self.sections:
+            part = self.parts.get((section.id, lane))
+            if part is not None:
+                notes.extend(
+                    Note(n.pitch, n.start_beats + start, n.duration_beats, n.velocity, n.chromatic)
+                    for n in part.notes
+                )
+            start += section.bars * self.context.meter.beats_per_bar
+        notes.sort(key=lambda n: (n.start_beats, n.pitch))
+        return notes
