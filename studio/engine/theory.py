@@ -122,3 +122,21 @@ def scale_pitches(scale_pcs: tuple[int, ...], low: int, high: int) -> list[int]:
     """All MIDI pitches between low and high (inclusive) whose class is in the scale."""
     members = set(scale_pcs)
     return [p for p in range(low, high + 1) if p % 12 in members]
+
+
+def diatonic_quality(root_pc: int, scale_pcs: tuple[int, ...], seventh: bool = False) -> str:
+    """The quality of the chord stacked in thirds on `root_pc` from the scale's own notes.
+
+    A root outside the scale (a borrowed chord) keeps a major triad.
+    """
+    if root_pc not in scale_pcs:
+        return "maj"
+    degree = scale_pcs.index(root_pc)
+    steps = tuple(
+        (scale_pcs[(degree + offset) % len(scale_pcs)] - root_pc) % 12
+        for offset in ((0, 2, 4, 6) if seventh else (0, 2, 4))
+    )
+    for quality, intervals in CHORD_INTERVALS.items():
+        if intervals == steps:
+            return quality
+    return "maj"

@@ -1,0 +1,62 @@
+"""Renders a 3-minute song end to end and prints seconds per stage and in total.
+
+    .venv/bin/python bench/render_song.py [--prompt TEXT] [--seed N] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from studio import engine  # noqa: E402
+
+
+class StageClock:
+    """Collects how long each stage ran from the progress events."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.stage: str | None = None
+        self.started = time.perf_counter()
+
+    def __call__(self, event: engine.ProgressEvent) -> None:
+        if event.stage != self.stage:
+            self.stop()
+            self.stage, self.started = event.stage, time.perf_counter()
+
+    def stop(self) -> None:
+        if self.stage is not None:
+            elapsed = time.perf_counter() - self.started
+            self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + elapsed
+        self.stage = None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--prompt", default="uplifting pop song about summer nights")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="ensemble-bench-"))
+    clock = StageClock()
+    started = time.perf_counter()
+    composition = engine.compose(args.prompt, args.seed, length_s=180.0, progress=clock)
+    song = engine.render_song(composition, 44100, progress=clock)
+    clock(engine.ProgressEvent("export", 0.0))
+    engine.export_song(composition, song.stems, song.master, out, sample_rate=44100,
+                       bit_depth=24)
+    clock.stop()
+    total = time.perf_counter() - started
+    for stage, seconds in clock.seconds.items():
+        print(f"{stage}: {seconds:.3f} s")
+    print(f"song length: {composition.context.length_s:.1f} s")
+    print(f"total for a 3-minute song: {total:.3f} s")
+
+
+if __name__ == "__main__":
+    main()

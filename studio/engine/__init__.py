@@ -1,0 +1,43 @@
+"""The engine's public face: everything a window or a script does goes through these names.
+
+Compose and render
+    compose(prompt, seed, length_s=None, progress=..., cancel=...) -> Composition
+    render_song(composition, sample_rate=44100, progress=..., cancel=...) -> RenderedSong
+    export_song(composition, stems, master_audio, out_dir, sample_rate=, bit_depth=) -> paths
+
+Reading prompts
+    read_prompt(text) -> PromptReading; build_context(reading, seed, length_s=None)
+    PromptError: a prompt asked for something impossible (the message names it)
+
+Model
+    Composition, CompositionContext, Section, Lane, Part, Note, Chord, Key, Meter, Mood
+
+Progress
+    ProgressEvent(stage, fraction, message), CancelToken, Cancelled
+"""
+
+from studio.engine.context import build_context
+from studio.engine.export import export_song
+from studio.engine.midi_file import to_midi, write_midi
+from studio.engine.model import (
+    Chord,
+    Composition,
+    CompositionContext,
+    Key,
+    Lane,
+    Meter,
+    Mood,
+    Note,
+    Part,
+    Section,
+)
+from studio.engine.orchestrator import RenderedSong, compose, generate_part, render_song
+from studio.engine.progress import CancelToken, Cancelled, ProgressEvent
+from studio.engine.prompt import PromptError, PromptReading, read_prompt
+
+__all__ = [
+    "CancelToken", "Cancelled", "Chord", "Composition", "CompositionContext", "Key", "Lane",
+    "Meter", "Mood", "Note", "Part", "ProgressEvent", "PromptError", "PromptReading",
+    "RenderedSong", "Section", "build_context", "compose", "export_song", "generate_part",
+    "read_prompt", "render_song", "to_midi", "write_midi",
+]

@@ -1,0 +1,123 @@
+"""The orchestrator: runs the stages in order, reporting progress and honouring cancel.
+
+    prompt -> context -> arrangement -> harmony -> parts      (compose)
+    parts -> render -> mix -> master                          (render_song)
+
+Every stage is a function of the composition and the context; randomness comes only from
+rng_for(seed, section, lane, variation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from studio.engine import resources
+from studio.engine.arrangement import arrange
+from studio.engine.context import build_context
+from studio.engine.generators import generator_for
+from studio.engine.harmony import harmonize
+from studio.engine.master import master
+from studio.engine.mix import mix_stems
+from studio.engine.model import Composition, CompositionContext, Lane, Part, Section
+from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
+from studio.engine.prompt import read_prompt
+from studio.engine.render import render_stems
+from studio.engine.rng import rng_for
+
+COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts")
+RENDER_STAGES = ("render", "mix", "master")
+
+
+@dataclass
+class RenderedSong:
+    """Audio of one render: dry stems, stems after gain and pan, their sum, and the master."""
+
+    sample_rate: int
+    dry_stems: dict[str, np.ndarray]
+    stems: dict[str, np.ndarray]
+    mix: np.ndarray
+    master: np.ndarray
+
+
+def compose(prompt: str, seed: int, *, length_s: float | None = None,
+            progress: ProgressCallback = ignore_progress,
+            cancel: CancelToken | None = None) -> Composition:
+    """A whole composition from a prompt: context, sections, chords and every lane's parts."""
+    cancel = cancel or CancelToken()
+    progress(ProgressEvent("prompt", 0.0, "reading the prompt"))
+    context = build_context(read_prompt(prompt), seed, length_s=length_s)
+    progress(ProgressEvent("prompt", 1.0, f"{context.key.name}, {context.tempo_bpm:g} bpm, "
+                                          f"{context.meter}, {context.primary_genre}"))
+    cancel.check()
+    progress(ProgressEvent("arrangement", 0.0, "laying out sections"))
+    sections, curve = arrange(context, rng_for(seed, -1, "arrangement"))
+    context = replace(context, energy_curve=curve)
+    progress(ProgressEvent("arrangement", 1.0, f"{len(sections)} sections"))
+    cancel.check()
+    progress(ProgressEvent("harmony", 0.0, "choosing chords"))
+    sections = harmonize(context, sections)
+    progress(ProgressEvent("harmony", 1.0, "chords in every section"))
+    cancel.check()
+    composition = Composition(title=title_from(prompt), context=context, sections=sections,
+                              lanes=make_lanes(context),
+                              target_lufs=resources.genre(context.primary_genre)["target_lufs"])
+    composition.parts = generate_parts(composition, progress, cancel)
+    return composition
+
+
+def make_lanes(context: CompositionContext) -> dict[str, Lane]:
+    """The context's lanes with the primary genre's instruments and the default mix."""
+    programs = resources.genre(context.primary_genre)["lanes"]
+    defaults = resources.table("lanes")
+    lanes = {}
+    for name in context.lanes:
+        program = programs.get(name, 0)
+        lanes[name] = Lane(name, program, is_drums=name == "drums",
+                           gain_db=defaults[name]["gain_db"], pan=defaults[name]["pan"])
+    return lanes
+
+
+def generate_part(composition: Composition, section: Section, lane: str,
+                  variation: int = 0) -> Part:
+    """One lane's part for one section, from its own seeded generator."""
+    index = composition.sections.index(section)
+    following = composition.sections[index + 1] if index + 1 < len(composition.sections) else None
+    rng = rng_for(composition.context.seed, section.id, lane, variation)
+    notes = generator_for(lane)(composition.context, section, composition.lanes[lane], rng,
+                                following)
+    return Part(lane, section.id, notes, variation)
+
+
+def generate_parts(composition: Composition, progress: ProgressCallback,
+                   cancel: CancelToken) -> dict[tuple[int, str], Part]:
+    jobs = [(s, lane) for s in composition.sections for lane in composition.lanes]
+    parts = {}
+    for done, (section, lane) in enumerate(jobs):
+        cancel.check()
+        parts[(section.id, lane)] = generate_part(composition, section, lane)
+        progress(ProgressEvent("parts", (done + 1) / len(jobs), f"{section.kind}: {lane}"))
+    return parts
+
+
+def render_song(composition: Composition, sample_rate: int = 44100, *,
+                progress: ProgressCallback = ignore_progress,
+                cancel: CancelToken | None = None) -> RenderedSong:
+    """Render every lane, mix and master."""
+    cancel = cancel or CancelToken()
+    dry = render_stems(composition, sample_rate, progress=progress, cancel=cancel)
+    cancel.check()
+    progress(ProgressEvent("mix", 0.0, "gain and pan"))
+    stems, mixed = mix_stems(dry, composition.lanes)
+    progress(ProgressEvent("mix", 1.0, "mixed"))
+    cancel.check()
+    progress(ProgressEvent("master", 0.0, f"to {composition.target_lufs:g} LUFS"))
+    mastered = master(mixed, sample_rate, composition.target_lufs)
+    progress(ProgressEvent("master", 1.0, "mastered"))
+    return RenderedSong(sample_rate, dry, stems, mixed, mastered)
+
+
+def title_from(prompt: str) -> str:
+    words = prompt.split()[:6]
+    return " ".join(words).strip(" .,;:!?").capitalize() if words else "Untitled"

@@ -1,0 +1,171 @@
+"""The prompt suite, judged by analysers we did not write.
+
+Twelve prompts across genres and moods are composed, rendered and exported once; librosa's
+tempo estimate of each master and music21's key analysis of each MIDI file are compared with
+the song's context, and the exported stems and MIDI are checked as files.
+"""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import librosa
+import mido
+import music21
+import numpy as np
+import pytest
+import soundfile
+from scipy.stats import spearmanr
+
+from studio import engine
+from studio.engine.generators.common import is_strong
+
+SUITE = tomllib.loads((Path(__file__).parent / "data" / "prompt_suite.toml").read_text())["song"]
+SEED = 11
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class SongResult:
+    prompt: str
+    composition: engine.Composition
+    out: Path
+    tempo_estimate_bpm: float
+    key_estimate: tuple[int, str]
+    stem_peaks: dict[str, float]
+    stems_vs_mix_db: float
+
+
+def relative_of(tonic_pc: int, mode: str) -> tuple[int, str]:
+    return ((tonic_pc + 3) % 12, "major") if mode == "minor" else ((tonic_pc + 9) % 12, "minor")
+
+
+def estimate_tempo(path: Path) -> float:
+    y, sr = librosa.load(path, sr=22050, mono=True)
+    # A hop of 256 samples (11.6 ms) makes the tempo grid fine enough to judge 3%.
+    onset = librosa.onset.onset_strength(y=y, sr=sr, hop_length=256)
+    return float(librosa.feature.tempo(onset_envelope=onset, sr=sr, hop_length=256)[0])
+
+
+def estimate_key(path: Path) -> tuple[int, str]:
+    key = music21.converter.parse(str(path)).analyze("key")
+    return key.tonic.pitchClass, key.mode
+
+
+def render_one(entry: dict, root: Path) -> SongResult:
+    composition = engine.compose(entry["prompt"], SEED)
+    song = engine.render_song(composition, 44100)
+    out = root / entry["genre"]
+    engine.export_song(composition, song.stems, song.master, out, sample_rate=44100,
+                       bit_depth=32)
+    stems = {p.stem.split("-", 1)[1]: soundfile.read(p, always_2d=True)[0].T
+             for p in sorted((out / "stems").glob("*.wav"))}
+    total = sum(stems.values())
+    error = np.max(np.abs(total - song.mix)) / max(np.max(np.abs(song.mix)), 1e-9)
+    return SongResult(
+        entry["prompt"], composition, out, estimate_tempo(out / "master.wav"),
+        estimate_key(out / "song.mid"),
+        {lane: float(np.max(np.abs(a))) for lane, a in stems.items()},
+        20 * np.log10(max(error, 1e-12)),
+    )
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory) -> list[SongResult]:
+    root = tmp_path_factory.mktemp("suite")
+    return [render_one(entry, root) for entry in SUITE]
+
+
+def test_suite_spans_the_genres(suite):
+    assert len(suite) >= 12
+    assert {r.composition.context.primary_genre for r in suite} == {e["genre"] for e in SUITE}
+
+
+def tempo_matches(estimate: float, tempo: float) -> bool:
+    return any(abs(estimate * factor - tempo) <= 0.03 * tempo for factor in (0.5, 1.0, 2.0))
+
+
+def test_librosa_finds_the_tempo(suite):
+    report = [(r.prompt, r.composition.context.tempo_bpm, round(r.tempo_estimate_bpm, 1))
+              for r in suite]
+    hits = sum(tempo_matches(est, tempo) for _, tempo, est in report)
+    assert hits >= 11, report
+
+
+def test_music21_finds_the_key(suite):
+    report = []
+    hits = 0
+    for r in suite:
+        key = r.composition.context.key
+        wanted = {(key.tonic_pc, key.mode), relative_of(key.tonic_pc, key.mode)}
+        hits += r.key_estimate in wanted
+        report.append((r.prompt, key.name, r.key_estimate))
+    assert hits >= 11, report
+
+
+def test_stems_are_audible_and_sum_to_the_mix(suite):
+    for r in suite:
+        assert set(r.stem_peaks) == set(r.composition.lanes), r.prompt
+        assert all(peak > 1e-3 for peak in r.stem_peaks.values()), (r.prompt, r.stem_peaks)
+        assert r.stems_vs_mix_db < -60, (r.prompt, r.stems_vs_mix_db)
+        lengths = {soundfile.info(p).frames for p in (r.out / "stems").glob("*.wav")}
+        assert len(lengths) == 1
+
+
+def test_midi_has_meta_events_and_a_track_per_lane(suite):
+    for r in suite:
+        midi = mido.MidiFile(r.out / "song.mid")
+        assert midi.type == 1
+        meta = {m.type for m in midi.tracks[0] if m.is_meta}
+        assert {"set_tempo", "time_signature", "key_signature"} <= meta
+        names = [m.name for t in midi.tracks[1:] for m in t if m.type == "track_name"]
+        assert names == list(r.composition.lanes)
+
+
+def test_lead_strong_beats_are_chord_tones_and_in_key(suite):
+    for r in suite:
+        context = r.composition.context
+        if "lead" not in r.composition.lanes:
+            continue
+        hits = total = 0
+        for section in r.composition.sections:
+            for note in r.composition.parts[(section.id, "lead")].notes:
+                assert note.chromatic or note.pitch % 12 in context.key.scale_pcs, note
+                if is_strong(note.start_beats, context.meter):
+                    chord = next(c for c in section.chords if c.start_beats <= note.start_beats
+                                 < c.start_beats + c.duration_beats)
+                    total += 1
+                    hits += note.pitch % 12 in chord.pitch_classes
+        assert hits / total >= 0.85, (r.prompt, hits, total)
+
+
+def test_drums_follow_the_energy(suite):
+    for r in suite:
+        if "drums" not in r.composition.lanes:
+            continue
+        energy, density, loudness = [], [], []
+        for section in r.composition.sections:
+            notes = r.composition.parts[(section.id, "drums")].notes
+            energy.append(section.energy)
+            density.append(len(notes) / section.bars)
+            loudness.append(np.mean([n.velocity for n in notes]))
+        assert spearmanr(energy, density)[0] > 0.7, (r.prompt, energy, density)
+        assert spearmanr(energy, loudness)[0] > 0.7, (r.prompt, energy, loudness)
+
+
+def test_same_seed_same_midi_other_seed_other_song():
+    prompt = SUITE[0]["prompt"]
+    first = engine.to_midi(engine.compose(prompt, 5, length_s=60))
+    again = engine.to_midi(engine.compose(prompt, 5, length_s=60))
+    other = engine.to_midi(engine.compose(prompt, 6, length_s=60))
+
+    def data(midi):
+        buffer = io.BytesIO()
+        midi.save(file=buffer)
+        return buffer.getvalue()
+
+    assert data(first) == data(again)
+    assert data(first) != data(other)
