@@ -25,6 +25,7 @@ from studio.engine.generators.common import is_strong
 
 SUITE = tomllib.loads((Path(__file__).parent / "data" / "prompt_suite.toml").read_text())["song"]
 SEED = 11
+LENGTH_S = 120.0  # long enough for every form's sections; short enough for CI
 pytestmark = pytest.mark.slow
 
 
@@ -55,8 +56,8 @@ def estimate_key(path: Path) -> tuple[int, str]:
     return key.tonic.pitchClass, key.mode
 
 
-def render_one(entry: dict, root: Path) -> SongResult:
-    composition = engine.compose(entry["prompt"], SEED)
+def render_one(entry: dict, seed: int, root: Path) -> SongResult:
+    composition = engine.compose(entry["prompt"], seed, length_s=LENGTH_S)
     song = engine.render_song(composition, 44100)
     out = root / entry["genre"]
     engine.export_song(composition, song.stems, song.master, out, sample_rate=44100,
@@ -76,7 +77,8 @@ def render_one(entry: dict, root: Path) -> SongResult:
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> list[SongResult]:
     root = tmp_path_factory.mktemp("suite")
-    return [render_one(entry, root) for entry in SUITE]
+    # Each song its own seed, so the suite covers many keys and tempos.
+    return [render_one(entry, SEED + i, root) for i, entry in enumerate(SUITE)]
 
 
 def test_suite_spans_the_genres(suite):

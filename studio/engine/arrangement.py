@@ -76,18 +76,21 @@ def _fit_bars(kinds: list[str], bars: list[int], target: int) -> None:
     order = sorted(range(len(kinds)), key=lambda i: (_FIT_ORDER.index(kinds[i]), i))
     while sum(bars) != target:
         gap = abs(target - sum(bars))
-        step = 4 if gap >= 4 else 2 if gap >= 2 else 1
-        grow = sum(bars) < target
-        changed = False
-        for index in order:
-            if sum(bars) == target:
-                break
-            new = bars[index] + (step if grow else -step)
-            if MIN_BARS <= new <= MAX_BARS:
-                bars[index] = new
-                changed = True
-        if not changed:
+        sign = 1 if sum(bars) < target else -1
+        if not any(_nudge(bars, order, step * sign, target) for step in (4, 2, 1) if step <= gap):
             raise ValueError(f"cannot fit {len(kinds)} sections into {target} bars")
+
+
+def _nudge(bars: list[int], order: list[int], step: int, target: int) -> bool:
+    """One pass over the sections changing each by `step` bars; whether any changed."""
+    changed = False
+    for index in order:
+        if sum(bars) == target or abs(target - sum(bars)) < abs(step):
+            break
+        if MIN_BARS <= bars[index] + step <= MAX_BARS:
+            bars[index] += step
+            changed = True
+    return changed
 
 
 def energy_curve(kinds: list[str], bars: list[int], context: CompositionContext) -> tuple:

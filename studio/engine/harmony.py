@@ -3,8 +3,8 @@
 Progressions come from genre vocabularies (resources/progressions.toml), drawn by the genre
 blend and leaning toward darker or brighter progressions by the mood's valence. All sections
 of one kind share a progression, so every chorus sounds like the chorus, and the chorus is
-never the verse's progression. Section ends get cadences: a half cadence before a chorus or
-drop, a full close where the song ends.
+never the verse's progression. Section ends get cadences: choruses, drops and the song's end
+close on the tonic; sections that lead on end on a half cadence.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def _bar_tokens(progression: list[str], bars: int, bars_per_chord: int) -> list[
 
 def _apply_cadence(tokens: list[str], section: Section, following: Section | None,
                    cadences: dict[str, list[str]]) -> None:
-    closes = following is None or following.kind == "outro" and section.kind in _LEADS_IN
-    if section.kind == "outro" or closes:
+    closes = following is None or section.kind in _LEADS_IN or section.kind == "outro"
+    if closes:
         ending = cadences["close"][-len(tokens):]
     elif following is not None and (following.kind in _LEADS_IN or section.kind != "verse"):
         ending = cadences["half"]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from contexts import make_context
 
-from studio.engine import resources
+from studio.engine import feel, resources
 from studio.engine.arrangement import arrange
 from studio.engine.generators import bass, generator_for, keys
 from studio.engine.generators.common import is_strong
@@ -70,9 +70,14 @@ def test_bass_lands_on_the_kick_and_the_chord_changes(genre):
     for section, notes in parts(context, sections, "bass"):
         bar = context.meter.beats_per_bar
         kicks = bass.kick_grid(context, section)
-        allowed = {round(b * bar + k, 4) for b in range(section.bars) for k in kicks}
-        allowed |= {round(c.start_beats, 4) for c in section.chords}
-        approaches = {round(c.start_beats - 0.5, 4) for c in section.chords}
+        swing = feel.swing_amount(context)
+
+        def grid(positions):
+            return {round(feel.swing_beats(p, swing), 4) for p in positions}
+
+        allowed = grid(b * bar + k for b in range(section.bars) for k in kicks)
+        allowed |= grid(c.start_beats for c in section.chords)
+        approaches = grid(c.start_beats - 0.5 for c in section.chords)
         for note in notes:
             at = round(note.start_beats, 4)
             assert at in allowed or (at in approaches), (section.kind, note)

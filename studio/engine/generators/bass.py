@@ -3,7 +3,7 @@
 The kick positions come from the section's groove (grooves.kick_onsets_beats), the same
 table the drums play from, so bass and kick land together even when only one of the two
 lanes is regenerated. Styles (genres.toml `bass_style`): locked, octave, root-fifth,
-walking (quarter-note lines for swing), pedal (held roots).
+walking (quarter-note lines for swing), pedal (held roots), drone (the tonic held).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     style = resources.genre(context.primary_genre)["bass_style"]
     if style == "walking":
         notes = _walking(context, section, rng)
-    elif style == "pedal":
-        notes = _pedal(section)
+    elif style in ("pedal", "drone"):
+        notes = _pedal(context, section, drone=style == "drone")
     else:
         notes = _locked(context, section, rng, style)
     return feel_notes(context, notes)
@@ -57,7 +57,8 @@ def _locked(context: CompositionContext, section: Section, rng: np.random.Genera
         if not on_chord_start:
             pitch = _alternate(pitch, chord, style, i)
         notes.append(Note(pitch, start, max(0.2, (stop - start) * 0.92),
-                          velocity(section.energy, 1.0 if on_chord_start else 0.4, 55, 50)))
+                          velocity(section.energy, 1.0 if on_chord_start else 0.4, 55, 50),
+                          chromatic=not in_key(pitch, context)))
         previous = pitch if on_chord_start else previous
     return _add_approaches(context, section, notes, rng)
 
@@ -65,7 +66,7 @@ def _locked(context: CompositionContext, section: Section, rng: np.random.Genera
 def _alternate(pitch: int, chord: Chord, style: str, index: int) -> int:
     """Octave jumps or the fifth on kicks inside a chord, by style."""
     if style == "octave" and index % 2 == 1:
-        return pitch + 12 if pitch + 12 <= HIGH + 12 else pitch
+        return pitch + 12
     if style == "root-fifth" and index % 2 == 1:
         fifth = (chord.root_pc + 7) % 12
         return theory.nearest_pitch(fifth, pitch - 5, LOW, HIGH)
@@ -138,11 +139,14 @@ def _walk_step(pitch: int, chord: Chord, scale: list[int], rng: np.random.Genera
     return int(rng.choice(near)) if near else pitch
 
 
-def _pedal(section: Section) -> list[Note]:
-    """One held root per chord, for slow and atmospheric songs."""
+def _pedal(context: CompositionContext, section: Section, drone: bool) -> list[Note]:
+    """One held root per chord, for slow and atmospheric songs; a drone holds the tonic
+    under every chord instead."""
     notes = []
     for chord in section.chords:
-        pitch = theory.nearest_pitch(chord.root_pc, CENTER, LOW, HIGH)
+        root = context.key.tonic_pc if drone else chord.root_pc
+        pitch = theory.nearest_pitch(root, CENTER, LOW, HIGH)
         notes.append(Note(pitch, chord.start_beats, chord.duration_beats * 0.97,
-                          velocity(section.energy, 0.5, 55, 40)))
+                          velocity(section.energy, 0.5, 55, 40),
+                          chromatic=not in_key(pitch, context)))
     return notes

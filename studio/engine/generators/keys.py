@@ -3,7 +3,7 @@
 Voicings are chosen chord by chord to move the voices as little as possible; each section
 starts from the voicing nearest the register's centre, so a section's voicings depend only on
 its own chords and can be regenerated alone. Keys styles (genres.toml `keys_style`): block,
-arp, strum, power, comp. The pad holds each chord.
+arp, strum, power, chug, comp. The pad holds each chord.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def voicings(section: Section, low: int, high: int) -> list[tuple[int, ...]]:
 def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     style = resources.genre(context.primary_genre)["keys_style"]
-    low, high = POWER_RANGE if style == "power" else KEYS_RANGE
+    low, high = POWER_RANGE if style in ("power", "chug") else KEYS_RANGE
     notes: list[Note] = []
     pattern = _comp_pattern(context, rng)
     for chord, voices in zip(section.chords, voicings(section, low, high), strict=True):
@@ -93,7 +93,7 @@ def _hits(style: str, chord: Chord, context: CompositionContext, energy: float,
     bar_beats = context.meter.beats_per_bar
     if style == "arp":
         step = 1.0 if energy < 0.3 else 0.5 if energy < 0.75 else 0.25
-    elif style in ("strum", "power"):
+    elif style in ("strum", "power", "chug"):
         step = 0.5 if energy >= 0.5 else 1.0
     elif style == "comp":
         return _with_lengths(_comp_starts(chord, bar_beats, pattern), chord, cap=0.75)
@@ -149,9 +149,12 @@ def _play(style: str, chord: Chord, voices: tuple[int, ...], start: float, lengt
           energy: float, context: CompositionContext) -> list[Note]:
     accent = 1.0 if abs(start % context.meter.beats_per_bar) < 1e-6 else 0.3
     vel = velocity(energy, accent, 45, 50)
-    if style == "power":
-        root = voices[0] - (voices[0] - chord.root_pc) % 12
-        root = root + 12 if root < POWER_RANGE[0] else root
+    if style == "chug" and accent < 1.0 and abs(start - chord.start_beats) > 1e-6:
+        # Between the accents a metal guitar chugs on the low tonic, palm-muted.
+        tonic = POWER_RANGE[0] + (context.key.tonic_pc - POWER_RANGE[0]) % 12
+        return [_note(tonic, start, min(length, 0.3), vel - 10, context)]
+    if style in ("power", "chug"):
+        root = POWER_RANGE[0] + (chord.root_pc - POWER_RANGE[0]) % 12
         pitches = (root, root + 7, root + 12)
         return [_note(p, start, length * 0.9, vel, context) for p in pitches]
     if style == "arp":

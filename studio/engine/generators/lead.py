@@ -35,6 +35,8 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
         for offset, length in rhythm:
             start = bar * bar_beats + offset
             pitch = _pick_pitch(context, section, start, previous, contour, rng, style)
+            if closing:
+                pitch = _settle(context, section, start, pitch)
             accent = 1.0 if is_strong(start, context.meter) else 0.4
             notes.append(Note(pitch, start, length, velocity(section.energy, accent, 58, 45),
                               chromatic=not in_key(pitch, context)))
@@ -63,15 +65,33 @@ def _cadence_rhythm(bar_beats: float) -> list[tuple[float, float]]:
     return [(0.0, bar_beats * 0.6)]
 
 
+def _settle(context: CompositionContext, section: Section, start: float, pitch: int) -> int:
+    """A phrase ends on a stable tone: a chord tone that is also in the key's tonic triad."""
+    scale = context.key.scale_pcs
+    stable = {scale[0], scale[2], scale[4]} & set(chord_at(section, start).pitch_classes)
+    if not stable or pitch % 12 in stable:
+        return pitch
+    choices = [p for p in range(LOW, HIGH + 1) if p % 12 in stable]
+    return min(choices, key=lambda p: (abs(p - pitch), p))
+
+
+def _tone_cost(pitch: int, target: float, previous: int, context: CompositionContext) -> float:
+    """How far a chord tone is from where the line is heading. The key's tonic-triad tones
+    are a little cheaper (melodies lean on stable degrees); a chord tone outside the key is a
+    last resort."""
+    scale = context.key.scale_pcs
+    stable = pitch % 12 in (scale[0], scale[2], scale[4])
+    return (abs(pitch - target) + 0.5 * abs(pitch - previous) - (1.5 if stable else 0.0)
+            + (0.0 if in_key(pitch, context) else 6.0))
+
+
 def _pick_pitch(context: CompositionContext, section: Section, start: float, previous: int,
                 contour: float, rng: np.random.Generator, style: str) -> int:
     chord = chord_at(section, start)
     if float(start).is_integer() or style == "riff":
         tones = [p for p in range(LOW, HIGH + 1) if p % 12 in chord.pitch_classes]
         target = (previous + contour) / 2
-        # Prefer the chord's in-key tones; a chromatic chord tone is a last resort.
-        return min(tones, key=lambda p: (abs(p - target) + 0.5 * abs(p - previous)
-                                         + (0 if in_key(p, context) else 6), p))
+        return min(tones, key=lambda p: (_tone_cost(p, target, previous, context), p))
     scale = theory.scale_pitches(context.key.scale_pcs, LOW, HIGH)
     direction = 1 if contour > previous else -1
     steps = [p for p in scale if 0 < (p - previous) * direction <= 4]

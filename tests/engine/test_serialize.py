@@ -1,0 +1,70 @@
+"""Serialization: every field survives a trip through plain dicts and JSON."""
+
+import dataclasses
+import json
+
+import pytest
+from songs import make_song
+
+from studio.engine import serialize
+from studio.engine.model import Key, Meter, Note, Part
+
+
+def _unusual_song():
+    """A song whose fields are not all defaults, so a dropped field would show."""
+    song = make_song(sections=2, bars_per_section=2)
+    song.context = dataclasses.replace(
+        song.context, key=Key("F#", "dorian"), meter=Meter(6, 8), tempo_bpm=87.5
+    )
+    song.lanes["lead"].gain_db, song.lanes["lead"].pan = -2.5, -0.4
+    song.lanes["pad"].mute, song.lanes["keys"].solo = True, True
+    song.parts[(1, "lead")] = Part(
+        "lead", 1, (Note(66, 0.5, 0.25, 77, chromatic=True),), variation=3, locked=True
+    )
+    song.sections[0] = dataclasses.replace(song.sections[0], groove="half-time")
+    song.target_lufs = -11.5
+    return song
+
+
+def test_composition_round_trip_through_json():
+    song = _unusual_song()
+    data = serialize.composition_to_dict(song)
+    assert data["schema_version"] == serialize.SCHEMA_VERSION
+    text = json.dumps(data)
+    assert serialize.composition_from_dict(json.loads(text)) == song
+    assert serialize.composition_from_dict(data) == song
+
+
+def test_parts_are_keyed_by_section_and_lane_lists():
+    song = _unusual_song()
+    data = json.loads(json.dumps(serialize.composition_to_dict(song)))
+    keys = [tuple(entry["key"]) for entry in data["parts"]]
+    assert keys == list(song.parts)
+    restored = serialize.composition_from_dict(data)
+    assert restored.parts[(1, "lead")].locked and restored.parts[(1, "lead")].variation == 3
+    assert restored.parts[(1, "lead")].notes[0].chromatic
+
+
+def test_context_round_trip_keeps_tuples():
+    context = _unusual_song().context
+    data = json.loads(json.dumps(serialize.context_to_dict(context)))
+    restored = serialize.context_from_dict(data)
+    assert restored == context
+    assert isinstance(restored.mood.tags, tuple) and isinstance(restored.energy_curve[0], tuple)
+    assert hash(restored.key) == hash(context.key)
+
+
+def test_newer_schema_is_refused():
+    data = serialize.composition_to_dict(make_song(sections=1))
+    data["schema_version"] = serialize.SCHEMA_VERSION + 1
+    with pytest.raises(ValueError, match="newer"):
+        serialize.composition_from_dict(data)
+
+
+def test_every_model_field_is_written():
+    song = _unusual_song()
+    data = serialize.composition_to_dict(song)
+    assert set(data) - {"schema_version"} == {f.name for f in dataclasses.fields(song)}
+    context_fields = {f.name for f in dataclasses.fields(song.context)}
+    assert set(data["context"]) == context_fields
+    assert set(data["parts"][0]["part"]) == {f.name for f in dataclasses.fields(Part)}
