@@ -1,0 +1,234 @@
+"""Drum grooves from resources/grooves.toml: what a groove plays in one bar at an energy.
+
+A groove is a set of layers on a step grid (a step is a sixteenth note); each layer joins
+at a section energy, so louder sections play more layers, and every velocity is scaled by
+the energy. The kick positions this module reports are the ones the drums play in every
+bar that is not a fill, and the ones the bass locks to, so both lanes read them from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from studio.engine import resources
+from studio.engine.model import Meter
+
+_EPSILON = 1e-9
+_LOWEST_DRUM, _HIGHEST_DRUM = 27, 87  # the General MIDI percussion key range
+_NEVER = 2.0  # a max_energy above any section energy: the layer never stops
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One instrument part of a groove: a drum note on some steps, from an energy on.
+
+    Between min_energy and full_energy the steps join one by one in their listed order, so
+    a groove thickens smoothly instead of in a few jumps.
+    """
+
+    name: str
+    note: int
+    steps: tuple[int, ...]
+    velocities: tuple[int, ...]
+    min_energy: float
+    full_energy: float
+    max_energy: float
+    kick: bool
+
+    def steps_at(self, energy: float) -> tuple[tuple[int, int], ...]:
+        """(step, table velocity) of the steps this layer plays at an energy."""
+        if not self.min_energy <= energy < self.max_energy:
+            return ()
+        count = len(self.steps)
+        if self.full_energy > self.min_energy and count > 1:
+            share = (energy - self.min_energy) / (self.full_energy - self.min_energy)
+            count = min(count, 1 + int(share * (count - 1) + _EPSILON))
+        return tuple(zip(self.steps[:count], self.velocities[:count], strict=True))
+
+
+@dataclass(frozen=True)
+class Groove:
+    name: str
+    meters: tuple[str, ...]
+    pattern_steps: int
+    layers: tuple[Layer, ...]
+    fill_voices: tuple[int, ...]
+
+    @property
+    def kick_note(self) -> int:
+        return next(layer.note for layer in self.layers if layer.kick)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One drum stroke of a bar, before humanising: its step and quarter-note position."""
+
+    step: int
+    position_beats: float
+    note: int
+    velocity: int
+    kick: bool
+
+
+@dataclass(frozen=True)
+class FillLevel:
+    """How a fill plays at an energy: its share of the last bar, roll speed and crescendo."""
+
+    min_energy: float
+    bars: float
+    min_beats: float
+    roll_steps: int
+    velocity_start: int
+    velocity_end: int
+
+
+@dataclass(frozen=True)
+class Crash:
+    note: int
+    min_energy: float
+    velocity: int
+
+
+def step_beats() -> float:
+    """Length of one grid step in quarter-note beats."""
+    return float(resources.table("grooves")["step_beats"])
+
+
+def bar_steps(meter: Meter) -> int:
+    """Steps in one bar of a meter (16 in 4/4, 12 in 6/8)."""
+    steps = meter.beats_per_bar / step_beats()
+    if abs(steps - round(steps)) > _EPSILON:
+        raise ValueError(f"a bar of {meter} is not a whole number of steps")
+    return round(steps)
+
+
+def groove_names() -> tuple[str, ...]:
+    return tuple(sorted(resources.table("grooves")["groove"]))
+
+
+def groove_names_for(genre: str, meter: Meter) -> list[str]:
+    """The grooves a genre plays: its own in 4/4, the meter's generic groove otherwise."""
+    if str(meter) == "4/4":
+        try:
+            return list(resources.genre(genre)["grooves"])
+        except KeyError:
+            raise ValueError(f"unknown genre '{genre}' has no grooves") from None
+    generic = resources.table("grooves")["meter_grooves"].get(str(meter))
+    if generic is None:
+        raise ValueError(f"no groove for the meter {meter}")
+    return [generic]
+
+
+def groove(name: str) -> Groove:
+    """A groove by name; ValueError naming it when the table has no such groove."""
+    try:
+        return _parsed_grooves()[name]
+    except KeyError:
+        raise ValueError(f"unknown groove '{name}'") from None
+
+
+def groove_for_meter(name: str, meter: Meter) -> Groove:
+    """A groove that fits the meter; ValueError when the groove is unknown or does not fit."""
+    found = groove(name)
+    if str(meter) not in found.meters:
+        raise ValueError(f"groove '{name}' is for {', '.join(found.meters)}, not {meter}")
+    if bar_steps(meter) % found.pattern_steps:
+        raise ValueError(f"groove '{name}' does not fill a bar of {meter}")
+    return found
+
+
+def velocity_at(table_velocity: int, energy: float) -> int:
+    """A table velocity played at a section energy: softer below full energy, 1..127."""
+    floor = float(resources.table("grooves")["dynamics"]["floor"])
+    scaled = table_velocity * (floor + (1.0 - floor) * _clamp(energy))
+    return int(max(1, min(127, round(scaled))))
+
+
+def humanize_velocity() -> float:
+    """Standard deviation of the random velocity offset of every stroke."""
+    return float(resources.table("grooves")["dynamics"]["humanize_velocity"])
+
+
+def bar_hits(name: str, meter: Meter, energy: float) -> tuple[Hit, ...]:
+    """Every stroke of one bar of the groove at an energy, in step order; no randomness."""
+    found = groove_for_meter(name, meter)
+    energy = _clamp(energy)
+    beats = step_beats()
+    hits = []
+    for repeat in range(bar_steps(meter) // found.pattern_steps):
+        for layer in found.layers:
+            for step, table_velocity in layer.steps_at(energy):
+                at = repeat * found.pattern_steps + step
+                hits.append(Hit(at, at * beats, layer.note, velocity_at(table_velocity, energy),
+                                layer.kick))
+    hits.sort(key=lambda h: (h.step, h.note))
+    return tuple(hits)
+
+
+def kick_onsets_beats(name: str, meter: Meter, energy: float) -> tuple[float, ...]:
+    """Kick positions within one bar, in quarter-note beats from the bar's start."""
+    return tuple(sorted({h.position_beats for h in bar_hits(name, meter, energy) if h.kick}))
+
+
+def fill_level(energy: float) -> FillLevel:
+    """The strongest fill level the energy reaches."""
+    levels = [_fill_level(row) for row in resources.table("grooves")["fill"]]
+    reached = [level for level in levels if level.min_energy <= _clamp(energy)]
+    return max(reached, key=lambda level: level.min_energy)
+
+
+def crash() -> Crash:
+    row = resources.table("grooves")["crash"]
+    return Crash(int(row["note"]), float(row["min_energy"]), int(row["velocity"]))
+
+
+def _clamp(energy: float) -> float:
+    return min(1.0, max(0.0, float(energy)))
+
+
+def _fill_level(row: dict) -> FillLevel:
+    return FillLevel(float(row["min_energy"]), float(row["bars"]), float(row["min_beats"]),
+                     int(row["roll_steps"]), int(row["velocity_start"]),
+                     int(row["velocity_end"]))
+
+
+@cache
+def _parsed_grooves() -> dict[str, Groove]:
+    """Every groove of the table, checked once, so a typo fails loudly and by name."""
+    return {name: _parse_groove(name, row)
+            for name, row in resources.table("grooves")["groove"].items()}
+
+
+def _parse_groove(name: str, row: dict) -> Groove:
+    pattern_steps = int(row["steps"])
+    layers = tuple(_parse_layer(name, pattern_steps, layer) for layer in row["layers"])
+    if not any(layer.kick and layer.steps_at(0.0) for layer in layers):
+        raise ValueError(f"groove '{name}' has no kick at the lowest energy")
+    voices = tuple(int(v) for v in row["fill_voices"])
+    if not voices or not all(_LOWEST_DRUM <= v <= _HIGHEST_DRUM for v in voices):
+        raise ValueError(f"groove '{name}' needs fill voices in the drum range")
+    return Groove(name, tuple(row["meters"]), pattern_steps, layers, voices)
+
+
+def _parse_layer(groove_name: str, pattern_steps: int, row: dict) -> Layer:
+    min_energy = float(row["min"])
+    layer = Layer(
+        name=str(row["name"]), note=int(row["note"]),
+        steps=tuple(int(s) for s in row["steps"]),
+        velocities=tuple(int(v) for v in row["velocities"]),
+        min_energy=min_energy, full_energy=float(row.get("full", min_energy)),
+        max_energy=float(row.get("max", _NEVER)), kick=bool(row.get("kick", False)),
+    )
+    where = f"groove '{groove_name}', layer '{layer.name}'"
+    if len(set(layer.steps)) != len(layer.steps) or layer.full_energy < layer.min_energy:
+        raise ValueError(f"{where}: steps repeat or full comes before min")
+    if len(layer.steps) != len(layer.velocities):
+        raise ValueError(f"{where}: one velocity per step")
+    if not all(0 <= s < pattern_steps for s in layer.steps):
+        raise ValueError(f"{where}: steps must lie inside the {pattern_steps}-step pattern")
+    if not all(1 <= v <= 127 for v in layer.velocities):
+        raise ValueError(f"{where}: velocities must be 1..127")
+    if not _LOWEST_DRUM <= layer.note <= _HIGHEST_DRUM:
+        raise ValueError(f"{where}: note {layer.note} is not a General MIDI drum")
+    return layer
