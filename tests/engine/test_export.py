@@ -64,6 +64,10 @@ def test_sixteen_bits_are_dithered(tmp_path):
     values, _ = soundfile.read(path, dtype="int16")
     assert set(np.unique(values)) <= {-1, 0, 1, 2}
     assert values.mean() == pytest.approx(0.3, abs=0.02)  # dither keeps the level on average
+    again = tmp_path / "again" / "quiet.wav"
+    again.parent.mkdir()
+    export.write_wav(again, level, 44100, 16)
+    assert again.read_bytes() == path.read_bytes()  # the same file name, the same dither
 
 
 def test_full_scale_does_not_wrap_in_integer_formats(tmp_path):

@@ -80,6 +80,12 @@ def test_repeated_pitch_releases_before_it_strikes_again():
     assert kinds == ["note_on", "note_off", "note_on", "note_off"]
 
 
+def test_titles_outside_latin1_still_save():
+    song = make_song(title="Café 雨 song")
+    names = [m.name for m in _reread(song).tracks[0] if m.type == "track_name"]
+    assert names == ["Café ? song"]
+
+
 def test_same_bytes_every_time(tmp_path):
     song = make_song()
     assert _bytes(song) == _bytes(song)
