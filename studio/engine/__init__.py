@@ -32,7 +32,7 @@ from studio.engine.model import (
     Section,
 )
 from studio.engine.orchestrator import RenderedSong, compose, generate_part, render_song
-from studio.engine.progress import CancelToken, Cancelled, ProgressEvent
+from studio.engine.progress import Cancelled, CancelToken, ProgressEvent
 from studio.engine.prompt import PromptError, PromptReading, read_prompt
 
 __all__ = [

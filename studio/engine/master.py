@@ -73,9 +73,13 @@ def master(
     if not np.isfinite(loudness):
         return mix
     goal_plr_db = ceiling_dbtp - target_lufs - PLR_MARGIN_DB
-    limited, loudness, peak_dbtp = _limit_to_plr(
-        audio, sample_rate, goal_plr_db, loudness, true_peak_dbtp(audio)
-    )
+    # A true peak is never below the sample peak, so when the sample peak alone already puts
+    # the ratio well over the goal, the costly oversampled measure would change nothing.
+    peak_dbtp = _to_db(_sample_peak(audio))
+    if peak_dbtp - loudness - goal_plr_db < PLR_TOLERANCE_DB:
+        peak_dbtp = true_peak_dbtp(audio)
+    limited, loudness, peak_dbtp = _limit_to_plr(audio, sample_rate, goal_plr_db, loudness,
+                                                 peak_dbtp)
     gain_db = min(target_lufs - loudness, ceiling_dbtp - peak_dbtp)
     return limited * np.float32(10.0 ** (gain_db / 20.0))
 

@@ -17,5 +17,6 @@ def rng_for(seed: int, section_id: int, lane: str, variation: int = 0) -> np.ran
 
     Stages that work on the song as a whole pass section_id=-1 and a stage name as `lane`.
     """
-    entropy = [seed & 0xFFFFFFFF, seed >> 32 & 0xFFFFFFFF, section_id + 1, stable_id(lane), variation]
+    low, high = seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF
+    entropy = [low, high, section_id + 1, stable_id(lane), variation]
     return np.random.default_rng(np.random.SeedSequence(entropy))

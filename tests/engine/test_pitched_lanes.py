@@ -17,7 +17,7 @@ GENRES = sorted(resources.genres())
 METERS = [Meter(4, 4), Meter(3, 4), Meter(6, 8), Meter(2, 4), Meter(12, 8)]
 
 
-def song(genre="pop", mode="minor", meter=Meter(4, 4), seed=5):
+def song(genre="pop", mode="minor", meter=None, seed=5):
     context = make_context(genre, tonic="F#", mode=mode, meter=meter, seed=seed)
     sections, _ = arrange(context, rng_for(seed, -1, "arrangement"))
     return context, harmonize(context, sections)
@@ -72,7 +72,7 @@ def test_bass_lands_on_the_kick_and_the_chord_changes(genre):
         kicks = bass.kick_grid(context, section)
         swing = feel.swing_amount(context)
 
-        def grid(positions):
+        def grid(positions, swing=swing):
             return {round(feel.swing_beats(p, swing), 4) for p in positions}
 
         allowed = grid(b * bar + k for b in range(section.bars) for k in kicks)
