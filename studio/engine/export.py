@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from studio.engine import theory
 from studio.engine.midi_file import write_midi
 from studio.engine.mix import ordered_lanes
 from studio.engine.model import Composition
@@ -75,7 +74,6 @@ def write_wav(path: str | Path, audio: np.ndarray, sample_rate: int, bit_depth: 
 def context_document(composition: Composition) -> dict:
     """What context.json holds: a readable summary first, then the full context."""
     context = composition.context
-    flats = theory.prefers_flats(context.key.tonic, context.key.mode)
     summary = {
         "title": composition.title,
         "key": context.key.name,
@@ -87,7 +85,7 @@ def context_document(composition: Composition) -> dict:
                 "kind": section.kind,
                 "bars": section.bars,
                 "energy": section.energy,
-                "chords": [theory.chord_name(c.root_pc, c.quality, flats) for c in section.chords],
+                "chords": [context.key.chord_name(c) for c in section.chords],
             }
             for section in composition.sections
         ],

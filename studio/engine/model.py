@@ -34,6 +34,13 @@ class Key:
     def name(self) -> str:
         return f"{self.tonic} {self.mode}"
 
+    def spell(self, pc: int) -> str:
+        """A pitch class as this key writes it ("Cb" in Eb minor, "B" in G major)."""
+        return theory.spell(pc, self.tonic, self.mode)
+
+    def chord_name(self, chord: Chord) -> str:
+        return self.spell(chord.root_pc) + theory.CHORD_SUFFIX[chord.quality]
+
 
 @dataclass(frozen=True)
 class Meter:

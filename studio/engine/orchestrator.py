@@ -9,6 +9,7 @@ rng_for(seed, section, lane, variation).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -60,7 +61,7 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
     sections = harmonize(context, sections)
     progress(ProgressEvent("harmony", 1.0, "chords in every section"))
     cancel.check()
-    composition = Composition(title=title_from(prompt), context=context, sections=sections,
+    composition = Composition(title=title_from(prompt, context), context=context, sections=sections,
                               lanes=make_lanes(context),
                               target_lufs=resources.genre(context.primary_genre)["target_lufs"])
     composition.parts = generate_parts(composition, progress, cancel)
@@ -118,6 +119,19 @@ def render_song(composition: Composition, sample_rate: int = 44100, *,
     return RenderedSong(sample_rate, dry, stems, mixed, mastered)
 
 
-def title_from(prompt: str) -> str:
-    words = prompt.split()[:6]
-    return " ".join(words).strip(" .,;:!?").capitalize() if words else "Untitled"
+def title_from(prompt: str, context: CompositionContext) -> str:
+    """A working title: the prompt's subject ("... about summer nights"), else mood and genre."""
+    subject = re.search(r"\babout\s+([^,.;:!?]+)", prompt, re.IGNORECASE)
+    if subject:
+        words = [w for w in subject.group(1).split() if w.lower() not in _TITLE_SKIP][:6]
+        if words:
+            return " ".join(w if w.isupper() else w.capitalize() for w in words)
+    if not prompt.strip():
+        return "Untitled"
+    genre = context.primary_genre.replace("-", " ")
+    mood = context.mood.tags[0] if context.mood.tags else ""
+    words = f"{mood} {genre}" if mood and mood != context.primary_genre else genre
+    return " ".join(w.capitalize() for w in words.split())
+
+
+_TITLE_SKIP = {"a", "an", "the"}

@@ -140,3 +140,21 @@ def diatonic_quality(root_pc: int, scale_pcs: tuple[int, ...], seventh: bool = F
         if intervals == steps:
             return quality
     return "maj"
+
+
+def spell(pc: int, tonic: str, mode: str) -> str:
+    """A pitch class named as the key writes it: scale notes by their degree's letter (Cb in
+    Eb minor, E# in F# major), the raised leading tone with a sharp, other notes outside the
+    key as the flattened note above (the roots of bVII, bVI, bIII, bII)."""
+    letters = "CDEFGAB"
+    scale = scale_pitch_classes(pitch_class(tonic), mode)
+    tonic_letter = letters.index(tonic[0].upper())
+    if pc % 12 in scale:
+        letter = letters[(tonic_letter + scale.index(pc % 12)) % 7]
+    elif (pc + 1) % 12 == scale[0]:
+        letter = letters[(tonic_letter + 6) % 7]
+    else:
+        letter = letters[(tonic_letter + scale.index((pc + 1) % 12)) % 7] \
+            if (pc + 1) % 12 in scale else note_name(pc, flats=True)[0]
+    offset = (pc - NOTE_PCS[letter] + 6) % 12 - 6
+    return letter + ("#" * offset if offset > 0 else "b" * -offset)
