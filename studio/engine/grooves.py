@@ -150,8 +150,23 @@ def humanize_velocity() -> float:
     return float(resources.table("grooves")["dynamics"]["humanize_velocity"])
 
 
-def bar_hits(name: str, meter: Meter, energy: float) -> tuple[Hit, ...]:
-    """Every stroke of one bar of the groove at an energy, in step order; no randomness."""
+def bar_hits(name: str, meter: Meter, energy: float, feel: str = "") -> tuple[Hit, ...]:
+    """Every stroke of one bar of the groove at an energy, in step order; no randomness.
+
+    In a half-time feel the first half of the bar is stretched over the whole bar, so the
+    backbeat moves from beats 2 and 4 to beat 3 and the hats play half as often.
+    """
+    hits = _straight_hits(name, meter, energy)
+    if feel == "half-time":
+        half = bar_steps(meter) // 2
+        hits = tuple(Hit(h.step * 2, h.position_beats * 2, h.note, h.velocity, h.kick)
+                     for h in hits if h.step < half)
+    elif feel:
+        raise ValueError(f"unknown feel '{feel}' (known: half-time)")
+    return hits
+
+
+def _straight_hits(name: str, meter: Meter, energy: float) -> tuple[Hit, ...]:
     found = groove_for_meter(name, meter)
     energy = _clamp(energy)
     beats = step_beats()
@@ -166,9 +181,11 @@ def bar_hits(name: str, meter: Meter, energy: float) -> tuple[Hit, ...]:
     return tuple(hits)
 
 
-def kick_onsets_beats(name: str, meter: Meter, energy: float) -> tuple[float, ...]:
+def kick_onsets_beats(name: str, meter: Meter, energy: float,
+                      feel: str = "") -> tuple[float, ...]:
     """Kick positions within one bar, in quarter-note beats from the bar's start."""
-    return tuple(sorted({h.position_beats for h in bar_hits(name, meter, energy) if h.kick}))
+    hits = bar_hits(name, meter, energy, feel)
+    return tuple(sorted({h.position_beats for h in hits if h.kick}))
 
 
 def fill_level(energy: float) -> FillLevel:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from studio.engine import theory
 
-LANE_ORDER = ("drums", "bass", "keys", "pad", "lead")
+LANE_ORDER = ("drums", "bass", "keys", "pad", "strings", "lead")
+DEFAULT_LANES = ("drums", "bass", "keys", "pad", "lead")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class CompositionContext:
     mood: Mood
     length_bars: int
     seed: int
-    lanes: tuple[str, ...] = LANE_ORDER
+    lanes: tuple[str, ...] = DEFAULT_LANES
     energy_curve: tuple[tuple[float, float], ...] = ()
     prompt: str = ""
 
@@ -129,7 +130,12 @@ class Chord:
 
 @dataclass(frozen=True)
 class Section:
-    """One arrangement section. `id` is stable across edits and seeds the section's randomness."""
+    """One arrangement section. `id` is stable across edits and seeds the section's randomness.
+
+    `energy` is derived from the context's energy curve. `valence_offset` makes one section
+    darker (< 0) or brighter than the song, `feel` is "" or "half-time", and `density`
+    thins (< 1) or thickens (> 1) one lane's playing here, by lane name.
+    """
 
     id: int
     kind: str
@@ -137,6 +143,9 @@ class Section:
     energy: float
     chords: tuple[Chord, ...] = ()
     groove: str = ""
+    valence_offset: float = 0.0
+    feel: str = ""
+    density: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

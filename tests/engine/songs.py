@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from studio.engine import resources
 from studio.engine.model import (
-    LANE_ORDER,
+    DEFAULT_LANES,
     Chord,
     Composition,
     CompositionContext,
@@ -30,7 +30,7 @@ def make_context(
     meter: Meter | None = None,
     genre: str = "pop",
     length_bars: int = 8,
-    lanes: tuple[str, ...] = LANE_ORDER,
+    lanes: tuple[str, ...] = DEFAULT_LANES,
 ) -> CompositionContext:
     return CompositionContext(
         key=key or Key("A", "minor"),
@@ -46,7 +46,7 @@ def make_context(
     )
 
 
-def genre_lanes(genre: str, names: tuple[str, ...] = LANE_ORDER) -> dict[str, Lane]:
+def genre_lanes(genre: str, names: tuple[str, ...] = DEFAULT_LANES) -> dict[str, Lane]:
     """Lanes with the genre's General MIDI programs from resources/genres.toml."""
     programs = resources.genre(genre)["lanes"]
     return {n: Lane(name=n, program=programs[n], is_drums=n == "drums") for n in names}
@@ -57,7 +57,7 @@ def make_song(
     sections: int = 3,
     bars_per_section: int = 2,
     tempo_bpm: float = 120.0,
-    lanes: tuple[str, ...] = LANE_ORDER,
+    lanes: tuple[str, ...] = DEFAULT_LANES,
     genre: str = "pop",
     title: str = "Test Song",
 ) -> Composition:

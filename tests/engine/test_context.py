@@ -4,7 +4,7 @@ import pytest
 
 from studio.engine import resources
 from studio.engine.context import build_context
-from studio.engine.model import LANE_ORDER, Key, Meter
+from studio.engine.model import DEFAULT_LANES, LANE_ORDER, Key, Meter
 from studio.engine.prompt import PromptError, PromptReading, read_prompt
 
 SEEDS = range(24)
@@ -23,7 +23,7 @@ def test_an_empty_prompt_gives_three_minutes_of_pop_in_four():
     assert context.tempo_bpm == round(context.tempo_bpm)
     assert context.length_s == pytest.approx(180, abs=6)
     assert context.length_bars % 2 == 0
-    assert context.lanes == LANE_ORDER
+    assert context.lanes == DEFAULT_LANES
     assert context.energy_curve == ()
     assert context.prompt == ""
 

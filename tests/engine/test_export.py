@@ -9,7 +9,7 @@ import soundfile
 from songs import make_song
 
 from studio.engine import export, serialize
-from studio.engine.model import LANE_ORDER
+from studio.engine.model import DEFAULT_LANES
 
 
 def _audio(song, sample_rate):
@@ -30,8 +30,8 @@ def test_files_have_the_declared_format_and_length(tmp_path, sample_rate, bit_de
         song, stems, master_audio, tmp_path / "out", sample_rate=sample_rate, bit_depth=bit_depth
     )
     stem_names = sorted(p.name for p in (tmp_path / "out" / "stems").iterdir())
-    assert stem_names == [f"{i:02d}-{lane}.wav" for i, lane in enumerate(LANE_ORDER, start=1)]
-    wavs = [paths["master"], *(paths[f"stem:{lane}"] for lane in LANE_ORDER)]
+    assert stem_names == [f"{i:02d}-{lane}.wav" for i, lane in enumerate(DEFAULT_LANES, start=1)]
+    wavs = [paths["master"], *(paths[f"stem:{lane}"] for lane in DEFAULT_LANES)]
     for path in wavs:
         info = soundfile.info(path)
         assert (info.format, info.subtype) == ("WAV", subtype)

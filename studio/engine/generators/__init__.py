@@ -32,6 +32,7 @@ def generator_for(lane: str) -> Generator:
         "bass": bass.generate,
         "keys": keys.generate,
         "pad": keys.generate_pad,
+        "strings": keys.generate_strings,
         "lead": lead.generate,
     }
     try:

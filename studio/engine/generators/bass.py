@@ -31,7 +31,7 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
 
 def kick_grid(context: CompositionContext, section: Section) -> tuple[float, ...]:
     groove = section.groove or grooves.groove_names_for(context.primary_genre, context.meter)[0]
-    return grooves.kick_onsets_beats(groove, context.meter, section.energy)
+    return grooves.kick_onsets_beats(groove, context.meter, section.energy, section.feel)
 
 
 def _onsets(context: CompositionContext, section: Section) -> list[float]:

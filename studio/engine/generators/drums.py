@@ -34,7 +34,7 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     meter = context.meter
     name = section.groove or grooves.groove_names_for(context.primary_genre, meter)[0]
-    hits = grooves.bar_hits(name, meter, section.energy)
+    hits = grooves.bar_hits(name, meter, section.energy, section.feel)
     fill = _fill_strokes(name, meter, section.energy) if next_section is not None else ()
     fill_start_beats = min((s.start_beats for s in fill), default=meter.beats_per_bar)
     strokes = _crash(section)

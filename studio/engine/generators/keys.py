@@ -3,7 +3,7 @@
 Voicings are chosen chord by chord to move the voices as little as possible; each section
 starts from the voicing nearest the register's centre, so a section's voicings depend only on
 its own chords and can be regenerated alone. Keys styles (genres.toml `keys_style`): block,
-arp, strum, power, chug, comp. The pad holds each chord.
+arp, strum, power, chug, comp. The pad holds each chord; strings hold or re-bow it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from studio.engine.model import Chord, CompositionContext, Lane, Note, Section
 
 KEYS_RANGE = (52, 79)
 PAD_RANGE = (55, 79)
+STRINGS_RANGE = (60, 86)
 POWER_RANGE = (40, 64)
 
 
@@ -79,6 +80,21 @@ def generate_pad(context: CompositionContext, section: Section, lane: Lane,
         vel = velocity(section.energy, 0.0, 40, 45)
         notes.extend(Note(p, chord.start_beats, chord.duration_beats * 0.98, vel,
                           chromatic=not in_key(p, context)) for p in kept)
+    return tuple(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
+
+
+def generate_strings(context: CompositionContext, section: Section, lane: Lane,
+                     rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
+    """A string section: held voicings above the pad, re-bowed each half bar when loud."""
+    notes = []
+    bow_beats = context.meter.beats_per_bar / 2 if section.energy >= 0.6 else None
+    for chord, voices in zip(section.chords, voicings(section, *STRINGS_RANGE), strict=True):
+        vel = velocity(section.energy, 0.2, 40, 55)
+        starts = _grid(chord, bow_beats) if bow_beats else [chord.start_beats]
+        length = (bow_beats or chord.duration_beats) * 0.98
+        notes.extend(Note(p, start, min(length, chord.start_beats + chord.duration_beats - start),
+                          vel, chromatic=not in_key(p, context))
+                     for start in starts for p in voices)
     return tuple(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
 
 
