@@ -24,30 +24,62 @@ _LEADS_IN = {"chorus", "drop"}
 def harmonize(context: CompositionContext, sections: list[Section]) -> list[Section]:
     """Every section with its chords; randomness per section role, from the song seed."""
     progressions = choose_progressions(context, {_role(s.kind) for s in sections})
-    cadences = _cadence_tokens(context)
-    beats_per_bar = context.meter.beats_per_bar
+    return [replace(s, chords=section_chords(context, sections, i, progressions))
+            for i, s in enumerate(sections)]
+
+
+def section_chords(context: CompositionContext, sections: list[Section], index: int,
+                   progressions: dict[str, list[str]] | None = None) -> tuple[Chord, ...]:
+    """The chords of one section: its role's progression over its bars, shaded darker or
+    brighter by its valence offset, ending in the cadence its neighbour asks for."""
+    section = sections[index]
+    following = sections[index + 1] if index + 1 < len(sections) else None
+    role = _role(section.kind)
+    progressions = progressions or choose_progressions(context, {role})
+    progression = progressions[role]
+    if section.valence_offset:
+        progression = shade(context, role, progression, section.valence_offset)
     bars_per_chord = 2 if context.mood.arousal < -0.55 else 1
-    result = []
-    for index, section in enumerate(sections):
-        following = sections[index + 1] if index + 1 < len(sections) else None
-        tokens = _bar_tokens(progressions[_role(section.kind)], section.bars, bars_per_chord)
-        _apply_cadence(tokens, section, following, cadences)
-        chords = tuple(_chords_for_bars(tokens, context.key, beats_per_bar))
-        result.append(replace(section, chords=chords))
-    return result
+    tokens = _bar_tokens(progression, section.bars, bars_per_chord)
+    _apply_cadence(tokens, section, following, _cadence_tokens(context))
+    return tuple(_chords_for_bars(tokens, context.key, context.meter.beats_per_bar))
 
 
 def choose_progressions(context: CompositionContext, roles: set[str]) -> dict[str, list[str]]:
     """One progression (a list of bar tokens) per role; the chorus differs from the verse."""
     chosen: dict[str, list[str]] = {}
-    for role in sorted(roles, key=lambda r: (r != "verse", r)):
+    for role in sorted(roles | {"verse"}, key=lambda r: (r != "verse", r)):
         rng = rng_for(context.seed, -1, f"harmony:{role}")
-        table = _vocabulary(context, rng)
-        options = table.get(role) or table["verse"]
+        options = _options(context, role, rng)
         avoid = " ".join(chosen.get("verse", [])) if role == "chorus" else None
         choice = _pick(options, context, rng, avoid)
         chosen[role] = choice.split()
     return chosen
+
+
+def shade(context: CompositionContext, role: str, progression: list[str],
+          valence_offset: float) -> list[str]:
+    """A darker (offset < 0) or brighter progression for one section.
+
+    The role's vocabulary is ranked by its share of minor chords; the nearest one that is
+    darker (or brighter) than the song's is taken. When none is, chords are borrowed from the
+    parallel mode: major IV and I turn minor to darken, minor iv and i turn major to brighten.
+    """
+    darker = valence_offset < 0
+    current = _minor_share(" ".join(progression))
+    options = _options(context, role, rng_for(context.seed, -1, f"harmony:{role}"))
+    ranked = sorted(options, key=lambda o: (_minor_share(o), o), reverse=not darker)
+    better = [o for o in ranked if (_minor_share(o) > current if darker
+                                    else _minor_share(o) < current)]
+    if better:
+        return better[-1].split()
+    swap = {"IV": "iv", "I": "i"} if darker else {"iv": "IV", "i": "I"}
+    return ["-".join(swap.get(t, t) for t in bar.split("-")) for bar in progression]
+
+
+def _options(context: CompositionContext, role: str, rng: np.random.Generator) -> list[str]:
+    table = _vocabulary(context, rng)
+    return table.get(role) or table["verse"]
 
 
 def _vocabulary(context: CompositionContext, rng: np.random.Generator) -> dict:

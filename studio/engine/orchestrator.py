@@ -20,11 +20,10 @@ from studio.engine.context import build_context
 from studio.engine.generators import generator_for
 from studio.engine.harmony import harmonize
 from studio.engine.master import master
-from studio.engine.mix import mix_stems
 from studio.engine.model import Composition, CompositionContext, Lane, Part, Section
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.prompt import read_prompt
-from studio.engine.render import render_stems
+from studio.engine.renderer import SongRenderer
 from studio.engine.rng import rng_for
 
 COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts")
@@ -86,6 +85,10 @@ def generate_part(composition: Composition, section: Section, lane: str,
     index = composition.sections.index(section)
     following = composition.sections[index + 1] if index + 1 < len(composition.sections) else None
     rng = rng_for(composition.context.seed, section.id, lane, variation)
+    density = section.density.get(lane, 1.0)
+    if density != 1.0:
+        # A lane thinned or thickened here plays as if the section had that much energy.
+        section = replace(section, energy=min(1.0, max(0.0, section.energy * density)))
     notes = generator_for(lane)(composition.context, section, composition.lanes[lane], rng,
                                 following)
     return Part(lane, section.id, notes, variation)
@@ -104,19 +107,21 @@ def generate_parts(composition: Composition, progress: ProgressCallback,
 
 def render_song(composition: Composition, sample_rate: int = 44100, *,
                 progress: ProgressCallback = ignore_progress,
-                cancel: CancelToken | None = None) -> RenderedSong:
-    """Render every lane, mix and master."""
+                cancel: CancelToken | None = None,
+                renderer: SongRenderer | None = None) -> RenderedSong:
+    """Render every lane, mix and master. A renderer kept between calls re-renders only the
+    sections that changed since its last render."""
     cancel = cancel or CancelToken()
-    dry = render_stems(composition, sample_rate, progress=progress, cancel=cancel)
+    renderer = renderer or SongRenderer(sample_rate)
+    if renderer.sample_rate != sample_rate:
+        raise ValueError(f"the renderer works at {renderer.sample_rate} Hz, not {sample_rate}")
+    state = renderer.render(composition, progress=progress, cancel=cancel)
     cancel.check()
-    progress(ProgressEvent("mix", 0.0, "gain and pan"))
-    stems, mixed = mix_stems(dry, composition.lanes)
     progress(ProgressEvent("mix", 1.0, "mixed"))
-    cancel.check()
     progress(ProgressEvent("master", 0.0, f"to {composition.target_lufs:g} LUFS"))
-    mastered = master(mixed, sample_rate, composition.target_lufs)
+    mastered = master(state.mix, sample_rate, composition.target_lufs)
     progress(ProgressEvent("master", 1.0, "mastered"))
-    return RenderedSong(sample_rate, dry, stems, mixed, mastered)
+    return RenderedSong(sample_rate, state.dry, state.stems, state.mix, mastered)
 
 
 def title_from(prompt: str, context: CompositionContext) -> str:

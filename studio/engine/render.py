@@ -50,28 +50,92 @@ def stem_samples(composition: Composition, sample_rate: int) -> int:
 
 
 def render_lane(composition: Composition, lane_name: str, sample_rate: int) -> np.ndarray:
-    """The dry stereo stem (2, samples) of one lane, before its gain and pan."""
-    lane = composition.lanes[lane_name]
-    synth, channel = _synth_for(lane, composition.context, sample_rate)
-    total = stem_samples(composition, sample_rate)
-    end = song_samples(composition, sample_rate)
-    events = _events(
-        composition.lane_notes(lane_name), composition.context.tempo_bpm, sample_rate, end
-    )
-    frames = np.zeros((total, 2), dtype=np.float32)
-    position = 0
-    for sample, is_on, pitch, velocity in events:
-        _generate(synth, frames, position, sample)
-        position = sample
-        if is_on:
-            synth.noteon(channel, pitch, velocity)
-        else:
-            synth.noteoff(channel, pitch)
-    _generate(synth, frames, position, total)
-    stem = np.ascontiguousarray(frames.T)
-    fade = min(round(FADE_S * sample_rate), total)
-    stem[:, total - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    """The dry stereo stem (2, samples) of one lane, before its gain and pan.
+
+    Each section is rendered on its own, with the release of its last notes, and laid at
+    the section's first sample: a section re-rendered alone is therefore exactly what a whole
+    render would have put there (see SongRenderer).
+    """
+    synth = LaneSynth(composition.lanes[lane_name], composition.context, sample_rate)
+    stem = np.zeros((2, stem_samples(composition, sample_rate)), dtype=np.float32)
+    for section_id, start in section_starts(composition, sample_rate):
+        place(stem, start, synth.render_part(composition, section_id))
+    fade_end(stem, sample_rate)
     return stem
+
+
+def section_starts(composition: Composition, sample_rate: int) -> list[tuple[int, int]]:
+    """(section id, first sample) of every section in song order."""
+    samples_per_beat = 60.0 / composition.context.tempo_bpm * sample_rate
+    return [(s.id, round(composition.section_start_beats(s.id) * samples_per_beat))
+            for s in composition.sections]
+
+
+def place(stem: np.ndarray, start: int, segment: np.ndarray) -> None:
+    """Add a section's audio into a stem at its first sample (cut at the stem's end)."""
+    stop = min(stem.shape[1], start + segment.shape[1])
+    if stop > start:
+        stem[:, start:stop] += segment[:, : stop - start]
+
+
+def fade_end(stem: np.ndarray, sample_rate: int) -> None:
+    """Fade the last FADE_S of a stem so a release cut by its end does not click."""
+    fade = min(round(FADE_S * sample_rate), stem.shape[1])
+    stem[:, stem.shape[1] - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+
+
+class LaneSynth:
+    """One lane's instrument, rendering a section at a time from a clean state."""
+
+    SILENCE = 1e-5  # -100 dBFS: a tail below this has ended
+    BLOCK = 2048
+
+    def __init__(self, lane: Lane, context: CompositionContext, sample_rate: int) -> None:
+        self.synth, self.channel = _synth_for(lane, context, sample_rate)
+        self.sample_rate = sample_rate
+        self.lane_name = lane.name
+
+    def render_part(self, composition: Composition, section_id: int) -> np.ndarray:
+        """(2, samples) of one section of this lane: its bars, then its release tail."""
+        context = composition.context
+        section = next(s for s in composition.sections if s.id == section_id)
+        samples_per_beat = 60.0 / context.tempo_bpm * self.sample_rate
+        length = round(section.bars * context.meter.beats_per_bar * samples_per_beat)
+        part = composition.parts.get((section_id, self.lane_name))
+        notes = list(part.notes) if part else []
+        frames = np.zeros((length + round(TAIL_S * self.sample_rate), 2), dtype=np.float32)
+        position = 0
+        for sample, is_on, pitch, velocity in _events(notes, context.tempo_bpm,
+                                                      self.sample_rate, length):
+            _generate(self.synth, frames, position, sample)
+            position = sample
+            if is_on:
+                self.synth.noteon(self.channel, pitch, velocity)
+            else:
+                self.synth.noteoff(self.channel, pitch)
+        _generate(self.synth, frames, position, length)
+        end = self._render_tail(frames, length)
+        self._reset()
+        return np.ascontiguousarray(frames[:end].T)
+
+    def _reset(self) -> None:
+        """Silence every voice and let the quick releases run out, so the next section starts
+        from the same state as on a fresh synth."""
+        self.synth.sounds_off()
+        scratch = np.zeros((self.BLOCK, 2), dtype=np.float32)
+        for _ in range(4):
+            _generate(self.synth, scratch, 0, self.BLOCK)
+
+    def _render_tail(self, frames: np.ndarray, start: int) -> int:
+        """Render releases block by block until they fall silent; where the audio ends."""
+        position = start
+        while position < frames.shape[0]:
+            stop = min(frames.shape[0], position + self.BLOCK)
+            _generate(self.synth, frames, position, stop)
+            if not np.any(np.abs(frames[position:stop]) > self.SILENCE):
+                return position
+            position = stop
+        return position
 
 
 def _synth_for(

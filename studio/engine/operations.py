@@ -1,0 +1,295 @@
+"""Iteration: the operations that change one part of a song and keep the rest.
+
+Each operation takes a composition and returns a new one with a `Change` that says what it
+touched, so the caller commits one version and re-renders only what is stale. Parts that
+the person locked are inputs, never outputs: no operation regenerates them, and a key
+change transposes them.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+
+from studio.engine import resources
+from studio.engine.arrangement import derive_energies, energy_curve
+from studio.engine.harmony import harmonize, section_chords
+from studio.engine.model import Composition, Key, Lane, Mood, Note, Part, Section
+from studio.engine.orchestrator import generate_part, make_lanes
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation did: its kind and message for the version, and the (section, lane)
+    parts whose audio is stale. `all_audio` marks a change every render depends on (tempo)."""
+
+    kind: str
+    message: str
+    stale: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+    all_audio: bool = False
+
+
+def regenerate_section(composition: Composition, section_id: int) -> tuple[Composition, Change]:
+    """New parts for every unlocked lane of one section (the next variation of each)."""
+    section = _section(composition, section_id)
+    song = _copy(composition)
+    stale = _regenerate(song, [section.id], list(song.lanes), next_variation=True)
+    return song, Change("regenerate-section", f"Regenerate {_label(composition, section)}",
+                        stale)
+
+
+def vary_lane(composition: Composition, section_id: int, lane: str) -> tuple[Composition, Change]:
+    """A new variation of one lane in one section."""
+    section = _section(composition, section_id)
+    _lane(composition, lane)
+    song = _copy(composition)
+    stale = _regenerate(song, [section.id], [lane], next_variation=True)
+    return song, Change("vary-lane", f"Vary {lane} in {_label(composition, section)}", stale)
+
+
+def extend(composition: Composition, kind: str = "chorus", *, bars: int | None = None,
+           at: int | None = None) -> tuple[Composition, Change]:
+    """A new section of `kind` inserted at index `at` (default: before the outro, or last)."""
+    table = resources.table("sections")
+    if kind not in table:
+        raise ValueError(f"'{kind}' is not a section kind (known: {', '.join(table)})")
+    song = _copy(composition)
+    if at is None:
+        kinds = [s.kind for s in song.sections]
+        at = kinds.index("outro") if "outro" in kinds else len(kinds)
+    new_id = max((s.id for s in song.sections), default=-1) + 1
+    level = table[kind]["energy"] + 0.12 * song.context.mood.arousal
+    segments = _segments(song)
+    segments.insert(at, (level - table[kind]["rise"] / 2, level + table[kind]["rise"] / 2))
+    song.sections.insert(at, Section(new_id, kind, bars or table[kind]["bars"], 0.0,
+                                     groove=_neighbour_groove(song.sections, at)))
+    _set_curve(song, segments)
+    song.sections[at] = replace(song.sections[at],
+                                chords=section_chords(song.context, song.sections, at))
+    stale = _regenerate(song, [new_id], list(song.lanes), next_variation=False)
+    return song, Change("extend", f"Add a {kind}", stale)
+
+
+def delete_section(composition: Composition, section_id: int) -> tuple[Composition, Change]:
+    section = _section(composition, section_id)
+    if len(composition.sections) == 1:
+        raise ValueError("a song needs at least one section")
+    song = _copy(composition)
+    index = song.sections.index(section)
+    segments = _segments(song)
+    del segments[index], song.sections[index]
+    for lane in song.lanes:
+        song.parts.pop((section.id, lane), None)
+    _set_curve(song, segments)
+    # Later sections move but keep their audio: the renderer places sections by their bars.
+    return song, Change("delete-section", f"Delete {_label(composition, section)}")
+
+
+def duplicate_section(composition: Composition, section_id: int) -> tuple[Composition, Change]:
+    """A copy of a section, with the same parts, right after it."""
+    section = _section(composition, section_id)
+    song = _copy(composition)
+    index = song.sections.index(section)
+    new_id = max(s.id for s in song.sections) + 1
+    segments = _segments(song)
+    segments.insert(index + 1, segments[index])
+    song.sections.insert(index + 1, replace(section, id=new_id))
+    for lane in song.lanes:
+        part = song.parts.get((section.id, lane))
+        if part is not None:
+            song.parts[(new_id, lane)] = replace(part, section_id=new_id)
+    _set_curve(song, segments)
+    return song, Change("duplicate-section", f"Duplicate {_label(composition, section)}",
+                        frozenset((new_id, lane) for lane in song.lanes))
+
+
+def set_locked(composition: Composition, section_id: int, lane: str,
+               locked: bool = True) -> tuple[Composition, Change]:
+    song = _copy(composition)
+    key = (_section(composition, section_id).id, _lane(composition, lane))
+    song.parts[key] = replace(song.parts[key], locked=locked)
+    verb = "Lock" if locked else "Unlock"
+    return song, Change("lock", f"{verb} {lane} in {_label(composition, song.parts[key])}")
+
+
+def change_tempo(composition: Composition, tempo_bpm: float) -> tuple[Composition, Change]:
+    """A new tempo: every note keeps its beat, so only the audio changes."""
+    song = _copy(composition)
+    song.context = replace(song.context, tempo_bpm=float(tempo_bpm))
+    return song, Change("context", f"Tempo {tempo_bpm:g} bpm", all_audio=True)
+
+
+def change_key(composition: Composition, key: Key) -> tuple[Composition, Change]:
+    """A new key. In the same mode everything is transposed; a new mode re-derives the chords
+    and regenerates unlocked parts, while locked parts are transposed to the new tonic."""
+    song = _copy(composition)
+    shift = (key.tonic_pc - song.context.key.tonic_pc + 6) % 12 - 6
+    same_mode = key.mode == song.context.key.mode
+    song.context = replace(song.context, key=key)
+    if same_mode:
+        song.sections = [replace(s, chords=tuple(replace(c, root_pc=(c.root_pc + shift) % 12)
+                                                 for c in s.chords)) for s in song.sections]
+        song.parts = {k: _transposed(p, shift) for k, p in song.parts.items()}
+        stale = frozenset(song.parts)
+    else:
+        song.parts = {k: _transposed(p, shift) if p.locked else p for k, p in song.parts.items()}
+        song.sections = harmonize(song.context, song.sections)
+        stale = _regenerate(song, [s.id for s in song.sections], list(song.lanes), False)
+        stale |= {k for k, p in song.parts.items() if p.locked}
+    return song, Change("context", f"Key {key.name}", frozenset(stale))
+
+
+def change_style(composition: Composition, *, mood: Mood | None = None,
+                 genre_blend: dict[str, float] | None = None) -> tuple[Composition, Change]:
+    """A new mood or genre blend: the energy curve, instruments, chords and every unlocked
+    part are derived again; sections keep their kinds, lengths and ids."""
+    song = _copy(composition)
+    context = song.context
+    if mood is not None:
+        context = replace(context, mood=mood)
+    if genre_blend is not None:
+        total = sum(genre_blend.values())
+        context = replace(context, genre_blend={g: w / total for g, w in genre_blend.items()})
+    song.context = context
+    _rebuild_curve(song)
+    programs = make_lanes(replace(context, lanes=tuple(song.lanes)))
+    song.lanes = {n: replace(lane, program=programs[n].program) for n, lane in song.lanes.items()}
+    song.sections = harmonize(context, song.sections)
+    stale = _regenerate(song, [s.id for s in song.sections], list(song.lanes), False)
+    what = "mood" if mood is not None else "genre blend"
+    return song, Change("context", f"Change the {what}", stale)
+
+
+def add_lane(composition: Composition, name: str,
+             program: int | None = None) -> tuple[Composition, Change]:
+    """A lane the genre did not bring (strings, say), generated in every section."""
+    if name in composition.lanes:
+        raise ValueError(f"the song already has a {name} lane")
+    defaults = resources.table("lanes").get(name)
+    if defaults is None:
+        raise ValueError(f"no lane called '{name}' (known: {', '.join(resources.table('lanes'))})")
+    song = _copy(composition)
+    song.lanes[name] = Lane(name, program if program is not None else defaults["program"],
+                            gain_db=defaults["gain_db"], pan=defaults["pan"])
+    song.context = replace(song.context, lanes=(*song.context.lanes, name))
+    stale = _regenerate(song, [s.id for s in song.sections], [name], next_variation=False)
+    return song, Change("add-lane", f"Add {name}", stale)
+
+
+def shape_section(composition: Composition, section_id: int, *, energy_delta: float = 0.0,
+                  valence_offset: float | None = None, feel: str | None = None,
+                  density: dict[str, float] | None = None,
+                  lanes: list[str] | None = None) -> tuple[Composition, Change]:
+    """Reshape one section (its energy, darkness, feel or a lane's density) and regenerate
+    the named lanes (all unlocked lanes by default) there; chords change only with darkness."""
+    section = _section(composition, section_id)
+    song = _copy(composition)
+    index = song.sections.index(section)
+    if energy_delta:
+        segments = _segments(song)
+        segments[index] = tuple(_clip(e + energy_delta) for e in segments[index])
+        _set_curve(song, segments)
+    changes = {}
+    if valence_offset is not None:
+        changes["valence_offset"] = valence_offset
+    if feel is not None:
+        changes["feel"] = feel
+    if density is not None:
+        changes["density"] = {**song.sections[index].density, **density}
+    song.sections[index] = replace(song.sections[index], **changes)
+    if valence_offset is not None:
+        song.sections[index] = replace(song.sections[index], chords=section_chords(
+            song.context, song.sections, index))
+    stale = _regenerate(song, [section.id], lanes or list(song.lanes), next_variation=False)
+    return song, Change("shape-section", f"Reshape {_label(composition, section)}", stale)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def _regenerate(song: Composition, section_ids: list[int], lanes: list[str],
+                next_variation: bool) -> frozenset[tuple[int, str]]:
+    """Generate the unlocked parts of the given sections and lanes in place; the stale keys."""
+    stale = set()
+    for section in [s for s in song.sections if s.id in section_ids]:
+        for lane in lanes:
+            old = song.parts.get((section.id, lane))
+            if old is not None and old.locked:
+                continue
+            variation = (old.variation + 1 if next_variation else old.variation) if old else 0
+            part = generate_part(song, section, lane, variation)
+            song.parts[(section.id, lane)] = part
+            if old is None or old.notes != part.notes:
+                stale.add((section.id, lane))
+    return frozenset(stale)
+
+
+def _segments(song: Composition) -> list[tuple[float, float]]:
+    """The energy curve as (start, end) energy per section, in section order."""
+    curve = song.context.energy_curve
+    if len(curve) != 2 * len(song.sections):
+        return [(s.energy, s.energy) for s in song.sections]
+    return [(curve[2 * i][1], curve[2 * i + 1][1]) for i in range(len(song.sections))]
+
+
+def _set_curve(song: Composition, segments: list[tuple[float, float]]) -> None:
+    """Write the curve back at the sections' (possibly moved) bars and re-derive energies."""
+    points, start = [], 0
+    for section, (first, last) in zip(song.sections, segments, strict=True):
+        points += [(float(start), round(first, 4)), (float(start + section.bars), round(last, 4))]
+        start += section.bars
+    song.context = replace(song.context, energy_curve=tuple(points))
+    song.sections = derive_energies(song.sections, song.context.energy_curve)
+
+
+def _rebuild_curve(song: Composition) -> None:
+    kinds = [s.kind for s in song.sections]
+    curve = energy_curve(kinds, [s.bars for s in song.sections], song.context)
+    song.context = replace(song.context, energy_curve=curve)
+    song.sections = derive_energies(song.sections, curve)
+
+
+def _transposed(part: Part, shift: int) -> Part:
+    notes = part.notes if part.lane == "drums" else tuple(
+        Note(n.pitch + shift, n.start_beats, n.duration_beats, n.velocity, n.chromatic)
+        for n in part.notes)
+    return replace(part, notes=notes)
+
+
+def _neighbour_groove(sections: list[Section], at: int) -> str:
+    near = sections[at - 1] if at > 0 else (sections[at] if sections else None)
+    return near.groove if near else ""
+
+
+def _copy(composition: Composition) -> Composition:
+    """A new composition object sharing the immutable sections and parts."""
+    song = copy.copy(composition)
+    song.sections = list(composition.sections)
+    song.parts = dict(composition.parts)
+    song.lanes = {name: copy.copy(lane) for name, lane in composition.lanes.items()}
+    return song
+
+
+def _section(composition: Composition, section_id: int) -> Section:
+    for section in composition.sections:
+        if section.id == section_id:
+            return section
+    raise ValueError(f"no section with id {section_id}")
+
+
+def _lane(composition: Composition, lane: str) -> str:
+    if lane not in composition.lanes:
+        raise ValueError(f"no {lane} lane in this song (lanes: {', '.join(composition.lanes)})")
+    return lane
+
+
+def _label(composition: Composition, item: Section | Part) -> str:
+    """'chorus 2': a section named by kind and its number among sections of that kind."""
+    section_id = item.id if isinstance(item, Section) else item.section_id
+    section = _section(composition, section_id)
+    same = [s.id for s in composition.sections if s.kind == section.kind]
+    return f"{section.kind} {same.index(section.id) + 1}" if len(same) > 1 else section.kind
+
+
+def _clip(energy: float) -> float:
+    return min(1.0, max(0.05, energy))
+

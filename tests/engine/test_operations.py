@@ -1,0 +1,113 @@
+"""Iteration operations: each changes what it names, keeps the rest, and honours locks."""
+
+import pytest
+
+from studio import engine
+from studio.engine import operations as op
+from studio.engine.model import Key
+
+
+@pytest.fixture(scope="module")
+def song():
+    return engine.compose("uplifting pop song about summer nights", 4, length_s=90)
+
+
+def changed_parts(before, after):
+    keys = set(before.parts) | set(after.parts)
+    return {k for k in keys if before.parts.get(k) != after.parts.get(k)}
+
+
+def test_regenerate_section_changes_only_that_section(song):
+    target = song.sections[2]
+    after, change = op.regenerate_section(song, target.id)
+    changed = changed_parts(song, after)
+    assert changed and {sid for sid, _ in changed} == {target.id}
+    # Stale means the audio changes: a part whose notes came out the same is not stale.
+    assert change.stale == {k for k in changed if after.parts[k].notes != song.parts[k].notes}
+    assert [s.chords for s in after.sections] == [s.chords for s in song.sections]
+    assert after.context == song.context
+    assert all(after.parts[(target.id, lane)].variation == 1 for lane in after.lanes)
+
+
+def test_vary_lane_changes_one_part(song):
+    target = song.sections[1]
+    after, _ = op.vary_lane(song, target.id, "drums")
+    assert changed_parts(song, after) == {(target.id, "drums")}
+    with pytest.raises(ValueError, match="theremin"):
+        op.vary_lane(song, target.id, "theremin")
+
+
+def test_locked_parts_are_kept(song):
+    target = song.sections[2]
+    locked, _ = op.set_locked(song, target.id, "lead")
+    after, _ = op.regenerate_section(locked, target.id)
+    assert after.parts[(target.id, "lead")].notes == song.parts[(target.id, "lead")].notes
+    assert after.parts[(target.id, "bass")] != song.parts[(target.id, "bass")]
+
+
+def test_extend_inserts_a_section_and_keeps_the_others(song):
+    after, change = op.extend(song, "chorus")
+    assert len(after.sections) == len(song.sections) + 1
+    new = next(s for s in after.sections if s.id not in {x.id for x in song.sections})
+    assert new.kind == "chorus" and new.chords
+    assert {sid for sid, _ in changed_parts(song, after)} == {new.id}
+    assert sum(s.bars for s in after.sections) == sum(s.bars for s in song.sections) + new.bars
+    old_energy = {s.id: s.energy for s in song.sections}
+    assert all(old_energy[s.id] == pytest.approx(s.energy) for s in after.sections
+               if s.id in old_energy)
+    with pytest.raises(ValueError, match="solo"):
+        op.extend(song, "solo")
+
+
+def test_delete_and_duplicate(song):
+    target = song.sections[1]
+    deleted, _ = op.delete_section(song, target.id)
+    assert target.id not in {s.id for s in deleted.sections}
+    assert not any(sid == target.id for sid, _ in deleted.parts)
+    copied, _ = op.duplicate_section(song, target.id)
+    twin = copied.sections[2]
+    assert twin.kind == target.kind and twin.id != target.id
+    assert all(copied.parts[(twin.id, lane)].notes == song.parts[(target.id, lane)].notes
+               for lane in song.lanes)
+
+
+def test_tempo_change_keeps_every_note(song):
+    after, change = op.change_tempo(song, 80)
+    assert after.parts == song.parts and change.all_audio
+    assert after.context.tempo_bpm == 80
+
+
+def test_key_change_transposes_in_the_same_mode(song):
+    shift = (Key("A", "major").tonic_pc - song.context.key.tonic_pc + 6) % 12 - 6
+    after, _ = op.change_key(song, Key("A", "major"))
+    for key, part in song.parts.items():
+        if key[1] != "drums":
+            moved = [n.pitch for n in after.parts[key].notes]
+            assert [n.pitch + shift for n in part.notes] == moved
+
+
+def test_mode_change_regenerates_but_transposes_locked_parts(song):
+    target = song.sections[2]
+    locked, _ = op.set_locked(song, target.id, "lead")
+    after, _ = op.change_key(locked, Key(song.context.key.tonic, "minor"))
+    assert after.parts[(target.id, "lead")].notes == song.parts[(target.id, "lead")].notes
+    assert after.parts[(target.id, "keys")] != song.parts[(target.id, "keys")]
+    assert all(c.root_pc in after.context.key.scale_pcs or c.numeral.startswith(("V", "b"))
+               for s in after.sections for c in s.chords)
+
+
+def test_style_change_rederives_unlocked_parts(song):
+    after, _ = op.change_style(song, genre_blend={"rock": 1.0})
+    assert after.context.primary_genre == "rock"
+    assert after.lanes["keys"].program != song.lanes["keys"].program
+    assert [s.id for s in after.sections] == [s.id for s in song.sections]
+
+
+def test_add_lane_and_shape_section(song):
+    after, _ = op.add_lane(song, "strings")
+    assert {lane for _, lane in changed_parts(song, after)} == {"strings"}
+    target = song.sections[3]
+    shaped, _ = op.shape_section(song, target.id, density={"drums": 0.5}, lanes=["drums"])
+    assert changed_parts(song, shaped) == {(target.id, "drums")}
+    assert len(shaped.parts[(target.id, "drums")].notes) < \
+        len(song.parts[(target.id, "drums")].notes)
