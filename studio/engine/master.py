@@ -27,6 +27,7 @@ MAX_DRIVE_DB = 30.0
 MAX_STEP_DB = 12.0
 FIRST_SLOPE = 0.35  # decibels of ratio a decibel of drive takes off, typical of mixed songs
 MAX_PASSES = 6
+SHORTFALL_DB = 0.25  # loudness a ceiling may cost before the search is redone with true peaks
 _BLOCK_S = 0.4  # BS.1770 gating block: shorter audio has no integrated loudness
 
 
@@ -78,20 +79,34 @@ def master(
     peak_dbtp = _to_db(_sample_peak(audio))
     if peak_dbtp - loudness - goal_plr_db < PLR_TOLERANCE_DB:
         peak_dbtp = true_peak_dbtp(audio)
-    limited, loudness, peak_dbtp = _limit_to_plr(audio, sample_rate, goal_plr_db, loudness,
-                                                 peak_dbtp)
-    gain_db = min(target_lufs - loudness, ceiling_dbtp - peak_dbtp)
+    overshoot_db = None
+    for _ in range(2):
+        limited, limited_lufs, peak_dbtp = _limit_to_plr(
+            audio, sample_rate, goal_plr_db, loudness, peak_dbtp, overshoot_db)
+        if limited is audio:
+            break
+        # The search estimated true peaks; the last gain needs the real one. Should the
+        # estimate have been short, search once more with the overshoot actually measured.
+        exact_dbtp = true_peak_dbtp(limited)
+        shortfall_db = (target_lufs - limited_lufs) - (ceiling_dbtp - exact_dbtp)
+        peak_dbtp, overshoot_db = exact_dbtp, exact_dbtp - _to_db(_sample_peak(limited))
+        if shortfall_db <= SHORTFALL_DB:
+            break
+    gain_db = min(target_lufs - limited_lufs, ceiling_dbtp - peak_dbtp)
     return limited * np.float32(10.0 ** (gain_db / 20.0))
 
 
 def _limit_to_plr(
-    audio: np.ndarray, sample_rate: int, goal_plr_db: float, loudness: float, peak_dbtp: float
+    audio: np.ndarray, sample_rate: int, goal_plr_db: float, loudness: float, peak_dbtp: float,
+    overshoot_db: float | None = None,
 ) -> tuple[np.ndarray, float, float]:
     """Audio whose peak-to-loudness ratio is at most `goal_plr_db`, limited no more than needed.
 
-    Takes and returns the audio with its loudness and true peak. The drive into the limiter
-    is searched (see `_next_drive`); when no drive reaches the goal, the narrowest ratio
-    found is kept.
+    Takes and returns the audio with its loudness and (estimated) true peak. The drive into
+    the limiter is searched (see `_next_drive`); when no drive reaches the goal, the narrowest
+    ratio found is kept. Oversampling every pass would dominate the cost, so a pass's true
+    peak is its sample peak plus the inter-sample overshoot measured once (or given): a
+    limiter pins peaks alike from pass to pass.
     """
     excess_db = peak_dbtp - loudness - goal_plr_db
     if excess_db <= 0.0:
@@ -103,7 +118,10 @@ def _limit_to_plr(
     for _ in range(MAX_PASSES):
         limiter = Limiter(threshold_db=LIMITER_THRESHOLD_DB, release_ms=RELEASE_MS)
         limited = limiter(full_scale * np.float32(10.0 ** (drive_db / 20.0)), sample_rate)
-        loudness, peak_dbtp = _measure(limited, sample_rate)
+        loudness = integrated_lufs(limited, sample_rate)
+        if overshoot_db is None:
+            overshoot_db = true_peak_dbtp(limited) - _to_db(_sample_peak(limited))
+        peak_dbtp = _to_db(_sample_peak(limited)) + overshoot_db
         excess_db = peak_dbtp - loudness - goal_plr_db
         tried.append((drive_db, excess_db))
         # best: meets the goal with the least drive, else comes closest to it
@@ -142,10 +160,6 @@ def _next_drive(tried: list[tuple[float, float]]) -> float | None:
         slope = float(np.clip((e0 - e1) / (d1 - d0), 0.1, 1.0))
     step_db = min((low_excess - aim) / slope, MAX_STEP_DB)
     return min(low_drive + step_db, MAX_DRIVE_DB)
-
-
-def _measure(audio: np.ndarray, sample_rate: int) -> tuple[float, float]:
-    return integrated_lufs(audio, sample_rate), true_peak_dbtp(audio)
 
 
 def _sample_peak(audio: np.ndarray) -> float:
