@@ -24,32 +24,13 @@ SUPPORTED_METERS = ((2, 4), (3, 4), (4, 4), (6, 8), (12, 8))
 HEAD_WEIGHT, JOINED_WEIGHT, LIGHT_WEIGHT = 1.0, 0.55, 0.25
 
 _GAP = "\x00"  # stands in for a read phrase; not a space, so no pattern can match across it
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "half a": 0.5, "half an": 0.5, "a couple of": 2, "a couple": 2,
-}
+_WORDS = resources.table("prompt_words")
+_NUMBER_WORDS: dict[str, float] = _WORDS["numbers"]
+_MODE_NAMES: dict[str, str] = _WORDS["modes"]
+_METER_WORDS = {word: tuple(meter) for word, meter in _WORDS["meters"].items()}
+_LANE_WORDS: dict[str, str] = _WORDS["lanes"]
+_FILLER = frozenset(_WORDS["filler"]["words"].split())
 _UNIT_S = {"sec": 1.0, "min": 60.0, "h": 3600.0}
-_MODE_NAMES = {
-    "major": "major", "maj": "major", "ionian": "major", "minor": "minor", "min": "minor",
-    "aeolian": "minor", "dorian": "dorian", "phrygian": "phrygian", "lydian": "lydian",
-    "mixolydian": "mixolydian",
-}
-_METER_WORDS = {"waltz": (3, 4)}
-_LANE_WORDS = {
-    "drums": "drums", "drum": "drums", "percussion": "drums", "beat": "drums", "beats": "drums",
-    "bass": "bass", "bassline": "bass", "bass line": "bass", "keys": "keys", "piano": "keys",
-    "keyboard": "keys", "keyboards": "keys", "organ": "keys", "pad": "pad", "pads": "pad",
-    "synth pad": "pad", "lead": "lead", "leads": "lead", "melody": "lead", "lead line": "lead",
-}
-# Joining and framing words: understood, but they carry nothing of their own.
-_FILLER = frozenset(
-    "a an the and or with meets plus x vs of in on at for to by from into but also some about "
-    "around roughly approximately approx like that this is it its song songs track tune piece "
-    "music vibe vibes feel style time signature key long length mood please make me i my our "
-    "your want write compose create something kind sort type genre beat beats instrumental"
-    .split()
-)
 
 
 def _alternation(words) -> str:
