@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 from studio import engine
+from studio.cli_project import add_project_commands, commit_render
+from studio.project import ProjectError
 
 
 class StageBar:
@@ -16,9 +18,9 @@ class StageBar:
 
     WIDTH = 24
 
-    def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
-        self.live = stream.isatty()
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
         self.last: engine.ProgressEvent | None = None
         self.started = time.perf_counter()
 
@@ -69,6 +71,10 @@ def cmd_render(args: argparse.Namespace) -> int:
                                sample_rate=args.sample_rate, bit_depth=args.bit_depth)
     bar(engine.ProgressEvent("export", 1.0, f"{len(paths)} files"))
     bar.close()
+    if args.project is not None:
+        version = commit_render(args.project, composition,
+                                f"Generate from \"{args.prompt}\" (seed {seed})")
+        print(f"committed version {version} to {args.project}")
     context = composition.context
     print(f"{composition.title}: {context.key.name}, {context.tempo_bpm:g} bpm, {context.meter}, "
           f"{context.length_s:.0f} s, seed {seed}")
@@ -86,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--length", type=parse_length, help="length as M:SS or seconds")
     render.add_argument("--sample-rate", type=int, default=44100, choices=(44100, 48000))
     render.add_argument("--bit-depth", type=int, default=24, choices=(16, 24, 32))
+    render.add_argument("--project", type=Path, help="also commit the song to this project")
     render.set_defaults(func=cmd_render)
+    add_project_commands(commands, parse_length)
     return parser
 
 
@@ -98,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
-    except engine.PromptError as error:
+    except (engine.PromptError, ProjectError) as error:
         print(f"studio: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

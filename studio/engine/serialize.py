@@ -105,3 +105,12 @@ def _section(data: dict[str, Any]) -> Section:
 
 def _part(data: dict[str, Any]) -> Part:
     return Part(**{**data, "notes": tuple(Note(**note) for note in data["notes"])})
+
+
+def plain(value: Any) -> Any:
+    """Any model object as nested dicts, lists and scalars (JSON-able)."""
+    return _plain(value)
+
+
+def section_from_dict(data: dict[str, Any]) -> Section:
+    return _section(data)

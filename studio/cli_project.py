@@ -1,0 +1,88 @@
+"""The project commands of `studio`: new, log, show, revert (and render --project)."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from pathlib import Path
+
+from studio import engine
+from studio.project import Project
+
+
+def add_project_commands(commands, parse_length) -> None:
+    new = commands.add_parser("new", help="create a project file, optionally from a prompt")
+    new.add_argument("project", type=Path)
+    new.add_argument("prompt", nargs="?", help="compose a song and commit it as version 1")
+    new.add_argument("--seed", type=int)
+    new.add_argument("--length", type=parse_length, help="length as M:SS or seconds")
+    new.set_defaults(func=cmd_new)
+    log = commands.add_parser("log", help="list a project's versions")
+    log.add_argument("project", type=Path)
+    log.set_defaults(func=cmd_log)
+    show = commands.add_parser("show", help="describe a version (the current one by default)")
+    show.add_argument("project", type=Path)
+    show.add_argument("version", type=int, nargs="?")
+    show.set_defaults(func=cmd_show)
+    revert = commands.add_parser("revert", help="make a new version equal to an older one")
+    revert.add_argument("project", type=Path)
+    revert.add_argument("version", type=int)
+    revert.set_defaults(func=cmd_revert)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    with Project.create(args.project) as project:
+        if args.prompt is not None:
+            seed = args.seed if args.seed is not None else random.randrange(2**31)
+            song = engine.compose(args.prompt, seed, length_s=args.length)
+            info = project.commit(song, f"Generate from \"{args.prompt}\" (seed {seed})",
+                                  "generate")
+            print(f"created {args.project} with version {info.id}: {song.title}")
+        else:
+            print(f"created {args.project}")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        head = project.head
+        for version in project.log():
+            mark = "*" if head and version.id == head.id else " "
+            star = "★" if version.starred else " "
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(version.created_at))
+            parent = version.parent_id if version.parent_id is not None else "-"
+            name = f" [{version.name}]" if version.name else ""
+            print(f"{mark}{star} {version.id:>4}  parent {parent!s:>4}  {when}  "
+                  f"{version.kind:<18} {version.message}{name}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        song = project.load(args.version)
+    context = song.context
+    print(f"{song.title}: {context.key.name}, {context.tempo_bpm:g} bpm, {context.meter}, "
+          f"{context.length_s:.0f} s, seed {context.seed}")
+    blend = ", ".join(f"{g} {w:.0%}" for g, w in sorted(context.genre_blend.items(),
+                                                          key=lambda i: -i[1]))
+    print(f"genres: {blend}; lanes: {', '.join(song.lanes)}")
+    for section in song.sections:
+        chords = " ".join(context.key.chord_name(c) for c in section.chords)
+        print(f"  {section.kind:<11} {section.bars:>2} bars  energy {section.energy:.2f}  "
+              f"{chords}")
+    return 0
+
+
+def cmd_revert(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        info = project.revert(args.version)
+    print(f"version {info.id}: {info.message}")
+    return 0
+
+
+def commit_render(path: Path, composition: engine.Composition, message: str) -> int:
+    """Commit a rendered song to a project file (created when missing); its version id."""
+    project = Project.open(path) if path.exists() else Project.create(path)
+    with project:
+        return project.commit(composition, message, "generate").id
