@@ -18,6 +18,7 @@ from studio.engine.mix import apply_lane, audible_lanes
 from studio.engine.model import Composition, Lane
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.render import LaneSynth, drum_kit, fade_end, section_starts, stem_samples
+from studio.engine.render_cache import RenderCache
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ class RenderState:
 class SongRenderer:
     """Keeps section audio between renders of one song and rebuilds only what changed."""
 
-    def __init__(self, sample_rate: int = 44100, max_segments: int = 4000) -> None:
+    def __init__(self, sample_rate: int = 44100, max_segments: int = 4000,
+                 disk: RenderCache | None = None) -> None:
         self.sample_rate = sample_rate
         self.max_segments = max_segments
+        self.disk = disk  # sections rendered in earlier runs, when given
         self.segments: dict[str, np.ndarray] = {}
         self.state: RenderState | None = None
         self.rendered = 0  # sections rendered by the last call, for progress and benchmarks
@@ -83,7 +86,7 @@ class SongRenderer:
     def _render_missing(self, composition: Composition, layout: dict[str, list[Placed]],
                         progress: ProgressCallback, cancel: CancelToken | None) -> None:
         missing = [(name, index) for name, placed in layout.items()
-                   for index, p in enumerate(placed) if p.key not in self.segments]
+                   for index, p in enumerate(placed) if not self._recall(p.key)]
         self.rendered = len(missing)
         synths: dict[str, LaneSynth] = {}
         for done, (name, index) in enumerate(missing):
@@ -92,10 +95,22 @@ class SongRenderer:
             synth = synths.get(name) or synths.setdefault(
                 name, LaneSynth(composition.lanes[name], composition.context, self.sample_rate))
             section_id = composition.sections[index].id
-            self.segments[layout[name][index].key] = synth.render_part(composition, section_id)
+            key = layout[name][index].key
+            self.segments[key] = synth.render_part(composition, section_id)
+            if self.disk is not None:
+                self.disk.put(key, self.segments[key])
             progress(ProgressEvent("render", (done + 1) / len(missing), f"{name}"))
         if not missing:
             progress(ProgressEvent("render", 1.0, "nothing stale"))
+
+    def _recall(self, key: str) -> bool:
+        """Whether a section's audio is at hand, in memory or in the disk cache."""
+        if key in self.segments:
+            return True
+        audio = self.disk.get(key) if self.disk is not None else None
+        if audio is not None:
+            self.segments[key] = audio
+        return audio is not None
 
     def _assemble(self, stem: np.ndarray, placed: list[Placed], start: int, stop: int) -> None:
         """Rebuild stem[start:stop] from the sections that overlap it, in song order."""

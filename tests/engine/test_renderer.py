@@ -47,3 +47,18 @@ def test_deleting_a_section_moves_the_rest_without_re_rendering():
     assert renderer.rendered == 0
     dry = render_stems(shorter, 44100)
     assert all(np.array_equal(state.dry[lane], dry[lane]) for lane in dry)
+
+
+def test_sections_come_back_from_the_disk_cache(tmp_path):
+    from studio.engine.render_cache import RenderCache
+
+    song = engine.compose("pop", 6, length_s=20)
+    cache = RenderCache(tmp_path / "renders")
+    first = SongRenderer(44100, disk=cache).render(song)
+    later = SongRenderer(44100, disk=RenderCache(tmp_path / "renders"))
+    again = later.render(song)
+    assert later.rendered == 0
+    assert all(np.array_equal(first.dry[lane], again.dry[lane]) for lane in song.lanes)
+    small = RenderCache(tmp_path / "renders", cap_bytes=1)
+    small.put("abc123", np.zeros((2, 10), np.float32))
+    assert len(list((tmp_path / "renders").glob("*.npy"))) <= 1
