@@ -1,0 +1,41 @@
+"""The jobs the worker process runs, as "studio.engine.tasks:NAME".
+
+Each takes a plain payload, a progress callback and a cancel token, and returns plain data:
+compositions cross the process boundary as dicts (serialize.py), changes as dicts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from studio.engine import operations
+from studio.engine.orchestrator import compose as compose_song
+from studio.engine.serialize import composition_from_dict, composition_to_dict
+
+
+def compose(payload: dict, progress, cancel) -> dict:
+    """{prompt, seed, length_s} -> a composition dict."""
+    song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
+                        progress=progress, cancel=cancel)
+    return composition_to_dict(song)
+
+
+def operate(payload: dict, progress, cancel) -> dict:
+    """{composition, operation, args, kwargs} -> {composition, change}: one iteration step."""
+    song = composition_from_dict(payload["composition"])
+    operation = getattr(operations, payload["operation"])
+    if payload["operation"].startswith("_") or not callable(operation):
+        raise ValueError(f"'{payload['operation']}' is not an operation")
+    progress(dataclasses.replace(_event(payload["operation"]), fraction=0.0))
+    cancel.check()
+    changed, change = operation(song, *payload.get("args", ()), **payload.get("kwargs", {}))
+    progress(_event(payload["operation"]))
+    return {"composition": composition_to_dict(changed), "change": {
+        "kind": change.kind, "message": change.message,
+        "stale": sorted(change.stale), "all_audio": change.all_audio}}
+
+
+def _event(operation: str):
+    from studio.engine.progress import ProgressEvent
+
+    return ProgressEvent(operation.replace("_", " "), 1.0, "done")
