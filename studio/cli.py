@@ -10,6 +10,7 @@ from pathlib import Path
 
 from studio import engine
 from studio.cli_project import add_project_commands, commit_render
+from studio.engine.preferences import PreferenceProfile
 from studio.project import ProjectError
 
 
@@ -64,7 +65,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     bar = StageBar()
     started = time.perf_counter()
-    composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar)
+    composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar,
+                                 preferences=PreferenceProfile().defaults())
     song = engine.render_song(composition, args.sample_rate, progress=bar)
     bar(engine.ProgressEvent("export", 0.0, str(args.out)))
     paths = engine.export_song(composition, song.stems, song.master, args.out,

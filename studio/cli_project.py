@@ -1,4 +1,4 @@
-"""The project commands of `studio`: new, log, show, revert (and render --project)."""
+"""The project commands of `studio`: new, log, show, revert, rate (and render --project)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from studio import engine
+from studio.engine.preferences import PreferenceProfile
 from studio.project import Project
 
 
@@ -29,13 +30,20 @@ def add_project_commands(commands, parse_length) -> None:
     revert.add_argument("project", type=Path)
     revert.add_argument("version", type=int)
     revert.set_defaults(func=cmd_revert)
+    rate = commands.add_parser("rate", help="rate a version (-1..1 or 1..5 stars); future "
+                                            "songs lean toward what you like")
+    rate.add_argument("project", type=Path)
+    rate.add_argument("rating", type=float)
+    rate.add_argument("--version", type=int, help="the current version by default")
+    rate.set_defaults(func=cmd_rate)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     with Project.create(args.project) as project:
         if args.prompt is not None:
             seed = args.seed if args.seed is not None else random.randrange(2**31)
-            song = engine.compose(args.prompt, seed, length_s=args.length)
+            song = engine.compose(args.prompt, seed, length_s=args.length,
+                                  preferences=PreferenceProfile().defaults())
             info = project.commit(song, f"Generate from \"{args.prompt}\" (seed {seed})",
                                   "generate")
             print(f"created {args.project} with version {info.id}: {song.title}")
@@ -78,6 +86,14 @@ def cmd_revert(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         info = project.revert(args.version)
     print(f"version {info.id}: {info.message}")
+    return 0
+
+
+def cmd_rate(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        song = project.load(args.version)
+    PreferenceProfile().rate(song.context, args.rating)
+    print(f"rated {song.title}: {args.rating:g}")
     return 0
 
 

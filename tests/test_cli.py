@@ -39,3 +39,12 @@ def test_bad_input_gives_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["log", str(tmp_path / "x.ensemble")]) == 2
     err = capsys.readouterr().err
     assert "400 bpm" in err and "not an Ensemble project" in err and "Traceback" not in err
+
+
+def test_rating_a_version_updates_the_profile(tmp_path, capsys):
+    from studio.engine.preferences import PreferenceProfile
+
+    path = tmp_path / "r.ensemble"
+    assert main(["new", str(path), "folk", "--seed", "1", "--length", "0:30"]) == 0
+    assert main(["rate", str(path), "5"]) == 0
+    assert PreferenceProfile().defaults().ratings == 1

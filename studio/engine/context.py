@@ -9,9 +9,12 @@ happy ones; the song is 4/4 and about three minutes unless the prompt says other
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from studio.engine import resources, theory
 from studio.engine.model import LANE_ORDER, CompositionContext, Key, Meter, Mood
-from studio.engine.prompt import PromptError, PromptReading, check_length_s
+from studio.engine.preferences import Leanings
+from studio.engine.prompt import TEMPO_RANGE_BPM, PromptError, PromptReading, check_length_s
 from studio.engine.rng import rng_for
 
 DEFAULT_GENRE = "pop"
@@ -33,20 +36,25 @@ _COMMON_TONICS = {
 }
 
 
-def build_context(reading: PromptReading, seed: int, *,
-                  length_s: float | None = None) -> CompositionContext:
+def build_context(reading: PromptReading, seed: int, *, length_s: float | None = None,
+                  preferences: Leanings | None = None) -> CompositionContext:
     """The song's context: the reading's values, and seeded choices wherever it said nothing.
 
     `length_s` (a length chosen outside the prompt, such as a command-line flag) overrides
-    the prompt's length. Raises PromptError when the prompt leaves no lane to play.
+    the prompt's length. `preferences` (a user's learned leanings) shift the defaults the
+    prompt left open. Raises PromptError when the prompt leaves no lane to play.
     """
     # Every draw is made whether it is used or not, so stating the tempo leaves the key as it
     # would have been for the same seed.
     tempo_draw, minor_draw, tonic_draw = rng_for(seed, -1, "context").random(3)
     blend = dict(reading.genre_blend) or {DEFAULT_GENRE: 1.0}
     mood = _mood(reading, blend)
+    lean = preferences or Leanings()
+    if reading.valence is None:
+        mood = replace(mood, valence=_unit(mood.valence + lean.valence_lean),
+                       arousal=_unit(mood.arousal + lean.arousal_lean))
     tempo_bpm = reading.tempo_bpm if reading.tempo_bpm is not None else _tempo_bpm(
-        blend, mood.arousal, tempo_draw)
+        blend, mood.arousal, tempo_draw, lean.tempo_offset_bpm)
     key = _key(reading, blend, minor_draw, tonic_draw)
     meter = reading.meter or Meter(4, 4)
     return CompositionContext(
@@ -78,7 +86,12 @@ def _toward(genre_value: float, word_value: float | None) -> float:
     return _WORDS_SHARE * word_value + (1.0 - _WORDS_SHARE) * genre_value
 
 
-def _tempo_bpm(blend: dict[str, float], arousal: float, draw: float) -> float:
+def _unit(value: float) -> float:
+    return round(max(-1.0, min(1.0, value)), 4)
+
+
+def _tempo_bpm(blend: dict[str, float], arousal: float, draw: float,
+               offset_bpm: float = 0.0) -> float:
     """Inside the blend's tempo range: the middle for the genre's usual arousal, higher when
     the mood is more excited, lower when calmer, with a little seeded variety."""
     low_bpm = sum(w * resources.genre(g)["tempo_bpm"][0] for g, w in blend.items())
@@ -86,7 +99,8 @@ def _tempo_bpm(blend: dict[str, float], arousal: float, draw: float) -> float:
     place = 0.5 + _AROUSAL_REACH * (arousal - _weighted(blend, "arousal"))
     tempo_bpm = low_bpm + min(1.0, max(0.0, place)) * (high_bpm - low_bpm)
     tempo_bpm += (2.0 * draw - 1.0) * _TEMPO_JITTER_BPM
-    return float(round(min(high_bpm, max(low_bpm, tempo_bpm))))
+    tempo_bpm = min(high_bpm, max(low_bpm, tempo_bpm)) + offset_bpm
+    return float(round(min(TEMPO_RANGE_BPM[1], max(TEMPO_RANGE_BPM[0], tempo_bpm))))
 
 
 def _key(reading: PromptReading, blend: dict[str, float], minor_draw: float,

@@ -21,6 +21,7 @@ from studio.engine.generators import generator_for
 from studio.engine.harmony import harmonize
 from studio.engine.master import master
 from studio.engine.model import Composition, CompositionContext, Lane, Part, Section
+from studio.engine.preferences import Leanings
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.prompt import read_prompt
 from studio.engine.renderer import SongRenderer
@@ -43,11 +44,14 @@ class RenderedSong:
 
 def compose(prompt: str, seed: int, *, length_s: float | None = None,
             progress: ProgressCallback = ignore_progress,
-            cancel: CancelToken | None = None) -> Composition:
-    """A whole composition from a prompt: context, sections, chords and every lane's parts."""
+            cancel: CancelToken | None = None,
+            preferences: Leanings | None = None) -> Composition:
+    """A whole composition from a prompt: context, sections, chords and every lane's parts.
+    `preferences` (a user's learned leanings) shift what the prompt leaves open."""
     cancel = cancel or CancelToken()
     progress(ProgressEvent("prompt", 0.0, "reading the prompt"))
-    context = build_context(read_prompt(prompt), seed, length_s=length_s)
+    context = build_context(read_prompt(prompt), seed, length_s=length_s,
+                            preferences=preferences)
     progress(ProgressEvent("prompt", 1.0, f"{context.key.name}, {context.tempo_bpm:g} bpm, "
                                           f"{context.meter}, {context.primary_genre}"))
     cancel.check()
