@@ -57,8 +57,10 @@ def test_a_failing_stage_leaves_no_partial_state(tmp_path, worker):
     with Workspace.open(tmp_path / "f.ensemble", worker) as space:
         space.finish(space.start_generate("jazz", 3, 30), timeout=60)
         before = midi(space.composition)
-        job = space.start_job("worker_jobs:fail_in_stage", {"why": "a broken stage"})
+        job = space.start_job("worker_jobs:compose_with_a_broken_stage",
+                              {"prompt": "jazz", "seed": 4, "length_s": 30})
         with pytest.raises(JobFailed) as failure:
             space.finish(job, timeout=30)
         assert failure.value.stage == "harmony"
+        assert "no progression fits" in str(failure.value)
         assert len(space.project.log()) == 1 and midi(space.composition) == before

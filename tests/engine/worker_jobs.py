@@ -21,3 +21,18 @@ def slow(payload, progress, cancel):
 def deaf(payload, progress, cancel):
     """Never checks its cancel token: only stopping the process ends it."""
     time.sleep(30)
+
+
+def compose_with_a_broken_stage(payload, progress, cancel):
+    """The real compose job, with the harmony stage failing part way through the song."""
+    from studio.engine import orchestrator, tasks
+
+    def broken_harmonize(context, sections):
+        raise ValueError("no progression fits this section")
+
+    working = orchestrator.harmonize
+    orchestrator.harmonize = broken_harmonize
+    try:
+        return tasks.compose(payload, progress, cancel)
+    finally:
+        orchestrator.harmonize = working  # the worker process lives on for other jobs
