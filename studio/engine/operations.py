@@ -112,6 +112,18 @@ def set_locked(composition: Composition, section_id: int, lane: str,
     return song, Change("lock", f"{verb} {lane} in {_label(composition, song.parts[key])}")
 
 
+def set_lane_mix(composition: Composition, lane: str, **settings) -> tuple[Composition, Change]:
+    """A mix change (gain_db, pan, mute, solo) of one lane: no part changes, no render."""
+    song = _copy(composition)
+    target = song.lanes[_lane(composition, lane)]
+    for name, value in settings.items():
+        if name not in ("gain_db", "pan", "mute", "solo"):
+            raise ValueError(f"'{name}' is not a mix setting (gain_db, pan, mute, solo)")
+        setattr(target, name, value)
+    described = ", ".join(f"{k} {v}" for k, v in settings.items())
+    return song, Change("mix", f"Mix {lane}: {described}")
+
+
 def change_tempo(composition: Composition, tempo_bpm: float) -> tuple[Composition, Change]:
     """A new tempo: every note keeps its beat, so only the audio changes."""
     song = _copy(composition)

@@ -99,9 +99,7 @@ def _add_lane(song, clause, match, targets, lane, row):
 def _mute(song, clause, match, targets, lane, row):
     if lane is None or lane not in song.lanes:
         raise ValueError("name a lane of the song: " + ", ".join(song.lanes))
-    muted = operations._copy(song)
-    muted.lanes[lane].mute = True
-    return muted, Change("mix", f"Mute the {lane}")
+    return operations.set_lane_mix(song, lane, mute=True)
 
 
 def _tempo(song, clause, match, targets, lane, row):

@@ -111,3 +111,11 @@ def test_add_lane_and_shape_section(song):
     assert changed_parts(song, shaped) == {(target.id, "drums")}
     assert len(shaped.parts[(target.id, "drums")].notes) < \
         len(song.parts[(target.id, "drums")].notes)
+
+
+def test_mix_changes_touch_no_part(song):
+    after, change = op.set_lane_mix(song, "bass", gain_db=-6.0, mute=True)
+    assert after.parts == song.parts and not change.stale and change.kind == "mix"
+    assert after.lanes["bass"].gain_db == -6.0 and song.lanes["bass"].gain_db != -6.0
+    with pytest.raises(ValueError, match="reverb"):
+        op.set_lane_mix(song, "bass", reverb=1.0)
