@@ -188,10 +188,11 @@ def render_stems(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> dict[str, np.ndarray]:
-    """Dry stems of every lane, in the composition's lane order.
+    """Dry stems of every lane, in the composition's lane order, rendered from scratch.
 
-    Lanes render one after another in this process: a 3-minute, 5-lane song takes about a
-    second, less than starting worker processes and shipping their stems back would cost.
+    Lanes render one after another: a whole render costs a few seconds for a 3-minute song,
+    so callers that render again after edits keep a SongRenderer instead, and callers with
+    live audio run this in the worker process.
     """
     progress = progress or ignore_progress
     names = list(composition.lanes)
