@@ -93,12 +93,13 @@ class Worker:
         return handle
 
     def close(self) -> None:
-        if self._process is not None:
-            self._requests.put(None)
-            self._process.join(1.0)
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process = None
+        process, self._process = self._process, None
+        if process is None or process.pid is None:
+            return  # never started (or failed to start)
+        self._requests.put(None)
+        process.join(1.0)
+        if process.is_alive():
+            process.terminate()
 
     def __enter__(self) -> Worker:
         return self

@@ -1,12 +1,16 @@
 """The jobs the worker process runs, as "studio.engine.tasks:NAME".
 
-Each takes a plain payload, a progress callback and a cancel token, and returns plain data:
-compositions cross the process boundary as dicts (serialize.py), changes as dicts.
+Each takes a plain payload, a progress callback and a cancel token, and returns its result
+packed: compressed JSON bytes (see `pack`). Unpickling a large nested dict holds the GIL for
+tens of milliseconds in whichever thread receives it; bytes arrive at once, and the caller
+unpacks them where it chooses.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import zlib
 
 from studio.engine import operations
 from studio.engine.orchestrator import compose as compose_song
@@ -17,7 +21,7 @@ def compose(payload: dict, progress, cancel) -> dict:
     """{prompt, seed, length_s} -> a composition dict."""
     song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
                         progress=progress, cancel=cancel)
-    return composition_to_dict(song)
+    return pack(composition_to_dict(song))
 
 
 def operate(payload: dict, progress, cancel) -> dict:
@@ -30,9 +34,17 @@ def operate(payload: dict, progress, cancel) -> dict:
     cancel.check()
     changed, change = operation(song, *payload.get("args", ()), **payload.get("kwargs", {}))
     progress(_event(payload["operation"]))
-    return {"composition": composition_to_dict(changed), "change": {
+    return pack({"composition": composition_to_dict(changed), "change": {
         "kind": change.kind, "message": change.message,
-        "stale": sorted(change.stale), "all_audio": change.all_audio}}
+        "stale": sorted(change.stale), "all_audio": change.all_audio}})
+
+
+def pack(value) -> bytes:
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)
+
+
+def unpack(data: bytes):
+    return json.loads(zlib.decompress(data))
 
 
 def _event(operation: str):

@@ -16,6 +16,7 @@ from pathlib import Path
 from studio.engine.background import JobHandle, Worker
 from studio.engine.model import Composition
 from studio.engine.serialize import composition_from_dict, composition_to_dict
+from studio.engine.tasks import unpack
 from studio.project import Project, VersionInfo
 
 
@@ -83,7 +84,7 @@ class Workspace:
     def finish(self, job: Job, timeout: float | None = None) -> VersionInfo:
         """Wait for a job and commit its result as one version. Cancelled or failed jobs
         raise (Cancelled, JobFailed) and commit nothing."""
-        result = job.handle.result(timeout)
+        result = unpack(job.handle.result(timeout))
         if "change" in result:
             change = result["change"]
             song = composition_from_dict(result["composition"])

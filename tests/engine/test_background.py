@@ -1,6 +1,7 @@
 """The worker process: same results as in-process, progress in order, cancel within 200 ms,
 failures that name their stage, and a main thread that keeps its time."""
 
+import gc
 import os
 import signal
 import sys
@@ -12,6 +13,7 @@ import pytest
 from studio import engine
 from studio.engine.background import JobFailed, Worker
 from studio.engine.serialize import composition_to_dict
+from studio.engine.tasks import unpack
 
 sys.path.insert(0, str(Path(__file__).parent))  # the child imports worker_jobs by name
 
@@ -27,7 +29,7 @@ def test_compose_in_the_worker_equals_compose_here(worker):
     handle = worker.submit("studio.engine.tasks:compose",
                            {"prompt": "folk song", "seed": 4, "length_s": 40},
                            progress=events.append)
-    result = handle.result(timeout=60)
+    result = unpack(handle.result(timeout=60))
     assert result == composition_to_dict(engine.compose("folk song", 4, length_s=40))
     for stage in {e.stage for e in events}:
         fractions = [e.fraction for e in events if e.stage == stage]
@@ -39,7 +41,7 @@ def test_an_operation_runs_in_the_worker(worker):
     handle = worker.submit("studio.engine.tasks:operate", {
         "composition": composition_to_dict(song), "operation": "regenerate_section",
         "args": [song.sections[1].id]})
-    result = handle.result(timeout=60)
+    result = unpack(handle.result(timeout=60))
     assert result["change"]["kind"] == "regenerate-section"
     assert {sid for sid, _ in result["change"]["stale"]} == {song.sections[1].id}
 
@@ -85,11 +87,18 @@ def test_the_main_thread_keeps_its_time_while_the_worker_composes(worker):
     handle = worker.submit("studio.engine.tasks:compose",
                            {"prompt": "metal", "seed": 1, "length_s": 180})
     gaps = []
-    last = time.perf_counter()
-    while not handle.done:
-        time.sleep(0.001)
-        now = time.perf_counter()
-        gaps.append(now - last)
-        last = now
+    # The main thread's own garbage collection (other tests leave many objects alive) is
+    # not what this measures: only what the worker could take from it.
+    gc.collect()
+    gc.disable()
+    try:
+        last = time.perf_counter()
+        while not handle.done:
+            time.sleep(0.001)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+    finally:
+        gc.enable()
     handle.result()
     assert max(gaps) < 0.05, max(gaps)
