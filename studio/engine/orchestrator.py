@@ -28,7 +28,6 @@ from studio.engine.renderer import SongRenderer
 from studio.engine.rng import rng_for
 
 COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts")
-RENDER_STAGES = ("render", "mix", "master")
 
 
 @dataclass
