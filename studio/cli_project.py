@@ -92,7 +92,7 @@ def cmd_revert(args: argparse.Namespace) -> int:
 def cmd_rate(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         song = project.load(args.version)
-    PreferenceProfile().rate(song.context, args.rating)
+    PreferenceProfile().rate(song, args.rating)
     print(f"rated {song.title}: {args.rating:g}")
     return 0
 

@@ -10,12 +10,15 @@ happy ones; the song is 4/4 and about three minutes unless the prompt says other
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from studio.engine import resources, theory
 from studio.engine.model import LANE_ORDER, CompositionContext, Key, Meter, Mood
-from studio.engine.preferences import Leanings
 from studio.engine.prompt import TEMPO_RANGE_BPM, PromptError, PromptReading, check_length_s
 from studio.engine.rng import rng_for
+
+if TYPE_CHECKING:  # preferences measures songs against default_values() below
+    from studio.engine.preferences import Leanings
 
 DEFAULT_GENRE = "pop"
 DEFAULT_LENGTH_S = 180.0
@@ -41,20 +44,24 @@ def build_context(reading: PromptReading, seed: int, *, length_s: float | None =
     """The song's context: the reading's values, and seeded choices wherever it said nothing.
 
     `length_s` (a length chosen outside the prompt, such as a command-line flag) overrides
-    the prompt's length. `preferences` (a user's learned leanings) shift the defaults the
-    prompt left open. Raises PromptError when the prompt leaves no lane to play.
+    the prompt's length. `preferences` (a user's learned leanings) shift only what the
+    prompt left open: the tempo, a mood it did not state, the genre when it names none.
+    Raises PromptError when the prompt leaves no lane to play.
     """
     # Every draw is made whether it is used or not, so stating the tempo leaves the key as it
     # would have been for the same seed.
     tempo_draw, minor_draw, tonic_draw = rng_for(seed, -1, "context").random(3)
-    blend = dict(reading.genre_blend) or {DEFAULT_GENRE: 1.0}
+    favourite = preferences.favourite_genre() if preferences is not None else None
+    blend = dict(reading.genre_blend) or {favourite or DEFAULT_GENRE: 1.0}
     mood = _mood(reading, blend)
-    lean = preferences or Leanings()
-    if reading.valence is None:
-        mood = replace(mood, valence=_unit(mood.valence + lean.valence_lean),
-                       arousal=_unit(mood.arousal + lean.arousal_lean))
-    tempo_bpm = reading.tempo_bpm if reading.tempo_bpm is not None else _tempo_bpm(
-        blend, mood.arousal, tempo_draw, lean.tempo_offset_bpm)
+    tempo_bpm = reading.tempo_bpm
+    if tempo_bpm is None:
+        offset_bpm = preferences.tempo_offset_bpm if preferences is not None else 0.0
+        tempo_bpm = _tempo_bpm(blend, mood.arousal, tempo_draw, offset_bpm)
+    # The leans come after the tempo so that the tempo offset alone moves the tempo.
+    if preferences is not None and reading.valence is None:
+        mood = replace(mood, valence=_unit(mood.valence + preferences.valence_lean),
+                       arousal=_unit(mood.arousal + preferences.arousal_lean))
     key = _key(reading, blend, minor_draw, tonic_draw)
     meter = reading.meter or Meter(4, 4)
     return CompositionContext(
@@ -62,6 +69,18 @@ def build_context(reading: PromptReading, seed: int, *, length_s: float | None =
         length_bars=_length_bars(reading, length_s, tempo_bpm, meter), seed=seed,
         lanes=_lanes(blend, reading.excluded_lanes), prompt=reading.text,
     )
+
+
+def default_values(reading: PromptReading,
+                   genre_blend: dict[str, float] | None = None) -> tuple[float, Mood]:
+    """The tempo and mood the defaults give a reading with no seeded variety and no
+    preferences: the yardstick a rated song is measured against. `genre_blend` (the genres
+    the song was made in) stands in for the reading's when given."""
+    blend = dict(genre_blend or reading.genre_blend) or {DEFAULT_GENRE: 1.0}
+    mood = _mood(reading, blend)
+    if reading.tempo_bpm is not None:
+        return reading.tempo_bpm, mood
+    return _tempo_bpm(blend, mood.arousal, 0.5), mood  # a draw of 0.5 adds no variety
 
 
 def _weighted(blend: dict[str, float], field: str) -> float:

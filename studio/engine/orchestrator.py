@@ -56,6 +56,8 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
     cancel.check()
     progress(ProgressEvent("arrangement", 0.0, "laying out sections"))
     sections, curve = arrange(context, rng_for(seed, -1, "arrangement"))
+    if preferences is not None:
+        sections, curve = preferences.lift(sections, curve)
     context = replace(context, energy_curve=curve)
     progress(ProgressEvent("arrangement", 1.0, f"{len(sections)} sections"))
     cancel.check()

@@ -1,171 +1,134 @@
 """Refine in words: an instruction such as "more energy in the chorus and sparser drums in
-verse 2" becomes concrete operations on the song.
+verse 2" becomes the iteration operations that do it, applied in order.
 
-The instruction is split into clauses; each clause is matched against the phrases in
-resources/refine.toml and names its targets (sections by kind and number, lanes by name).
-What no phrase matches is reported back, never silently dropped.
+The instruction is split into clauses. The first phrase of resources/refine.toml that matches
+a clause reads it; besides its phrase a clause may only name sections ("chorus 2", "the
+second verse"; "the chorus" is every chorus) and lanes ("drums"). plan() says what would be
+done, refine() does it. A clause with a word nothing accounts for is reported back whole in
+`not_understood`, never half done and never dropped in silence.
+
+    result = refine(song, "darker bridge, half-time in the chorus")
+    project.commit(result.composition, result.message, "refine")
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 
-from studio.engine import operations, resources
-from studio.engine.model import Composition, Key
+from studio.engine import operations
+from studio.engine import refine_words as vocabulary
+from studio.engine.model import Composition, Lane, Section
 from studio.engine.operations import Change
+from studio.engine.refine_phrases import READERS, Said, Step
 
-_KINDS = r"intro|verse|pre-?chorus|chorus|bridge|drop|breakdown|outro"
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
-_TARGET = re.compile(
-    rf"(?:the\s+)?(?:(?P<ordinal>first|second|third|fourth|fifth|last)\s+)?"
-    rf"(?P<kind>{_KINDS})(?P<plural>e?s)?(?:\s+(?P<number>\d+))?\b")
-_SPLIT = re.compile(r"\s*(?:,|;|\band then\b|\bthen\b|\band\b)\s*")
+__all__ = ["RefineResult", "Step", "plan", "refine"]
+
+_OPERATIONS = {name: getattr(operations, name) for name in (
+    "regenerate_section", "vary_lane", "extend", "delete_section", "change_tempo", "change_key",
+    "change_style", "add_lane", "shape_section", "set_lane_mix")}
 
 
 @dataclass
 class RefineResult:
+    """The song after an instruction, the changes applied in order (each with its step's
+    description as message) and the parts of the instruction that were not acted on."""
+
     composition: Composition
     changes: list[Change] = field(default_factory=list)
     not_understood: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
-        return "; ".join(c.message for c in self.changes)
+        return "; ".join(change.message for change in self.changes)
+
+    @property
+    def change(self) -> Change | None:
+        """Every change applied as one, for one version; None when nothing was applied."""
+        if not self.changes:
+            return None
+        return Change("refine", self.message, frozenset().union(*(c.stale for c in self.changes)),
+                      any(c.all_audio for c in self.changes))
+
+
+def plan(composition: Composition, text: str) -> list[Step]:
+    """What refine() would do with `text`, step by step, without generating anything. Each
+    clause is read against the song as the clauses before it leave it ("add strings, then
+    busier strings in the chorus")."""
+    steps: list[Step] = []
+    view = composition
+    for clause in vocabulary.clauses(text):
+        said, after = _read(view, clause), view
+        try:
+            for step in said:
+                after = _preview(after, step)
+        except ValueError as error:  # deleting every section, say: the clause is not begun
+            said, after = [Step(clause, f"{clause} ({error})")], view
+        steps += said
+        view = after
+    return steps
 
 
 def refine(composition: Composition, text: str) -> RefineResult:
     """Apply an instruction in words, clause by clause, in order."""
     result = RefineResult(composition)
-    for clause in [c for c in _SPLIT.split(text.lower().strip(" .!")) if c]:
+    for step in plan(composition, text):
+        if step.operation is None:
+            result.not_understood.append(step.description)
+            continue
         try:
-            applied = _apply(result.composition, clause)
+            song, change = _OPERATIONS[step.operation](result.composition, *step.args,
+                                                       **step.kwargs)
         except ValueError as error:
-            result.not_understood.append(f"{clause} ({error})")
+            result.not_understood.append(f"{step.clause} ({error})")
             continue
-        if applied is None:
-            result.not_understood.append(clause)
-            continue
-        result.composition, change = applied
-        result.changes.append(change)
+        result.composition = song
+        result.changes.append(replace(change, message=step.description))
     return result
 
 
-def _apply(song: Composition, clause: str):
-    words = resources.table("refine")
-    lane = _lane(clause)
-    targets = _targets(song, clause)
-    for name, handler in _HANDLERS:
-        match = re.search(words[name]["pattern"], clause)
-        if match:
-            return handler(song, clause, match, targets, lane, words[name])
-    return None
+def _read(song: Composition, clause: str) -> list[Step]:
+    """The steps of one clause: its first matching phrase, with the sections and lanes it
+    names; one not-understood step when no phrase matches or a word is left over."""
+    for name, (pattern, row) in vocabulary.phrases().items():
+        match = pattern.search(clause)
+        if match is None:
+            continue
+        rest = vocabulary.blank(clause, *match.span())
+        mentions, rest = vocabulary.take(vocabulary.section_pattern(), rest)
+        found, rest = vocabulary.take(vocabulary.lane_pattern(), rest)
+        unknown = vocabulary.leftover(rest)
+        if unknown:
+            return [Step(clause, f"{clause} (not understood: {' '.join(unknown)})")]
+        lanes = list(dict.fromkeys(vocabulary.lane_of(m[0]) for m in found))
+        try:
+            return READERS[name](song, Said(song, clause, match, row, mentions, lanes))
+        except ValueError as error:
+            return [Step(clause, f"{clause} ({error})")]
+    return [Step(clause, clause)]
 
 
-def _energy(song, clause, match, targets, lane, row):
-    delta = row["delta"] if match.group("direction") in row["more"] else -row["delta"]
-    return _each(song, targets, lambda s, sid: operations.shape_section(s, sid,
-                                                                        energy_delta=delta))
-
-
-def _shade(song, clause, match, targets, lane, row):
-    darker = match.group("direction") in row["darker"]
-    offset = -row["offset"] if darker else row["offset"]
-    # Unnamed sections mean the whole song: every section is shaded.
-    return _each(song, targets, lambda s, sid: operations.shape_section(
-        s, sid, valence_offset=offset))
-
-
-def _density(song, clause, match, targets, lane, row):
-    if lane is None or lane not in song.lanes:
-        raise ValueError("name a lane of the song: " + ", ".join(song.lanes))
-    factor = row["sparser"] if match.group("direction") in row["thinner"] else row["busier"]
-    return _each(song, targets, lambda s, sid: operations.shape_section(
-        s, sid, density={lane: factor}, lanes=[lane]))
-
-
-def _half_time(song, clause, match, targets, lane, row):
-    lanes = [name for name in ("drums", "bass") if name in song.lanes]
-    return _each(song, targets, lambda s, sid: operations.shape_section(
-        s, sid, feel="half-time", lanes=lanes))
-
-
-def _add_lane(song, clause, match, targets, lane, row):
-    if lane is None:
-        raise ValueError("name the instrument to add")
-    return operations.add_lane(song, lane)
-
-
-def _mute(song, clause, match, targets, lane, row):
-    if lane is None or lane not in song.lanes:
-        raise ValueError("name a lane of the song: " + ", ".join(song.lanes))
-    return operations.set_lane_mix(song, lane, mute=True)
-
-
-def _tempo(song, clause, match, targets, lane, row):
-    if match.group("bpm"):
-        return operations.change_tempo(song, float(match.group("bpm")))
-    factor = 1 + row["step"] if match.group("direction") in row["up"] else 1 - row["step"]
-    return operations.change_tempo(song, round(song.context.tempo_bpm * factor))
-
-
-def _key(song, clause, match, targets, lane, row):
-    tonic = match.group("tonic").upper() + match.group("accidental").replace("♯", "#")
-    return operations.change_key(song, Key(tonic, match.group("mode")))
-
-
-def _regenerate(song, clause, match, targets, lane, row):
-    if lane is not None and lane in song.lanes:
-        return _each(song, targets, lambda s, sid: operations.vary_lane(s, sid, lane))
-    if not _names_sections(clause):
-        raise ValueError("name the section to regenerate")
-    return _each(song, targets, operations.regenerate_section)
-
-
-_HANDLERS = (
-    ("regenerate", _regenerate), ("add", _add_lane), ("mute", _mute), ("key", _key),
-    ("tempo", _tempo), ("energy", _energy), ("density", _density),
-    ("half_time", _half_time), ("shade", _shade),
-)
-
-
-def _each(song: Composition, section_ids: list[int], operation):
-    """One operation on several sections, as one change."""
-    changes = []
-    for section_id in section_ids:
-        song, change = operation(song, section_id)
-        changes.append(change)
-    if not changes:
-        raise ValueError("no such section in this song")
-    stale = frozenset().union(*(c.stale for c in changes))
-    return song, Change(changes[0].kind, "; ".join(c.message for c in changes), stale)
-
-
-def _names_sections(clause: str) -> bool:
-    return _TARGET.search(clause) is not None
-
-
-def _targets(song: Composition, clause: str) -> list[int]:
-    """The sections a clause names; every section when it names none."""
-    match = _TARGET.search(clause)
-    if match is None:
-        return [s.id for s in song.sections]
-    kind = match.group("kind").replace("prechorus", "pre-chorus")
-    same = [s.id for s in song.sections if s.kind == kind]
-    number = match.group("number") or match.group("ordinal")
-    if number is None:
-        return same
-    if number == "last":
-        return same[-1:]
-    index = int(number) if number.isdigit() else _ORDINALS[number]
-    if not 1 <= index <= len(same):
-        raise ValueError(f"the song has {len(same)} {kind} section(s), not {index}")
-    return [same[index - 1]]
-
-
-def _lane(clause: str) -> str | None:
-    words = resources.table("prompt_words")["lanes"]
-    for word in sorted(words, key=len, reverse=True):
-        if re.search(rf"\b{re.escape(word)}\b", clause):
-            return words[word]
-    return None
+def _preview(song: Composition, step: Step) -> Composition:
+    """The song as a step leaves its facts (tempo, key, mood, lanes, sections) without
+    generating notes: what the clauses after it are read against."""
+    operation, args, kwargs = step.operation, step.args, step.kwargs
+    if operation is None:
+        return song
+    if operation in ("change_tempo", "set_lane_mix", "delete_section"):
+        return _OPERATIONS[operation](song, *args, **kwargs)[0]  # cheap: no notes are made
+    view = copy.copy(song)
+    if operation == "change_key":
+        view.context = replace(song.context, key=args[0])
+    elif operation == "change_style":
+        view.context = replace(song.context, mood=kwargs["mood"])
+    elif operation == "add_lane":
+        view.lanes = {**song.lanes, args[0]: Lane(args[0], args[1])}
+    elif operation == "extend":  # where operations.extend puts it, with the id it gives
+        kinds = [s.kind for s in song.sections]
+        at = kinds.index("outro") if "outro" in kinds else len(kinds)
+        new = Section(max(s.id for s in song.sections) + 1, args[0], 4, 0.0)
+        view.sections = [*song.sections[:at], new, *song.sections[at:]]
+    elif operation == "shape_section":
+        said = {k: v for k, v in kwargs.items() if k in ("feel", "valence_offset")}
+        view.sections = [replace(s, **said) if s.id == args[0] else s for s in song.sections]
+    return view
