@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from studio.engine import resources
 from studio.engine.arrangement import derive_energies, energy_curve
 from studio.engine.harmony import harmonize, section_chords
-from studio.engine.model import Composition, Key, Lane, Mood, Note, Part, Section
+from studio.engine.model import LANE_ORDER, Composition, Key, Lane, Mood, Note, Part, Section
 from studio.engine.orchestrator import generate_part, make_lanes
 
 
@@ -180,10 +180,15 @@ def add_lane(composition: Composition, name: str,
     defaults = resources.table("lanes").get(name)
     if defaults is None:
         raise ValueError(f"no lane called '{name}' (known: {', '.join(resources.table('lanes'))})")
+    genre_programs = resources.genre(composition.context.primary_genre)["lanes"]
+    if program is None:
+        # the genre's instrument for a lane it has, else the lane's own default
+        program = genre_programs.get(name, defaults.get("program", 0))
     song = _copy(composition)
-    song.lanes[name] = Lane(name, program if program is not None else defaults["program"],
-                            gain_db=defaults["gain_db"], pan=defaults["pan"])
-    song.context = replace(song.context, lanes=(*song.context.lanes, name))
+    lanes = {**song.lanes, name: Lane(name, program, is_drums=name == "drums",
+                                      gain_db=defaults["gain_db"], pan=defaults["pan"])}
+    song.lanes = {n: lanes[n] for n in LANE_ORDER if n in lanes}
+    song.context = replace(song.context, lanes=tuple(song.lanes))
     stale = _regenerate(song, [s.id for s in song.sections], [name], next_variation=False)
     return song, Change("add-lane", f"Add {name}", stale)
 

@@ -119,3 +119,12 @@ def test_mix_changes_touch_no_part(song):
     assert after.lanes["bass"].gain_db == -6.0 and song.lanes["bass"].gain_db != -6.0
     with pytest.raises(ValueError, match="reverb"):
         op.set_lane_mix(song, "bass", reverb=1.0)
+
+
+def test_adding_back_a_lane_the_prompt_left_out():
+    song = engine.compose("pop, no drums, no bass", 3, length_s=30)
+    after, _ = op.add_lane(song, "drums")
+    assert after.lanes["drums"].is_drums and list(after.lanes)[0] == "drums"
+    after, _ = op.add_lane(after, "bass")
+    assert after.lanes["bass"].program == 33  # pop's bass
+    assert all(after.parts[(s.id, "bass")].notes for s in after.sections)
