@@ -154,7 +154,8 @@ def _length_bars(reading: PromptReading, length_s: float | None, tempo_bpm: floa
 
 
 def _lanes(blend: dict[str, float], excluded: frozenset[str]) -> tuple[str, ...]:
-    played = resources.genre(_primary(blend))["lanes"]
+    # every genre can carry a voice; "instrumental" or "no vocals" leaves it out
+    played = {**resources.genre(_primary(blend))["lanes"], "vocal": None}
     lanes = tuple(lane for lane in LANE_ORDER if lane in played and lane not in excluded)
     if not lanes:
         left_out = ", ".join(lane for lane in LANE_ORDER if lane in excluded)

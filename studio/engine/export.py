@@ -2,7 +2,7 @@
 
 Into one folder: master.wav; stems/01-drums.wav, stems/02-bass.wav and so on (numbered in
 LANE_ORDER among the lanes present); song.mid; context.json (a readable summary and the
-full context).
+full context); for a song with words, lyrics.lrc and lead-sheet.musicxml.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from studio.engine.lyrics_export import write_lrc, write_musicxml
 from studio.engine.midi_file import write_midi
 from studio.engine.mix import ordered_lanes
 from studio.engine.model import Composition
@@ -33,7 +34,8 @@ def export_song(
     sample_rate: int,
     bit_depth: int,
 ) -> dict[str, Path]:
-    """Write every file of a song; returns {"master", "midi", "context", "stem:<lane>"}: path.
+    """Write every file of a song; returns {"master", "midi", "context", "stem:<lane>"}: path,
+    and "lrc" and "musicxml" when the song has lyrics.
 
     Audio is (channels, samples) float32 at `sample_rate` (44100 or 48000). `bit_depth` 16
     writes PCM with TPDF dither, 24 PCM, 32 floating point; stems use the master's format.
@@ -51,6 +53,10 @@ def export_song(
         paths[f"stem:{lane}"] = out_dir / "stems" / f"{number:02d}-{lane}.wav"
         write_wav(paths[f"stem:{lane}"], stems[lane], sample_rate, bit_depth)
     paths["midi"] = write_midi(composition, out_dir / "song.mid")
+    if composition.lyrics:
+        vocals = composition.vocals()
+        paths["lrc"] = write_lrc(composition, vocals, out_dir / "lyrics.lrc")
+        paths["musicxml"] = write_musicxml(composition, vocals, out_dir / "lead-sheet.musicxml")
     paths["context"] = out_dir / "context.json"
     text = json.dumps(context_document(composition), indent=2, ensure_ascii=False)
     paths["context"].write_text(text + "\n", encoding="utf-8")

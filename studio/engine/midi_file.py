@@ -1,7 +1,8 @@
 """MIDI export: the composition as a type 1 Standard MIDI File, one track per lane.
 
 Track 0 carries the song's title, tempo, metre and key; each lane's track carries its name,
-its program and its notes. The same composition always gives the same bytes.
+its program and its notes; the vocal track also carries the lyrics, a syllable per note.
+The same composition always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -64,8 +65,27 @@ def to_midi(composition: Composition) -> mido.MidiFile:
             mido.Message("program_change", channel=channel, program=program),
         ]
         events = _note_events(composition.lane_notes(name), channel)
+        if name == "vocal":
+            events = sorted(events + _lyric_events(composition), key=lambda e: (e[0], e[1]))
         midi.tracks.append(_track(header, events, end_tick))
     return midi
+
+
+def _lyric_events(composition: Composition) -> list[tuple[int, int, mido.MetaMessage]]:
+    """A lyrics meta event per syllable at its first note's onset (order 0: before the
+    note-on it names). A word's inner syllables end in "-", as karaoke files write them."""
+    events = []
+    for section_id, vocal in composition.vocals().items():
+        start = composition.section_start_beats(section_id)
+        for line in vocal.lyrics.lines:
+            for position, syllable in enumerate(line.syllables):
+                following = line.syllables[position + 1] if position + 1 < len(line.syllables) \
+                    else None
+                joined = following is not None and following.word_index == syllable.word_index
+                text = syllable.text + ("-" if joined else "")
+                tick = _ticks(start + vocal.notes[syllable.note_index].start_beats)
+                events.append((tick, 0, mido.MetaMessage("lyrics", text=_latin1(text))))
+    return events
 
 
 def _channels(composition: Composition) -> dict[str, tuple[int, int]]:

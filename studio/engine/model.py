@@ -8,12 +8,12 @@ are derived from the bar counts and never stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from studio.engine import theory
 
-LANE_ORDER = ("drums", "bass", "keys", "pad", "strings", "lead")
-DEFAULT_LANES = ("drums", "bass", "keys", "pad", "lead")
+LANE_ORDER = ("drums", "bass", "keys", "pad", "strings", "lead", "vocal")
+DEFAULT_LANES = ("drums", "bass", "keys", "pad", "lead", "vocal")
 
 
 @dataclass(frozen=True)
@@ -172,14 +172,91 @@ class Lane:
     solo: bool = False
 
 
+@dataclass(frozen=True)
+class Syllable:
+    """One sung syllable: its written piece, the word it belongs to (index in its line), its
+    lexical stress (1 primary, 2 secondary, 0 none), and the notes it is sung on: the index
+    of the first in its section's vocal part, and how many (more than one is a melisma).
+    Before a melody exists, `note_index` is -1."""
+
+    text: str
+    word_index: int
+    stress: int
+    note_index: int = -1
+    note_count: int = 1
+
+
+@dataclass(frozen=True)
+class LyricLine:
+    """One sung line. `role` is "hook" (the chorus's first line), "refrain" (a line the form
+    repeats outside a chorus) or ""."""
+
+    text: str
+    syllables: tuple[Syllable, ...]
+    section_id: int
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class SectionLyrics:
+    """The lines of one sung section and their rhyme scheme, one letter per line: lines
+    with the same letter rhyme, X rhymes with nothing. `source` says who wrote them ("local",
+    an outside provider's name, or "user"); `variation` picks the writer's seed."""
+
+    section_id: int
+    lines: tuple[LyricLine, ...]
+    scheme: str
+    source: str = "local"
+    variation: int = 0
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(line.text for line in self.lines)
+
+    def for_section(self, section_id: int) -> SectionLyrics:
+        """The same lyrics sung in another section (a repeated chorus)."""
+        lines = tuple(replace(line, section_id=section_id) for line in self.lines)
+        return replace(self, section_id=section_id, lines=lines)
+
+
+@dataclass(frozen=True)
+class VocalPart:
+    """The vocal notes of one section and its lyrics with every syllable on its notes."""
+
+    section_id: int
+    notes: tuple[Note, ...]
+    lyrics: SectionLyrics
+
+    def line_notes(self, line_index: int) -> tuple[Note, ...]:
+        """The notes one line is sung on, melisma notes included."""
+        syllables = self.lyrics.lines[line_index].syllables
+        first = syllables[0].note_index
+        last = syllables[-1].note_index + syllables[-1].note_count
+        return self.notes[first:last]
+
+
 @dataclass
 class Composition:
+    """A song. `lyrics` holds the words of each sung section by section id; their syllables
+    point at the notes of the same section's part in the "vocal" lane."""
+
     title: str
     context: CompositionContext
     sections: list[Section] = field(default_factory=list)
     lanes: dict[str, Lane] = field(default_factory=dict)
     parts: dict[tuple[int, str], Part] = field(default_factory=dict)
     target_lufs: float = -14.0
+    lyrics: dict[int, SectionLyrics] = field(default_factory=dict)
+
+    def vocals(self) -> dict[int, VocalPart]:
+        """The sung sections' vocal notes with their aligned lyrics, by section id, in order."""
+        result = {}
+        for section in self.sections:
+            lyrics = self.lyrics.get(section.id)
+            part = self.parts.get((section.id, "vocal"))
+            if lyrics is not None and part is not None:
+                result[section.id] = VocalPart(section.id, part.notes, lyrics)
+        return result
 
     def section_start_beats(self, section_id: int) -> float:
         """Derived: where a section starts, from the bar counts of the sections before it."""

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field, replace
 from studio.engine import resources
 from studio.engine.arrangement import derive_energies, energy_curve
 from studio.engine.harmony import harmonize, section_chords
+from studio.engine.lyrics import fit_lyrics, fit_song_lyrics, write_lyrics, write_section_lyrics
+from studio.engine.lyrics_plan import is_sung
+from studio.engine.lyrics_providers import LyricsProvider
 from studio.engine.model import LANE_ORDER, Composition, Key, Lane, Mood, Note, Part, Section
-from studio.engine.orchestrator import generate_part, make_lanes
+from studio.engine.orchestrator import make_lanes, place_part
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class Change:
 
 
 def regenerate_section(composition: Composition, section_id: int) -> tuple[Composition, Change]:
-    """New parts for every unlocked lane of one section (the next variation of each)."""
+    """New parts for every unlocked lane of one section (the next variation of each). The
+    words stay: the vocal gets a new melody for the same lyrics (see regenerate_lyrics)."""
     section = _section(composition, section_id)
     song = _copy(composition)
     stale = _regenerate(song, [section.id], list(song.lanes), next_variation=True)
@@ -66,6 +70,8 @@ def extend(composition: Composition, kind: str = "chorus", *, bars: int | None =
     _set_curve(song, segments)
     song.sections[at] = replace(song.sections[at],
                                 chords=section_chords(song.context, song.sections, at))
+    if "vocal" in song.lanes and is_sung(song.sections[at]):
+        song.lyrics[new_id] = write_section_lyrics(song, new_id)
     stale = _regenerate(song, [new_id], list(song.lanes), next_variation=False)
     return song, Change("extend", f"Add a {kind}", stale)
 
@@ -80,6 +86,7 @@ def delete_section(composition: Composition, section_id: int) -> tuple[Compositi
     del segments[index], song.sections[index]
     for lane in song.lanes:
         song.parts.pop((section.id, lane), None)
+    song.lyrics.pop(section.id, None)
     _set_curve(song, segments)
     # Later sections move but keep their audio: the renderer places sections by their bars.
     return song, Change("delete-section", f"Delete {_label(composition, section)}")
@@ -98,6 +105,8 @@ def duplicate_section(composition: Composition, section_id: int) -> tuple[Compos
         part = song.parts.get((section.id, lane))
         if part is not None:
             song.parts[(new_id, lane)] = replace(part, section_id=new_id)
+    if section.id in song.lyrics:
+        song.lyrics[new_id] = song.lyrics[section.id].for_section(new_id)
     _set_curve(song, segments)
     return song, Change("duplicate-section", f"Duplicate {_label(composition, section)}",
                         frozenset((new_id, lane) for lane in song.lanes))
@@ -189,6 +198,8 @@ def add_lane(composition: Composition, name: str,
                                       gain_db=defaults["gain_db"], pan=defaults["pan"])}
     song.lanes = {n: lanes[n] for n in LANE_ORDER if n in lanes}
     song.context = replace(song.context, lanes=tuple(song.lanes))
+    if name == "vocal":
+        song.lyrics = write_lyrics(song)
     stale = _regenerate(song, [s.id for s in song.sections], [name], next_variation=False)
     return song, Change("add-lane", f"Add {name}", stale)
 
@@ -221,6 +232,61 @@ def shape_section(composition: Composition, section_id: int, *, energy_delta: fl
     return song, Change("shape-section", f"Reshape {_label(composition, section)}", stale)
 
 
+def regenerate_lyrics(composition: Composition, section_id: int,
+                      provider: LyricsProvider | None = None) -> tuple[Composition, Change]:
+    """New words for one sung section (the next variation), and its melody fitted to them.
+    A chorus is one chorus however often it comes back: every chorus singing the same words
+    gets the new ones."""
+    section = _section(composition, section_id)
+    old = composition.lyrics.get(section.id)
+    if old is None:
+        raise ValueError(f"{_label(composition, section)} has no lyrics to rewrite"
+                         + ("" if "vocal" in composition.lanes else ": the song has no vocal lane"))
+    group = [section.id]
+    if section.kind == "chorus":
+        group = [s.id for s in composition.sections if s.kind == "chorus"
+                 and s.id in composition.lyrics and composition.lyrics[s.id].texts == old.texts]
+    _check_unlocked(composition, group)
+    song = _copy(composition)
+    for sid in group:
+        del song.lyrics[sid]
+    written = write_section_lyrics(song, section.id, provider, variation=old.variation + 1)
+    for sid in group:
+        song.lyrics[sid] = written.for_section(sid)
+    stale = _regenerate(song, group, ["vocal"], next_variation=False)
+    return song, Change("lyrics", f"New lyrics for {_label(composition, section)}",
+                        stale | {(sid, "vocal") for sid in group})
+
+
+def set_lyrics(composition: Composition, section_id: int,
+               text: str) -> tuple[Composition, Change]:
+    """A person's own lines (one per text line) for one section; the melody is fitted to
+    them. Raises LyricsFitError when a line cannot be sung in its bars."""
+    section = _section(composition, section_id)
+    _lane(composition, "vocal")
+    _check_unlocked(composition, [section.id])
+    song = _copy(composition)
+    song.lyrics[section.id] = fit_lyrics(song, section.id, text)
+    stale = _regenerate(song, [section.id], ["vocal"], next_variation=False)
+    return song, Change("lyrics", f"Edit the lyrics of {_label(composition, section)}",
+                        stale | {(section.id, "vocal")})
+
+
+def set_song_lyrics(composition: Composition, text: str) -> tuple[Composition, Change]:
+    """A person's lyrics for the whole song (blocks split by blank lines or headings such as
+    "[Chorus]"); sections the text does not reach keep theirs."""
+    _lane(composition, "vocal")
+    fitted = fit_song_lyrics(composition, text)
+    if not fitted:
+        raise ValueError("the text has no lines to sing")
+    _check_unlocked(composition, list(fitted))
+    song = _copy(composition)
+    song.lyrics.update(fitted)
+    stale = _regenerate(song, list(fitted), ["vocal"], next_variation=False)
+    return song, Change("lyrics", "Set the song's lyrics",
+                        stale | {(sid, "vocal") for sid in fitted})
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 def _regenerate(song: Composition, section_ids: list[int], lanes: list[str],
@@ -233,11 +299,19 @@ def _regenerate(song: Composition, section_ids: list[int], lanes: list[str],
             if old is not None and old.locked:
                 continue
             variation = (old.variation + 1 if next_variation else old.variation) if old else 0
-            part = generate_part(song, section, lane, variation)
-            song.parts[(section.id, lane)] = part
+            part = place_part(song, section, lane, variation)
             if old is None or old.notes != part.notes:
                 stale.add((section.id, lane))
     return frozenset(stale)
+
+
+def _check_unlocked(composition: Composition, section_ids: list[int]) -> None:
+    """Words and melody go together: a locked vocal part keeps its words."""
+    for sid in section_ids:
+        part = composition.parts.get((sid, "vocal"))
+        if part is not None and part.locked:
+            raise ValueError(f"the vocal of {_label(composition, part)} is locked: unlock it "
+                             "to change its words")
 
 
 def _segments(song: Composition) -> list[tuple[float, float]]:
@@ -282,6 +356,7 @@ def _copy(composition: Composition) -> Composition:
     song = copy.copy(composition)
     song.sections = list(composition.sections)
     song.parts = dict(composition.parts)
+    song.lyrics = dict(composition.lyrics)
     song.lanes = {name: copy.copy(lane) for name, lane in composition.lanes.items()}
     return song
 

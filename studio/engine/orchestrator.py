@@ -1,7 +1,7 @@
 """The orchestrator: runs the stages in order, reporting progress and honouring cancel.
 
-    prompt -> context -> arrangement -> harmony -> parts      (compose)
-    parts -> render -> mix -> master                          (render_song)
+    prompt -> context -> arrangement -> harmony -> parts -> lyrics -> melody   (compose)
+    parts -> render -> mix -> master                                           (render_song)
 
 Every stage is a function of the composition and the context; randomness comes only from
 rng_for(seed, section, lane, variation).
@@ -19,7 +19,10 @@ from studio.engine.arrangement import arrange
 from studio.engine.context import build_context
 from studio.engine.generators import generator_for
 from studio.engine.harmony import harmonize
+from studio.engine.lyrics import fit_song_lyrics, write_lyrics
+from studio.engine.lyrics_providers import LyricsProvider
 from studio.engine.master import master
+from studio.engine.melody import section_melody
 from studio.engine.model import Composition, CompositionContext, Lane, Part, Section
 from studio.engine.preferences import Leanings
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
@@ -27,7 +30,7 @@ from studio.engine.prompt import read_prompt
 from studio.engine.renderer import SongRenderer
 from studio.engine.rng import rng_for
 
-COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts")
+COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts", "lyrics", "melody")
 
 
 @dataclass
@@ -44,9 +47,14 @@ class RenderedSong:
 def compose(prompt: str, seed: int, *, length_s: float | None = None,
             progress: ProgressCallback = ignore_progress,
             cancel: CancelToken | None = None,
-            preferences: Leanings | None = None) -> Composition:
-    """A whole composition from a prompt: context, sections, chords and every lane's parts.
-    `preferences` (a user's learned leanings) shift what the prompt leaves open."""
+            preferences: Leanings | None = None,
+            lyrics_provider: LyricsProvider | None = None,
+            lyrics_text: str | None = None) -> Composition:
+    """A whole composition from a prompt: context, sections, chords, every lane's parts, and
+    lyrics with a vocal melody fitted to them. `preferences` (a user's learned leanings)
+    shift what the prompt leaves open; `lyrics_text` is a person's own lyrics for the song
+    (raises LyricsFitError when a line cannot be sung in its bars); `lyrics_provider` writes
+    them otherwise (the built-in writer by default)."""
     cancel = cancel or CancelToken()
     progress(ProgressEvent("prompt", 0.0, "reading the prompt"))
     context = build_context(read_prompt(prompt), seed, length_s=length_s,
@@ -69,6 +77,19 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
                               lanes=make_lanes(context),
                               target_lufs=resources.genre(context.primary_genre)["target_lufs"])
     composition.parts = generate_parts(composition, progress, cancel)
+    if "vocal" in composition.lanes:
+        cancel.check()
+        progress(ProgressEvent("lyrics", 0.0, "writing the words"))
+        if lyrics_text is not None:
+            composition.lyrics = fit_song_lyrics(composition, lyrics_text)
+        else:
+            composition.lyrics = write_lyrics(composition, lyrics_provider, progress=progress)
+        progress(ProgressEvent("lyrics", 1.0, f"{len(composition.lyrics)} sung sections"))
+        for done, section in enumerate(composition.sections):
+            cancel.check()
+            place_part(composition, section, "vocal")
+            progress(ProgressEvent("melody", (done + 1) / len(composition.sections),
+                                   f"{section.kind}: vocal"))
     return composition
 
 
@@ -78,15 +99,37 @@ def make_lanes(context: CompositionContext) -> dict[str, Lane]:
     defaults = resources.table("lanes")
     lanes = {}
     for name in context.lanes:
-        program = programs.get(name, 0)
+        program = programs.get(name, defaults[name].get("program", 0))
         lanes[name] = Lane(name, program, is_drums=name == "drums",
                            gain_db=defaults[name]["gain_db"], pan=defaults[name]["pan"])
     return lanes
 
 
+def place_part(composition: Composition, section: Section, lane: str,
+               variation: int = 0) -> Part:
+    """Generate one lane's part for one section into the composition and return it. The
+    vocal part is the melody of the section's lyrics, whose syllables are aligned to it
+    (a section without lyrics has an empty vocal part)."""
+    if lane != "vocal":
+        part = generate_part(composition, section, lane, variation)
+    else:
+        lyrics = composition.lyrics.get(section.id)
+        if lyrics is None:
+            part = Part(lane, section.id, (), variation)
+        else:
+            vocal = section_melody(composition, lyrics, variation=variation)
+            part = Part(lane, section.id, vocal.notes, variation)
+            composition.lyrics[section.id] = vocal.lyrics
+    composition.parts[(section.id, lane)] = part
+    return part
+
+
 def generate_part(composition: Composition, section: Section, lane: str,
                   variation: int = 0) -> Part:
-    """One lane's part for one section, from its own seeded generator."""
+    """One instrument lane's part for one section, from its own seeded generator. (The vocal
+    part comes with its lyrics' alignment: see place_part.)"""
+    if lane == "vocal":
+        raise ValueError("the vocal part is sung to the lyrics: make it with place_part")
     index = composition.sections.index(section)
     following = composition.sections[index + 1] if index + 1 < len(composition.sections) else None
     rng = rng_for(composition.context.seed, section.id, lane, variation)
@@ -101,7 +144,8 @@ def generate_part(composition: Composition, section: Section, lane: str,
 
 def generate_parts(composition: Composition, progress: ProgressCallback,
                    cancel: CancelToken) -> dict[tuple[int, str], Part]:
-    jobs = [(s, lane) for s in composition.sections for lane in composition.lanes]
+    jobs = [(s, lane) for s in composition.sections for lane in composition.lanes
+            if lane != "vocal"]
     parts = {}
     for done, (section, lane) in enumerate(jobs):
         cancel.check()

@@ -78,6 +78,7 @@ _EXCLUDE_RES = (
                rf"(?:\s*(?:,|and|or|nor|&)\s*(?:(?:the|any|a)\s+)?(?:{_LANES}))*(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:{_LANES})[\s-]?(?:less|free)\b"),
 )
+_INSTRUMENTAL_RE = re.compile(r"\binstrumental\b")  # a song without a voice
 _LIGHT = (r"(?:(?:(?:with\s+)?(?:just\s+)?an?\s+)?(?:touch|hint|bit|dash|sprinkle|splash|tinge"
           r"|pinch|trace|little\s+bit)\s+of\s+|(?:a\s+)?little\s+|(?:slightly|subtle|light)\s+)")
 _SHARE = r"(?P<{}>\d{{1,3}}(?:\.\d+)?)\s*(?:%|percent)"
@@ -232,6 +233,8 @@ def _read_exclusions(scan: _Scan) -> frozenset[str]:
     for pattern in _EXCLUDE_RES:
         for match in scan.take(pattern):
             lanes.update(_LANE_BY_SQUASHED[_squash(w)] for w in _LANE_RE.findall(match[0]))
+    if scan.take(_INSTRUMENTAL_RE):
+        lanes.add("vocal")
     return frozenset(lanes)
 
 

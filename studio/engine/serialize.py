@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from studio.engine.lyrics_model import lyrics_from_dict, lyrics_to_dict
 from studio.engine.model import (
     Chord,
     Composition,
@@ -58,6 +59,7 @@ def composition_to_dict(composition: Composition) -> dict[str, Any]:
             for (section_id, lane), part in composition.parts.items()
         ],
         "target_lufs": composition.target_lufs,
+        "lyrics": lyrics_to_dict(composition.lyrics),
     }
 
 
@@ -70,6 +72,7 @@ def composition_from_dict(data: dict[str, Any]) -> Composition:
         lanes={lane["name"]: Lane(**lane) for lane in data["lanes"]},
         parts={(entry["key"][0], entry["key"][1]): _part(entry["part"]) for entry in data["parts"]},
         target_lufs=data["target_lufs"],
+        lyrics=lyrics_from_dict(data.get("lyrics", {})),
     )
 
 

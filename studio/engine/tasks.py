@@ -13,14 +13,18 @@ import json
 import zlib
 
 from studio.engine import operations
+from studio.engine.lyrics_providers import LyricsProvider, make_provider
 from studio.engine.orchestrator import compose as compose_song
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 
 
 def compose(payload: dict, progress, cancel) -> dict:
-    """{prompt, seed, length_s} -> a composition dict."""
+    """{prompt, seed, length_s, lyrics_text, lyrics_provider} -> a composition dict.
+    `lyrics_provider` is provider settings ({"kind": "chat", "url": ...}), not an object."""
     song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
-                        progress=progress, cancel=cancel)
+                        progress=progress, cancel=cancel,
+                        lyrics_text=payload.get("lyrics_text"),
+                        lyrics_provider=_provider(payload.get("lyrics_provider")))
     return pack(composition_to_dict(song))
 
 
@@ -32,11 +36,18 @@ def operate(payload: dict, progress, cancel) -> dict:
         raise ValueError(f"'{payload['operation']}' is not an operation")
     progress(dataclasses.replace(_event(payload["operation"]), fraction=0.0))
     cancel.check()
-    changed, change = operation(song, *payload.get("args", ()), **payload.get("kwargs", {}))
+    kwargs = dict(payload.get("kwargs", {}))
+    if "provider" in kwargs:
+        kwargs["provider"] = _provider(kwargs["provider"])
+    changed, change = operation(song, *payload.get("args", ()), **kwargs)
     progress(_event(payload["operation"]))
     return pack({"composition": composition_to_dict(changed), "change": {
         "kind": change.kind, "message": change.message,
         "stale": sorted(change.stale), "all_audio": change.all_audio}})
+
+
+def _provider(settings: dict | None) -> LyricsProvider | None:
+    return make_provider(**settings) if settings else None
 
 
 def pack(value) -> bytes:

@@ -64,9 +64,14 @@ class Workspace:
         return self.project.load()
 
     def start_generate(self, prompt: str, seed: int, length_s: float | None = None,
-                       progress=None) -> Job:
+                       progress=None, *, lyrics_text: str | None = None,
+                       lyrics_provider: dict | None = None) -> Job:
+        """Compose a song in the worker. `lyrics_text` is the person's own lyrics;
+        `lyrics_provider` the settings of a text provider ({"kind": "chat", "url": ...})."""
         handle = self.worker.submit("studio.engine.tasks:compose",
-                                    {"prompt": prompt, "seed": seed, "length_s": length_s},
+                                    {"prompt": prompt, "seed": seed, "length_s": length_s,
+                                     "lyrics_text": lyrics_text,
+                                     "lyrics_provider": lyrics_provider},
                                     progress=progress, replace=True)
         return Job(handle, "generate", f'Generate from "{prompt}" (seed {seed})')
 

@@ -1,6 +1,7 @@
 """Content addressing: a composition as components stored once by hash, and a manifest.
 
-Each component (title, context, master settings, each section, each lane, each part) is
+Each component (title, context, master settings, each section, each lane, each part, each
+sung section's lyrics with their alignment to the vocal notes) is
 canonical JSON, compressed, keyed by a hash of its bytes; a version is a manifest of those
 hashes, so a part that did not change between versions is stored once. Parts write their
 notes as rows of numbers, which keeps a version of a three-minute song to a few kilobytes.
@@ -13,6 +14,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
+from studio.engine.lyrics_model import section_lyrics_from_dict, section_lyrics_to_dict
 from studio.engine.model import Composition, Lane, Note, Part
 from studio.engine.serialize import context_from_dict, context_to_dict, plain, section_from_dict
 
@@ -51,7 +53,9 @@ class Encoder:
         sections = [component("section", plain(s)) for s in composition.sections]
         lanes = [component("lane", plain(lane)) for lane in composition.lanes.values()]
         parts = {f"{sid}|{lane}": self._part(p) for (sid, lane), p in composition.parts.items()}
-        made += sections + lanes + list(parts.values())
+        lyrics = {str(sid): component("lyrics", section_lyrics_to_dict(words))
+                  for sid, words in composition.lyrics.items()}
+        made += sections + lanes + list(parts.values()) + list(lyrics.values())
         manifest = {
             "format": FORMAT, "title": made[0].hash, "context": made[1].hash,
             "master": made[2].hash,
@@ -59,6 +63,7 @@ class Encoder:
                                                         strict=True)],
             "lanes": [[name, c.hash] for name, c in zip(composition.lanes, lanes, strict=True)],
             "parts": {key: c.hash for key, c in parts.items()},
+            "lyrics": {sid: c.hash for sid, c in lyrics.items()},
         }
         return manifest, made
 
@@ -95,6 +100,9 @@ def composition_from(manifest: dict, blobs: dict[str, bytes]) -> Composition:
         notes = tuple(Note(p, s, d, v, bool(c)) for p, s, d, v, c in data["notes"])
         composition.parts[(int(section_id), lane)] = Part(
             data["lane"], data["section_id"], notes, data["variation"], data["locked"])
+    # a manifest written before songs had words has no lyrics
+    composition.lyrics = {int(sid): section_lyrics_from_dict(load(h))
+                          for sid, h in manifest.get("lyrics", {}).items()}
     return composition
 
 
@@ -102,4 +110,4 @@ def manifest_hashes(manifest: dict) -> list[str]:
     """Every component hash a manifest names."""
     return ([manifest["title"], manifest["context"], manifest["master"]]
             + [h for _, h in manifest["sections"]] + [h for _, h in manifest["lanes"]]
-            + list(manifest["parts"].values()))
+            + list(manifest["parts"].values()) + list(manifest.get("lyrics", {}).values()))

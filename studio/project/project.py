@@ -50,6 +50,7 @@ class VersionDiff:
     parts_changed: tuple[tuple[int, str], ...]
     lanes_changed: tuple[str, ...]
     settings_changed: tuple[str, ...]
+    lyrics_changed: tuple[int, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -355,9 +356,13 @@ def _diff(first: dict, second: dict, contexts: list[dict]) -> VersionDiff:
     shared = set(a_sections) & set(b_sections)
     touched = {s for s in shared if a_sections[s] != b_sections[s]}
     touched |= {sid for sid, _ in changed_parts if sid in shared}
+    a_words, b_words = first.get("lyrics", {}), second.get("lyrics", {})
+    words = sorted(int(s) for s in set(a_words) | set(b_words)
+                   if a_words.get(s) != b_words.get(s))
+    touched |= {sid for sid in words if sid in shared}
     lanes = sorted(n for n in set(a_lanes) | set(b_lanes) if a_lanes.get(n) != b_lanes.get(n))
     return VersionDiff(
         tuple(sorted(set(b_sections) - set(a_sections))),
         tuple(sorted(set(a_sections) - set(b_sections))),
-        tuple(sorted(touched)), changed_parts, tuple(lanes), tuple(settings),
+        tuple(sorted(touched)), changed_parts, tuple(lanes), tuple(settings), tuple(words),
     )

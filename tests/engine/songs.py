@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from studio.engine import resources
 from studio.engine.model import (
-    DEFAULT_LANES,
     Chord,
     Composition,
     CompositionContext,
@@ -21,6 +20,7 @@ from studio.engine.model import (
 PROGRESSION = ((9, "min", "i"), (5, "maj", "VI"), (0, "maj", "III"), (7, "maj", "VII"))
 KINDS = ("intro", "verse", "chorus", "bridge", "outro")
 _KICK, _SNARE, _HAT = 36, 38, 42
+LANES = ("drums", "bass", "keys", "pad", "lead")  # hand-made songs have no words to sing
 
 
 def make_context(
@@ -30,7 +30,7 @@ def make_context(
     meter: Meter | None = None,
     genre: str = "pop",
     length_bars: int = 8,
-    lanes: tuple[str, ...] = DEFAULT_LANES,
+    lanes: tuple[str, ...] = LANES,
 ) -> CompositionContext:
     return CompositionContext(
         key=key or Key("A", "minor"),
@@ -46,7 +46,7 @@ def make_context(
     )
 
 
-def genre_lanes(genre: str, names: tuple[str, ...] = DEFAULT_LANES) -> dict[str, Lane]:
+def genre_lanes(genre: str, names: tuple[str, ...] = LANES) -> dict[str, Lane]:
     """Lanes with the genre's General MIDI programs from resources/genres.toml."""
     programs = resources.genre(genre)["lanes"]
     return {n: Lane(name=n, program=programs[n], is_drums=n == "drums") for n in names}
@@ -57,7 +57,7 @@ def make_song(
     sections: int = 3,
     bars_per_section: int = 2,
     tempo_bpm: float = 120.0,
-    lanes: tuple[str, ...] = DEFAULT_LANES,
+    lanes: tuple[str, ...] = LANES,
     genre: str = "pop",
     title: str = "Test Song",
 ) -> Composition:

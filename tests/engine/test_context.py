@@ -135,16 +135,24 @@ def test_length_bars_follow_tempo_and_meter():
 
 
 def test_lanes_follow_the_primary_genre_minus_exclusions():
-    assert context_for("jazz").lanes == ("drums", "bass", "keys", "lead")
-    assert context_for("jazz with a touch of pop, no drums").lanes == ("bass", "keys", "lead")
-    assert context_for("pop without the pad").lanes == ("drums", "bass", "keys", "lead")
+    assert context_for("jazz").lanes == ("drums", "bass", "keys", "lead", "vocal")
+    assert context_for("jazz with a touch of pop, no drums").lanes == (
+        "bass", "keys", "lead", "vocal")
+    assert context_for("pop without the pad").lanes == ("drums", "bass", "keys", "lead", "vocal")
+
+
+@pytest.mark.parametrize("text", ["instrumental jazz", "jazz, no vocals", "vocal-free jazz",
+                                  "jazz without the singer"])
+def test_an_instrumental_has_no_vocal_lane(text):
+    assert context_for(text).lanes == ("drums", "bass", "keys", "lead")
+    assert not read_prompt(text).ignored_words
 
 
 def test_excluding_every_lane_is_an_error():
-    with pytest.raises(PromptError, match="drums, bass, keys, pad, lead"):
-        context_for("no drums, no bass, no keys, no pad, no lead")
+    with pytest.raises(PromptError, match="drums, bass, keys, pad, lead, vocal"):
+        context_for("no drums, no bass, no keys, no pad, no lead, no vocals")
     with pytest.raises(PromptError):
-        context_for("jazz without drums, bass, keys or lead")
+        context_for("instrumental jazz without drums, bass, keys or lead")
 
 
 @pytest.mark.parametrize("text, genre", [
@@ -159,7 +167,7 @@ def test_genre_prompts_give_their_genre_as_primary(text, genre):
     low_bpm, high_bpm = resources.genre(genre)["tempo_bpm"]
     assert low_bpm <= context.tempo_bpm <= high_bpm
     assert context.lanes == tuple(lane for lane in LANE_ORDER
-                                  if lane in resources.genre(genre)["lanes"])
+                                  if lane in resources.genre(genre)["lanes"]) + ("vocal",)
 
 
 def test_the_blend_head_is_primary():

@@ -6,10 +6,9 @@ import mido
 import numpy as np
 import pytest
 import soundfile
-from songs import make_song
+from songs import LANES, make_song
 
 from studio.engine import export, serialize
-from studio.engine.model import DEFAULT_LANES
 
 
 def _audio(song, sample_rate):
@@ -30,8 +29,8 @@ def test_files_have_the_declared_format_and_length(tmp_path, sample_rate, bit_de
         song, stems, master_audio, tmp_path / "out", sample_rate=sample_rate, bit_depth=bit_depth
     )
     stem_names = sorted(p.name for p in (tmp_path / "out" / "stems").iterdir())
-    assert stem_names == [f"{i:02d}-{lane}.wav" for i, lane in enumerate(DEFAULT_LANES, start=1)]
-    wavs = [paths["master"], *(paths[f"stem:{lane}"] for lane in DEFAULT_LANES)]
+    assert stem_names == [f"{i:02d}-{lane}.wav" for i, lane in enumerate(LANES, start=1)]
+    wavs = [paths["master"], *(paths[f"stem:{lane}"] for lane in LANES)]
     for path in wavs:
         info = soundfile.info(path)
         assert (info.format, info.subtype) == ("WAV", subtype)

@@ -4,10 +4,10 @@ import io
 
 import mido
 import pytest
-from songs import make_song, single_note_song
+from songs import LANES, make_song, single_note_song
 
 from studio.engine import midi_file
-from studio.engine.model import DEFAULT_LANES, Key, Lane, Meter, Note, Part
+from studio.engine.model import Key, Lane, Meter, Note, Part
 
 
 def _bytes(song) -> bytes:
@@ -37,7 +37,7 @@ def test_one_named_track_per_lane_with_its_channel_and_program():
     song = make_song()
     midi = _reread(song)
     names = [next(m.name for m in t if m.type == "track_name") for t in midi.tracks[1:]]
-    assert names == list(DEFAULT_LANES)
+    assert names == list(LANES)
     channels = {}
     for name, track in zip(names, midi.tracks[1:], strict=True):
         program = next(m for m in track if m.type == "program_change")

@@ -31,7 +31,7 @@ def test_cancel_stops_composing():
 
 def test_a_variation_changes_only_its_selection():
     composition = engine.compose("pop", 8, length_s=60)
-    section = composition.sections[1]
+    section = composition.sections[0]
     again = generate_part(composition, section, "lead")
     other = generate_part(composition, section, "lead", variation=1)
     assert again == composition.parts[(section.id, "lead")]

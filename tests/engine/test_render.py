@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-from songs import make_song, single_note_song
+from songs import LANES, make_song, single_note_song
 
 from studio.engine import render
-from studio.engine.model import DEFAULT_LANES
 from studio.engine.progress import Cancelled, CancelToken
 
 RATES_HZ = (44100, 48000)
@@ -24,7 +23,7 @@ def _first_sound(audio: np.ndarray, fraction_of_peak: float) -> int:
 
 def test_every_stem_sounds(rendered):
     song, _, stems = rendered
-    assert list(stems) == list(DEFAULT_LANES)
+    assert list(stems) == list(LANES)
     for name, stem in stems.items():
         assert stem.dtype == np.float32
         assert np.isfinite(stem).all()

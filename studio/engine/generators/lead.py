@@ -5,6 +5,8 @@ longer so the line breathes. Pitches follow a slow contour: notes on a beat take
 tone nearest the contour, notes between beats step through the scale. Every pitch is in the
 key; a chord tone outside it (the raised seventh of a minor key's V) is marked chromatic.
 Styles (genres.toml `lead_style`): melodic, riff (a repeated chord-tone figure), sparse.
+In a song with a vocal lane the lead leaves the sung sections to the voice and plays the
+others (intro, instrumental breaks, outro).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 
 from studio.engine import resources, theory
 from studio.engine.generators.common import chord_at, feel_notes, in_key, is_strong, velocity
+from studio.engine.lyrics_plan import SUNG_KINDS
 from studio.engine.model import CompositionContext, Lane, Note, Section
 
 LOW, HIGH = 60, 84
@@ -21,6 +24,8 @@ PHRASE_BARS = 4
 
 def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
+    if "vocal" in context.lanes and section.kind in SUNG_KINDS:
+        return ()
     style = resources.genre(context.primary_genre)["lead_style"]
     bar_beats = context.meter.beats_per_bar
     motif = _motif(style, section.energy, bar_beats, rng)
