@@ -16,7 +16,9 @@ from studio.engine.model import CompositionContext, Section
 
 MIN_BARS = 2
 MAX_BARS = 16
-_FIT_ORDER = ("verse", "chorus", "bridge", "pre-chorus", "drop", "breakdown", "intro", "outro")
+# Which sections give or take bars first when a song must fit its length; choruses come
+# last, so a chorus keeps one length and comes back with the same words and tune.
+_FIT_ORDER = ("verse", "bridge", "pre-chorus", "drop", "breakdown", "intro", "outro", "chorus")
 
 
 def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list[Section], tuple]:
@@ -37,19 +39,25 @@ def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list
 
 
 def _drop_sections(kinds: list[str], bars: list[int], target: int, table: dict) -> None:
-    """Remove optional sections, least important first, while the song is too long."""
+    """Remove optional sections, least important first, while the song is too long; a
+    removal that would put two sections of one kind side by side comes last."""
     while sum(bars) > target:
         candidates = [
-            (table[k]["drop_order"], -i, i)
+            (_repeats(kinds[:i] + kinds[i + 1:]), table[k]["drop_order"], -i, i)
             for i, k in enumerate(kinds)
             if table[k]["drop_order"] > 0 and not _is_first_of_core_kind(kinds, i)
         ]
         if not candidates:
             return
-        _, _, index = min(candidates)
+        *_, index = min(candidates)
         if sum(bars) - bars[index] < target - 4:
             return
         del kinds[index], bars[index]
+
+
+def _repeats(kinds: list[str]) -> int:
+    """How many neighbouring sections share a kind (chorus, chorus)."""
+    return sum(a == b for a, b in zip(kinds, kinds[1:], strict=False))
 
 
 def _is_first_of_core_kind(kinds: list[str], index: int) -> bool:

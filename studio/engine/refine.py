@@ -26,7 +26,7 @@ __all__ = ["RefineResult", "Step", "plan", "refine"]
 
 _OPERATIONS = {name: getattr(operations, name) for name in (
     "regenerate_section", "vary_lane", "extend", "delete_section", "change_tempo", "change_key",
-    "change_style", "add_lane", "shape_section", "set_lane_mix")}
+    "change_style", "add_lane", "shape_section", "set_lane_mix", "regenerate_lyrics")}
 
 
 @dataclass

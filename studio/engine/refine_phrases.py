@@ -204,6 +204,26 @@ def _regenerate(song: Composition, said: Said) -> list[Step]:
             for sid in said.sections()]
 
 
+def _lyrics(song: Composition, said: Said) -> list[Step]:
+    """New words for the sections named (every sung one when none is): a chorus once, since
+    every chorus sings the same words."""
+    if "vocal" not in song.lanes:
+        raise ValueError("the song has no vocal lane: add vocals first")
+    if any(lane != "vocal" for lane in said.lanes):
+        raise ValueError("lyrics belong to the vocal lane")
+    sung = [sid for sid in said.sections() if sid in song.lyrics]
+    if not sung:
+        raise ValueError("no section named here has lyrics")
+    steps, seen = [], set()
+    for sid in sung:
+        words = song.lyrics[sid].texts
+        if words in seen:
+            continue
+        seen.add(words)
+        steps.append(said.step(f"New lyrics for {label(song, sid)}", "regenerate_lyrics", sid))
+    return steps
+
+
 def _mute(song: Composition, said: Said, mute: bool = True) -> list[Step]:
     """A lane named is muted, a mix change that keeps its notes (so nothing is lost and "bring
     back" restores it); a section named without a lane is deleted."""
@@ -267,5 +287,5 @@ def _toward(mood: Mood, row: dict, scale: float, share: float) -> Mood:
 READERS = {
     "tempo": _tempo, "key": _key, "mode": _mode, "energy": _energy, "density": _density,
     "normal_feel": _normal_feel, "half_time": _half_time, "add": _add,
-    "regenerate": _regenerate, "unmute": _unmute, "mute": _mute, "mood": _mood,
+    "lyrics": _lyrics, "regenerate": _regenerate, "unmute": _unmute, "mute": _mute, "mood": _mood,
 }

@@ -1,6 +1,6 @@
 """Lyrics from the prompt: rhyme, form, mood, grammar, a person's own lines, and dicts.
 
-The prompt suite (twelve genres) is composed once at 90 s; rhymes are judged with the CMU
+The prompt suite (twelve genres) is composed once at 120 s; rhymes are judged with the CMU
 dictionary through `pronouncing` directly, and mood with TextBlob's bundled lexicon, so
 neither judge is the code under test.
 """
@@ -31,7 +31,7 @@ from studio.engine.melody import vocal_melody
 SUITE_PATH = Path(__file__).parents[1] / "data" / "prompt_suite.toml"
 PROMPTS = [song["prompt"] for song in tomllib.loads(SUITE_PATH.read_text())["song"]]
 SEED = 5
-LENGTH_S = 90
+LENGTH_S = 120
 MOOD_GENRES = ("pop", "rock", "electronic", "hip hop", "lo-fi", "jazz", "folk", "cinematic",
                "r&b", "metal", "ambient", "country")
 

@@ -247,3 +247,21 @@ def test_export_writes_the_lyrics_files(tmp_path):
     assert len(lyrics) == sum(len(line.syllables) for words in composition.lyrics.values()
                               for line in words.lines)
     assert (tmp_path / "stems" / "06-vocal.wav").exists()
+
+
+def test_refine_in_words_rewrites_lyrics():
+    from studio.engine.refine import plan, refine
+
+    before = song()
+    verse_2 = ids(before, "verse")[1]
+    after = refine(before, "new lyrics for the second verse").composition
+    assert {sid for sid in before.lyrics if texts(after)[sid] != texts(before)[sid]} == {verse_2}
+    steps = plan(before, "rewrite the chorus lyrics")
+    assert [s.operation for s in steps] == ["regenerate_lyrics"]
+    after = refine(before, "rewrite the chorus lyrics").composition
+    assert {sid for sid in before.lyrics if texts(after)[sid] != texts(before)[sid]} == set(
+        ids(before, "chorus"))
+    result = refine(before, "different words in the intro")
+    assert result.composition is before or texts(result.composition) == texts(before)
+    assert result.not_understood and "no section named here has lyrics" in \
+        result.not_understood[0]
