@@ -10,6 +10,8 @@ from pathlib import Path
 
 from studio import engine
 from studio.cli_project import add_project_commands, commit_render
+from studio.engine.lyrics import LyricsFitError
+from studio.engine.lyrics_providers import make_provider
 from studio.engine.preferences import PreferenceProfile
 from studio.project import ProjectError
 
@@ -66,7 +68,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     bar = StageBar()
     started = time.perf_counter()
     composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar,
-                                 preferences=PreferenceProfile().defaults())
+                                 preferences=PreferenceProfile().defaults(),
+                                 **lyrics_options(args))
     song = engine.render_song(composition, args.sample_rate, progress=bar)
     bar(engine.ProgressEvent("export", 0.0, str(args.out)))
     paths = engine.export_song(composition, song.stems, song.master, args.out,
@@ -84,6 +87,31 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_lyrics_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lyrics", type=Path, metavar="FILE",
+                         help="sing your own lyrics: blocks split by blank lines or headings "
+                              "such as [Chorus]")
+    command.add_argument("--lyrics-url", metavar="URL",
+                         help="write lyrics with an OpenAI-compatible chat endpoint (a local "
+                              "Ollama server, say); the built-in writer steps in if it fails")
+    command.add_argument("--lyrics-model", default="llama3", help="the endpoint's model name")
+
+
+def lyrics_options(args: argparse.Namespace) -> dict:
+    """compose() keywords for the lyrics options."""
+    options = {}
+    if args.lyrics is not None:
+        try:
+            options["lyrics_text"] = args.lyrics.read_text(encoding="utf-8")
+        except OSError as error:
+            raise LyricsFitError(f"cannot read lyrics from {args.lyrics}: "
+                                 f"{error.strerror}") from None
+    if args.lyrics_url:
+        options["lyrics_provider"] = make_provider("chat", url=args.lyrics_url,
+                                                   model=args.lyrics_model)
+    return options
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Ensemble Studio")
     commands = parser.add_subparsers(dest="command")
@@ -95,8 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--sample-rate", type=int, default=44100, choices=(44100, 48000))
     render.add_argument("--bit-depth", type=int, default=24, choices=(16, 24, 32))
     render.add_argument("--project", type=Path, help="also commit the song to this project")
+    add_lyrics_options(render)
     render.set_defaults(func=cmd_render)
-    add_project_commands(commands, parse_length)
+    add_project_commands(commands, parse_length, add_lyrics_options, lyrics_options)
     return parser
 
 
@@ -108,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
-    except (engine.PromptError, ProjectError) as error:
+    except (engine.PromptError, ProjectError, LyricsFitError) as error:
         print(f"studio: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,31 +1,44 @@
-"""The project commands of `studio`: new, log, show, revert, rate (and render --project)."""
+"""The project commands of `studio`: new, log, show, revert, rate, lyrics (and render
+--project)."""
 
 from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
 from pathlib import Path
 
 from studio import engine
+from studio.engine import operations
 from studio.engine.preferences import PreferenceProfile
-from studio.project import Project
+from studio.project import Project, ProjectError
 
 
-def add_project_commands(commands, parse_length) -> None:
+def add_project_commands(commands, parse_length, add_lyrics_options, lyrics_options) -> None:
     new = commands.add_parser("new", help="create a project file, optionally from a prompt")
     new.add_argument("project", type=Path)
     new.add_argument("prompt", nargs="?", help="compose a song and commit it as version 1")
     new.add_argument("--seed", type=int)
     new.add_argument("--length", type=parse_length, help="length as M:SS or seconds")
-    new.set_defaults(func=cmd_new)
+    add_lyrics_options(new)
+    new.set_defaults(func=cmd_new, lyrics_options=lyrics_options)
     log = commands.add_parser("log", help="list a project's versions")
     log.add_argument("project", type=Path)
     log.set_defaults(func=cmd_log)
     show = commands.add_parser("show", help="describe a version (the current one by default)")
     show.add_argument("project", type=Path)
     show.add_argument("version", type=int, nargs="?")
+    show.add_argument("--lyrics", action="store_true", help="print each section's lyrics")
     show.set_defaults(func=cmd_show)
+    lyrics = commands.add_parser("lyrics", help="rewrite or set one section's lyrics and "
+                                                "commit the result as a new version")
+    lyrics.add_argument("project", type=Path)
+    lyrics.add_argument("section", type=int, help="the section's number in the song, from 1")
+    what = lyrics.add_mutually_exclusive_group(required=True)
+    what.add_argument("--rewrite", action="store_true", help="new words from the writer")
+    what.add_argument("--set", type=Path, metavar="FILE", help="your own lines, one per line")
+    lyrics.set_defaults(func=cmd_lyrics)
     revert = commands.add_parser("revert", help="make a new version equal to an older one")
     revert.add_argument("project", type=Path)
     revert.add_argument("version", type=int)
@@ -43,7 +56,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         if args.prompt is not None:
             seed = args.seed if args.seed is not None else random.randrange(2**31)
             song = engine.compose(args.prompt, seed, length_s=args.length,
-                                  preferences=PreferenceProfile().defaults())
+                                  preferences=PreferenceProfile().defaults(),
+                                  **args.lyrics_options(args))
             info = project.commit(song, f"Generate from \"{args.prompt}\" (seed {seed})",
                                   "generate")
             print(f"created {args.project} with version {info.id}: {song.title}")
@@ -79,6 +93,38 @@ def cmd_show(args: argparse.Namespace) -> int:
         chords = " ".join(context.key.chord_name(c) for c in section.chords)
         print(f"  {section.kind:<11} {section.bars:>2} bars  energy {section.energy:.2f}  "
               f"{chords}")
+        if args.lyrics and section.id in song.lyrics:
+            for text in song.lyrics[section.id].texts:
+                print(f"      {text}")
+    return 0
+
+
+def cmd_lyrics(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        song = project.load()
+        if not 1 <= args.section <= len(song.sections):
+            raise ProjectError(f"the song has sections 1 to {len(song.sections)}, "
+                               f"not {args.section}")
+        section = song.sections[args.section - 1]
+        try:
+            if args.rewrite:
+                changed, change = operations.regenerate_lyrics(song, section.id)
+            else:
+                text = args.set.read_text(encoding="utf-8")
+                changed, change = operations.set_lyrics(song, section.id, text)
+        except OSError as error:
+            print(f"studio: cannot read {args.set}: {error.strerror}", file=sys.stderr)
+            return 2
+        except ValueError as error:  # no words there, a locked vocal, a line too long
+            print(f"studio: {error}", file=sys.stderr)
+            return 2
+        info = project.commit(changed, change.message, change.kind)
+    print(f"version {info.id}: {change.message}")
+    shown = []
+    for sid in sorted({sid for sid, _ in change.stale}, key=[s.id for s in song.sections].index):
+        if changed.lyrics[sid].texts not in shown:  # every chorus sings the same words
+            shown.append(changed.lyrics[sid].texts)
+            print("\n".join(f"  {text}" for text in shown[-1]))
     return 0
 
 

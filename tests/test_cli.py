@@ -48,3 +48,26 @@ def test_rating_a_version_updates_the_profile(tmp_path, capsys):
     assert main(["new", str(path), "folk", "--seed", "1", "--length", "0:30"]) == 0
     assert main(["rate", str(path), "5"]) == 0
     assert PreferenceProfile().defaults().ratings == 1
+
+
+def test_lyrics_from_a_file_and_rewritten_by_section(tmp_path, capsys):
+    words = tmp_path / "words.txt"
+    words.write_text("[Verse]\nI walked along the river in the rain\nThe city lights were "
+                     "calling out my name\n\n[Chorus]\nHold on to the night\nWe are burning "
+                     "bright\n", encoding="utf-8")
+    path = tmp_path / "p.ensemble"
+    assert main(["new", str(path), "pop song about rivers", "--seed", "3", "--length", "1:30",
+                 "--lyrics", str(words)]) == 0
+    assert main(["show", str(path), "--lyrics"]) == 0
+    shown = capsys.readouterr().out
+    assert "I walked along the river in the rain" in shown
+    assert shown.count("Hold on to the night") == 2  # both choruses
+    assert main(["lyrics", str(path), "3", "--rewrite"]) == 0
+    assert "version 2: New lyrics for chorus 1" in capsys.readouterr().out
+    assert main(["lyrics", str(path), "1", "--rewrite"]) == 2
+    assert main(["lyrics", str(path), "40", "--rewrite"]) == 2
+    assert main(["lyrics", str(path), "2", "--set", str(tmp_path / "missing.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "intro has no lyrics" in err and "sections 1 to 6" in err and "cannot read" in err
+    assert main(["render", "pop", "-o", str(tmp_path / "o"), "--lyrics",
+                 str(tmp_path / "missing.txt")]) == 2

@@ -19,7 +19,8 @@ from studio.engine.arrangement import arrange
 from studio.engine.context import build_context
 from studio.engine.generators import generator_for
 from studio.engine.harmony import harmonize
-from studio.engine.lyrics import fit_song_lyrics, write_lyrics
+from studio.engine.lyrics import fit_song_lyrics, write_lyrics, write_section_lyrics
+from studio.engine.lyrics_plan import sung_sections
 from studio.engine.lyrics_providers import LyricsProvider
 from studio.engine.master import master
 from studio.engine.melody import section_melody
@@ -82,6 +83,13 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
         progress(ProgressEvent("lyrics", 0.0, "writing the words"))
         if lyrics_text is not None:
             composition.lyrics = fit_song_lyrics(composition, lyrics_text)
+            # sung sections the person's text does not reach get lines that fit around it
+            for section in sung_sections(composition):
+                if section.id not in composition.lyrics:
+                    composition.lyrics[section.id] = write_section_lyrics(
+                        composition, section.id, lyrics_provider, progress=progress)
+                    progress(ProgressEvent("lyrics", 0.5, f"{section.kind}: no lines given, "
+                                                          "the writer filled it"))
         else:
             composition.lyrics = write_lyrics(composition, lyrics_provider, progress=progress)
         progress(ProgressEvent("lyrics", 1.0, f"{len(composition.lyrics)} sung sections"))
