@@ -7,6 +7,8 @@ from __future__ import annotations
 from functools import cache
 
 import mido
+import numpy as np
+import pretty_midi
 import pytest
 from music21 import converter
 
@@ -247,6 +249,12 @@ def test_export_writes_the_lyrics_files(tmp_path):
     assert len(lyrics) == sum(len(line.syllables) for words in composition.lyrics.values()
                               for line in words.lines)
     assert (tmp_path / "stems" / "06-vocal.wav").exists()
+    # the LRC times against the vocal notes as pretty_midi reads them from the MIDI file
+    vocal = next(i for i in pretty_midi.PrettyMIDI(str(paths["midi"])).instruments
+                 if i.name == "vocal")
+    onsets = np.array(sorted(n.start for n in vocal.notes))
+    stamps = [int(row[1:3]) * 60 + float(row[4:9]) for row in lrc if row[1:3].isdigit()]
+    assert max(np.abs(onsets - t).min() for t in stamps) <= 0.05
 
 
 def test_refine_in_words_rewrites_lyrics():
