@@ -40,7 +40,7 @@ def main() -> None:
     state = renderer.render(changed)
     rerender_s = time.perf_counter() - started
     dry = render_stems(changed, 44100)
-    _, full_mix = mix_stems(dry, changed.lanes)
+    _, full_mix = mix_stems(dry, changed.lanes, changed.buses, changed.context.tempo_bpm, 44100)
     error = float(np.max(np.abs(state.mix - full_mix)) / np.max(np.abs(full_mix)))
     print(f"first render of a {song.context.length_s:.0f} s song: {first_s:.3f} s")
     print(f"regenerate one 8-bar section: {regenerate_s * 1000:.1f} ms")

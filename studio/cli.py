@@ -10,9 +10,14 @@ from pathlib import Path
 
 from studio import engine
 from studio.cli_project import add_project_commands, commit_render
+from studio.engine import operations
+from studio.engine.export import ExportOptions
+from studio.engine.export_range import resolve_range
 from studio.engine.lyrics import LyricsFitError
 from studio.engine.lyrics_providers import make_provider
+from studio.engine.master import preset_names
 from studio.engine.preferences import PreferenceProfile
+from studio.engine.render import stem_samples
 from studio.project import ProjectError
 
 
@@ -70,11 +75,19 @@ def cmd_render(args: argparse.Namespace) -> int:
     composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar,
                                  preferences=PreferenceProfile().defaults(),
                                  **lyrics_options(args))
+    try:
+        if args.loudness is not None or args.master_preset is not None:
+            target = args.loudness
+            if target is not None and target.lstrip("-").replace(".", "", 1).isdigit():
+                target = float(target)
+            composition, _ = operations.set_mastering(composition, preset=args.master_preset,
+                                                      target_lufs=target)
+        options = export_options(args, composition)
+    except ValueError as error:
+        print(f"studio: {error}", file=sys.stderr)
+        return 2
     song = engine.render_song(composition, args.sample_rate, progress=bar)
-    bar(engine.ProgressEvent("export", 0.0, str(args.out)))
-    paths = engine.export_song(composition, song.stems, song.master, args.out,
-                               sample_rate=args.sample_rate, bit_depth=args.bit_depth)
-    bar(engine.ProgressEvent("export", 1.0, f"{len(paths)} files"))
+    engine.export_song(composition, song, args.out, options, progress=bar)
     bar.close()
     if args.project is not None:
         version = commit_render(args.project, composition,
@@ -85,6 +98,44 @@ def cmd_render(args: argparse.Namespace) -> int:
           f"{context.length_s:.0f} s, seed {seed}")
     print(f"wrote {args.out} in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def export_options(args: argparse.Namespace, composition: engine.Composition) -> ExportOptions:
+    """The render command's export options, checked against the song before it is rendered
+    (raises ValueError); --section counts from 1 in song order."""
+    section_id = None
+    if args.section is not None:
+        count = len(composition.sections)
+        if not 1 <= args.section <= count:
+            raise ValueError(f"there is no section {args.section}; the song has sections "
+                             f"1 to {count}")
+        section_id = composition.sections[args.section - 1].id
+    options = ExportOptions(format=args.format, bit_depth=args.bit_depth,
+                            sample_rate=args.sample_rate, stems=args.stems,
+                            section_id=section_id, start_s=args.start_s, end_s=args.end_s)
+    resolve_range(composition, args.sample_rate, stem_samples(composition, args.sample_rate),
+                  section_id=section_id, start_s=args.start_s, end_s=args.end_s)
+    return options
+
+
+def add_export_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--sample-rate", type=int, default=44100, choices=(44100, 48000))
+    command.add_argument("--bit-depth", type=int, default=24, choices=(16, 24, 32),
+                         help="16 (dithered), 24, or 32-bit float (WAV only)")
+    command.add_argument("--format", default="wav", choices=("wav", "flac"))
+    command.add_argument("--loudness", metavar="TARGET",
+                         help="the master's loudness: streaming (-14 LUFS, the default), club "
+                              "(-9), broadcast (-23), or a number of LUFS")
+    command.add_argument("--master-preset", choices=preset_names(),
+                         help="mastering preset (by default the genre's)")
+    command.add_argument("--stems", default="wet", choices=("wet", "dry", "none"),
+                         help="stems with their effects and the effect returns, dry, or none")
+    command.add_argument("--section", type=int, metavar="N",
+                         help="export only section N (from 1, in song order)")
+    command.add_argument("--from", dest="start_s", type=parse_length, metavar="TIME",
+                         help="export from this time (M:SS or seconds)")
+    command.add_argument("--to", dest="end_s", type=parse_length, metavar="TIME",
+                         help="export up to this time (M:SS or seconds)")
 
 
 def add_lyrics_options(command: argparse.ArgumentParser) -> None:
@@ -120,8 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     render.add_argument("--seed", type=int, help="the same seed gives the same song")
     render.add_argument("--length", type=parse_length, help="length as M:SS or seconds")
-    render.add_argument("--sample-rate", type=int, default=44100, choices=(44100, 48000))
-    render.add_argument("--bit-depth", type=int, default=24, choices=(16, 24, 32))
+    add_export_options(render)
     render.add_argument("--project", type=Path, help="also commit the song to this project")
     add_lyrics_options(render)
     render.set_defaults(func=cmd_render)

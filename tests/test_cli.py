@@ -1,5 +1,7 @@
 """The `studio` command: render with progress, project commands, clear errors."""
 
+import json
+
 import soundfile
 
 from studio.cli import main
@@ -71,3 +73,16 @@ def test_lyrics_from_a_file_and_rewritten_by_section(tmp_path, capsys):
     assert "intro has no lyrics" in err and "sections 1 to 6" in err and "cannot read" in err
     assert main(["render", "pop", "-o", str(tmp_path / "o"), "--lyrics",
                  str(tmp_path / "missing.txt")]) == 2
+
+
+def test_render_a_section_as_flac_for_the_club(tmp_path, capsys):
+    out = tmp_path / "club"
+    assert main(["render", "electronic club track", "-o", str(out), "--seed", "5",
+                 "--length", "0:40", "--loudness", "club", "--master-preset", "punchy",
+                 "--format", "flac", "--bit-depth", "16", "--section", "2",
+                 "--stems", "dry"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert abs(report["integrated_lufs"] - -9.0) < 1.0  # one section of a -9 LUFS master
+    assert soundfile.info(out / "master.flac").subtype == "PCM_16"
+    assert main(["render", "pop", "-o", str(tmp_path / "x"), "--loudness", "loud"]) == 2
+    assert "no loudness target 'loud'" in capsys.readouterr().err

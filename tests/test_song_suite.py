@@ -2,7 +2,8 @@
 
 Twelve prompts across genres and moods are composed, rendered and exported once; librosa's
 tempo estimate of each master and music21's key analysis of each MIDI file are compared with
-the song's context, and the exported stems and MIDI are checked as files.
+the song's context, pyloudnorm measures the master's loudness (whole and per section), and
+the exported stems and MIDI are checked as files.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ import librosa
 import mido
 import music21
 import numpy as np
+import pyloudnorm
 import pytest
 import soundfile
+from scipy.signal import resample_poly
 from scipy.stats import spearmanr
 
 from studio import engine
+from studio.engine import render
+from studio.engine.export import ExportOptions
 from studio.engine.generators.common import is_strong
 
 SUITE = tomllib.loads((Path(__file__).parent / "data" / "prompt_suite.toml").read_text())["song"]
@@ -38,6 +43,9 @@ class SongResult:
     key_estimate: tuple[int, str]
     stem_peaks: dict[str, float]
     stems_vs_mix_db: float
+    master_lufs: float
+    master_true_peak_dbtp: float
+    section_lufs: list[float]
 
 
 def relative_of(tonic_pc: int, mode: str) -> tuple[int, str]:
@@ -60,17 +68,23 @@ def render_one(entry: dict, seed: int, root: Path) -> SongResult:
     composition = engine.compose(entry["prompt"], seed, length_s=LENGTH_S)
     song = engine.render_song(composition, 44100)
     out = root / entry["genre"]
-    engine.export_song(composition, song.stems, song.master, out, sample_rate=44100,
-                       bit_depth=32)
+    engine.export_song(composition, song, out, ExportOptions(bit_depth=32))
     stems = {p.stem.split("-", 1)[1]: soundfile.read(p, always_2d=True)[0].T
              for p in sorted((out / "stems").glob("*.wav"))}
     total = sum(stems.values())
     error = np.max(np.abs(total - song.mix)) / max(np.max(np.abs(song.mix)), 1e-9)
+    mastered, rate = soundfile.read(out / "master.wav", always_2d=True)
+    meter = pyloudnorm.Meter(rate)
+    starts = [start for _, start in render.section_starts(composition, rate)]
+    bounds = zip(starts, [*starts[1:], int(composition.context.length_s * rate)], strict=True)
     return SongResult(
         entry["prompt"], composition, out, estimate_tempo(out / "master.wav"),
         estimate_key(out / "song.mid"),
         {lane: float(np.max(np.abs(a))) for lane, a in stems.items()},
         20 * np.log10(max(error, 1e-12)),
+        meter.integrated_loudness(mastered),
+        20 * np.log10(np.max(np.abs(resample_poly(mastered, 4, 1, axis=0)))),
+        [meter.integrated_loudness(mastered[a:b]) for a, b in bounds],
     )
 
 
@@ -108,13 +122,31 @@ def test_music21_finds_the_key(suite):
     assert hits >= 11, report
 
 
-def test_stems_are_audible_and_sum_to_the_mix(suite):
+def test_stems_with_effects_are_audible_and_sum_to_the_pre_master_bus(suite):
     for r in suite:
-        assert set(r.stem_peaks) == set(r.composition.lanes), r.prompt
+        assert list(r.stem_peaks) == [*r.composition.lanes, "reverb", "delay"], r.prompt
         assert all(peak > 1e-3 for peak in r.stem_peaks.values()), (r.prompt, r.stem_peaks)
-        assert r.stems_vs_mix_db < -60, (r.prompt, r.stems_vs_mix_db)
+        assert r.stems_vs_mix_db < -50, (r.prompt, r.stems_vs_mix_db)
         lengths = {soundfile.info(p).frames for p in (r.out / "stems").glob("*.wav")}
         assert len(lengths) == 1
+
+
+def test_master_meets_the_loudness_target_under_the_ceiling(suite):
+    """pyloudnorm's integrated loudness, and the peak of scipy's 4x oversampling."""
+    report = [(r.prompt, round(r.master_lufs, 2), round(r.master_true_peak_dbtp, 2))
+              for r in suite]
+    for r in suite:
+        assert abs(r.master_lufs - r.composition.mastering.target_lufs) <= 0.5, report
+        assert r.master_true_peak_dbtp <= -1.0, report
+
+
+def test_section_loudness_follows_the_energy(suite):
+    report = []
+    for r in suite:
+        energy = [s.energy for s in r.composition.sections]
+        report.append((r.prompt, round(spearmanr(energy, r.section_lufs)[0], 2)))
+    assert sum(rho > 0.6 for _, rho in report) >= 10, report
+    assert all(rho > 0.2 for _, rho in report), report
 
 
 def test_midi_has_meta_events_and_a_track_per_lane(suite):

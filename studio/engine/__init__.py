@@ -1,9 +1,10 @@
 """The engine's public face: everything a window or a script does goes through these names.
 
 Compose and render
-    compose(prompt, seed, length_s=None, progress=..., cancel=...) -> Composition
+    compose(prompt, seed, length_s=None, progress=..., cancel=..., lyrics_text=...,
+            lyrics_provider=...) -> Composition
     render_song(composition, sample_rate=44100, progress=..., cancel=...) -> RenderedSong
-    export_song(composition, stems, master_audio, out_dir, sample_rate=, bit_depth=) -> paths
+    export_song(composition, rendered, out_dir, ExportOptions(...), progress=...) -> paths
 
 Reading prompts
     read_prompt(text) -> PromptReading; build_context(reading, seed, length_s=None)
@@ -17,7 +18,7 @@ Progress
 """
 
 from studio.engine.context import build_context
-from studio.engine.export import export_song
+from studio.engine.export import ExportOptions, export_song
 from studio.engine.midi_file import to_midi, write_midi
 from studio.engine.model import (
     Chord,
@@ -36,8 +37,8 @@ from studio.engine.progress import Cancelled, CancelToken, ProgressEvent
 from studio.engine.prompt import PromptError, PromptReading, read_prompt
 
 __all__ = [
-    "CancelToken", "Cancelled", "Chord", "Composition", "CompositionContext", "Key", "Lane",
-    "Meter", "Mood", "Note", "Part", "ProgressEvent", "PromptError", "PromptReading",
+    "CancelToken", "Cancelled", "Chord", "Composition", "CompositionContext", "ExportOptions",
+    "Key", "Lane", "Meter", "Mood", "Note", "Part", "ProgressEvent", "PromptError", "PromptReading",
     "RenderedSong", "Section", "build_context", "compose", "export_song", "generate_part",
     "read_prompt", "render_song", "to_midi", "write_midi",
 ]

@@ -1,80 +1,285 @@
-"""Export: a rendered song written out as master and stem WAVs, a MIDI file and its context.
+"""Export: a rendered song written out for another tool, with a loudness report.
 
-Into one folder: master.wav; stems/01-drums.wav, stems/02-bass.wav and so on (numbered in
-LANE_ORDER among the lanes present); song.mid; context.json (a readable summary and the
-full context); for a song with words, lyrics.lrc and lead-sheet.musicxml.
+Into one folder: master.wav or master.flac; stems/01-drums.wav, stems/02-bass.wav and so on
+(wet or dry, numbered in the order the render gives them); song.mid; context.json (a
+readable summary and the full context); report.json (loudness and peaks of the master as
+written, the format and the file list); for a song with words, lyrics.lrc and
+lead-sheet.musicxml. The whole song, one section or a time range is written.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import soundfile
 
+from studio.engine.export_range import (
+    SampleRange,
+    lrc_range_text,
+    range_audio,
+    resolve_range,
+    write_midi_range,
+)
 from studio.engine.lyrics_export import write_lrc, write_musicxml
+from studio.engine.meter import loudness_report, sample_peak, to_db
 from studio.engine.midi_file import write_midi
-from studio.engine.mix import ordered_lanes
 from studio.engine.model import Composition
+from studio.engine.progress import ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.serialize import context_to_dict
 
+if TYPE_CHECKING:  # the orchestrator calls export; only the type is needed here
+    from studio.engine.orchestrator import RenderedSong
+
 SAMPLE_RATES_HZ = (44100, 48000)
+FORMATS = {"wav": "WAV", "flac": "FLAC"}
 SUBTYPES = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
+STEM_KINDS = ("wet", "dry", "none")
+_BLOCK = 1 << 16  # frames converted and written at a time: no full-length copy of the audio
+_WORKERS = 2  # libsndfile and soxr release the GIL, so two files are written at once
+
+Job = Callable[[], object]
+
+
+def check_format(file_format: str, sample_rate: int, bit_depth: int) -> None:
+    """Raises ValueError naming what cannot be written."""
+    if file_format not in FORMATS:
+        raise ValueError(f"format '{file_format}' is not supported; use wav or flac")
+    if sample_rate not in SAMPLE_RATES_HZ:
+        raise ValueError(f"sample rate {sample_rate} Hz is not supported; use 44100 or 48000")
+    if bit_depth not in SUBTYPES:
+        raise ValueError(f"bit depth {bit_depth} is not supported; use 16, 24 or 32")
+    if file_format == "flac" and bit_depth == 32:
+        raise ValueError("FLAC holds 16 or 24 bits, not 32-bit float; write 32 bits as WAV")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to write. `bit_depth` 16 is PCM with TPDF dither, 24 PCM, 32 floating point (WAV
+    only); `sample_rate` None keeps the render's rate. `stems` "wet" are the lanes with their
+    effects and faders followed by the reverb and delay returns (they sum to the mix), "dry"
+    the lanes before any of that. A section (by id) or a time range in seconds limits the
+    export; without them the whole song is written."""
+
+    format: str = "wav"
+    bit_depth: int = 24
+    sample_rate: int | None = None
+    stems: str = "wet"
+    midi: bool = True
+    lyrics: bool = True
+    section_id: int | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+
+    def __post_init__(self) -> None:
+        rate = SAMPLE_RATES_HZ[0] if self.sample_rate is None else self.sample_rate
+        check_format(self.format, rate, self.bit_depth)
+        if self.stems not in STEM_KINDS:
+            raise ValueError(f"stems '{self.stems}' is not one of wet, dry or none")
+        if self.section_id is not None and (self.start_s is not None or self.end_s is not None):
+            raise ValueError(f"export section {self.section_id} or a time range, not both")
+        if self.start_s is not None and self.end_s is not None and self.start_s >= self.end_s:
+            raise ValueError(f"the range from {self.start_s:g} s to {self.end_s:g} s is empty: "
+                             "its start must come before its end")
 
 
 def export_song(
     composition: Composition,
-    stems: Mapping[str, np.ndarray],
-    master_audio: np.ndarray,
+    rendered: RenderedSong,
     out_dir: str | Path,
-    *,
-    sample_rate: int,
-    bit_depth: int,
+    options: ExportOptions = ExportOptions(),
+    progress: ProgressCallback = ignore_progress,
 ) -> dict[str, Path]:
-    """Write every file of a song; returns {"master", "midi", "context", "stem:<lane>"}: path,
-    and "lrc" and "musicxml" when the song has lyrics.
+    """Write the files `options` ask for; returns {"master", "stem:<name>", "midi", "lrc",
+    "musicxml", "context", "report"}: path, for the files written.
 
-    Audio is (channels, samples) float32 at `sample_rate` (44100 or 48000). `bit_depth` 16
-    writes PCM with TPDF dither, 24 PCM, 32 floating point; stems use the master's format.
-    The dither is seeded from each file's name, so the same song exports to the same bytes.
+    Audio is cut to the range and resampled (soxr, very high quality) when the output rate
+    differs from the render's. The MIDI file and the LRC lyrics are cut to the range too; the
+    MusicXML lead sheet is written for the whole song only, since a cut through bars and
+    tied notes is no longer a readable sheet. Every option and the range are checked before
+    anything is written: a ValueError leaves `out_dir` as it was.
     """
-    _check_format(sample_rate, bit_depth)
-    lengths = {np.shape(audio)[-1] for audio in (master_audio, *stems.values())}
+    out_rate = rendered.sample_rate if options.sample_rate is None else options.sample_rate
+    check_format(options.format, out_rate, options.bit_depth)
+    stems = {"wet": rendered.stems, "dry": rendered.dry_stems, "none": {}}[options.stems]
+    lengths = {np.shape(audio)[-1] for audio in (rendered.master, *stems.values())}
     if len(lengths) > 1:
         raise ValueError(f"the master and stems must have one length, got {sorted(lengths)}")
+    span = resolve_range(composition, rendered.sample_rate, lengths.pop(),
+                         section_id=options.section_id, start_s=options.start_s,
+                         end_s=options.end_s)
     out_dir = Path(out_dir)
-    (out_dir / "stems").mkdir(parents=True, exist_ok=True)
-    paths = {"master": out_dir / "master.wav"}
-    write_wav(paths["master"], master_audio, sample_rate, bit_depth)
-    for number, lane in enumerate(ordered_lanes(stems), start=1):
-        paths[f"stem:{lane}"] = out_dir / "stems" / f"{number:02d}-{lane}.wav"
-        write_wav(paths[f"stem:{lane}"], stems[lane], sample_rate, bit_depth)
-    paths["midi"] = write_midi(composition, out_dir / "song.mid")
-    if composition.lyrics:
-        vocals = composition.vocals()
-        paths["lrc"] = write_lrc(composition, vocals, out_dir / "lyrics.lrc")
-        paths["musicxml"] = write_musicxml(composition, vocals, out_dir / "lead-sheet.musicxml")
-    paths["context"] = out_dir / "context.json"
-    text = json.dumps(context_document(composition), indent=2, ensure_ascii=False)
-    paths["context"].write_text(text + "\n", encoding="utf-8")
+    jobs = _jobs(composition, rendered, stems, out_dir, options, span, out_rate)
+    paths = {key: path for key, (path, _) in jobs.items() if path is not None}
+    paths["report"] = out_dir / "report.json"
+    progress(ProgressEvent("export", 0.0, f"{len(paths)} files to {out_dir}"))
+    (out_dir / "stems" if stems else out_dir).mkdir(parents=True, exist_ok=True)
+    results = _run(jobs, len(paths), progress)
+    # the sample peak is the one written, dither and clipping included
+    measured = {**results["loudness"], "sample_peak_dbfs": to_db(results["master"])}
+    report = report_document(options, span, out_rate, measured, out_dir, paths)
+    paths["report"].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    progress(ProgressEvent("export", 1.0, paths["report"].name))
     return paths
 
 
-def write_wav(path: str | Path, audio: np.ndarray, sample_rate: int, bit_depth: int) -> None:
-    """One (channels, samples) float signal as a WAV file of the given bit depth."""
-    _check_format(sample_rate, bit_depth)
+def _run(jobs: dict[str, tuple[Path | None, Job]], total: int,
+         progress: ProgressCallback) -> dict[str, object]:
+    """Run the jobs on two threads, reporting each file as it is done; what each returned."""
+    results = {}
+    done = 0
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        futures = {pool.submit(job): key for key, (_, job) in jobs.items()}
+        try:
+            for future in as_completed(futures):
+                key = futures[future]
+                results[key] = future.result()
+                if jobs[key][0] is not None:
+                    done += 1
+                    progress(ProgressEvent("export", done / total, jobs[key][0].name))
+        except BaseException:
+            for future in futures:  # files not yet begun are dropped; the error goes up
+                future.cancel()
+            raise
+    return results
+
+
+def _jobs(composition: Composition, rendered: RenderedSong, stems: dict[str, np.ndarray],
+          out_dir: Path, options: ExportOptions, span: SampleRange,
+          out_rate: int) -> dict[str, tuple[Path | None, Job]]:
+    """Every file to write and the call that writes it, the longest first. The master is
+    written by one job and measured by another (no file: None) at the same time."""
+    master_audio = _Once(partial(range_audio, rendered.master, span, out_rate))
+    master = out_dir / f"master.{options.format}"
+    write = partial(write_audio, sample_rate=out_rate, bit_depth=options.bit_depth,
+                    file_format=options.format)
+    whole = span.start == 0 and span.end == rendered.master.shape[-1]
+    known = rendered.master_report if whole and out_rate == rendered.sample_rate else None
+    jobs = {"master": (master, lambda: write(master, master_audio())),
+            "loudness": (None, lambda: _loudness(master_audio(), out_rate, options, known))}
+    jobs.update(_score_jobs(composition, out_dir, options, span, whole))
+    for number, name in enumerate(stems, start=1):
+        path = out_dir / "stems" / f"{number:02d}-{name}.{options.format}"
+        jobs[f"stem:{name}"] = (path, partial(_write_stem, write, path, stems[name], span,
+                                              out_rate))
+    context = out_dir / "context.json"
+    text = json.dumps(context_document(composition), indent=2, ensure_ascii=False) + "\n"
+    jobs["context"] = (context, partial(context.write_text, text, encoding="utf-8"))
+    return jobs
+
+
+def _score_jobs(composition: Composition, out_dir: Path, options: ExportOptions,
+                span: SampleRange, whole: bool) -> dict[str, tuple[Path, Job]]:
+    """The MIDI file and the lyrics: the lead sheet for the whole song only."""
+    jobs = {}
+    if options.lyrics and composition.lyrics:
+        vocals = composition.vocals()
+        lrc, sheet = out_dir / "lyrics.lrc", out_dir / "lead-sheet.musicxml"
+        if whole:
+            jobs["musicxml"] = (sheet, partial(write_musicxml, composition, vocals, sheet))
+            jobs["lrc"] = (lrc, partial(write_lrc, composition, vocals, lrc))
+        elif (text := lrc_range_text(composition, vocals, span)) is not None:
+            jobs["lrc"] = (lrc, partial(lrc.write_text, text, encoding="utf-8"))
+    if options.midi:
+        midi = out_dir / "song.mid"
+        jobs["midi"] = (midi, partial(write_midi, composition, midi) if whole
+                        else partial(write_midi_range, composition, span, midi))
+    return jobs
+
+
+class _Once:
+    """A value made once, by the first thread to ask; a second thread waits for it."""
+
+    def __init__(self, make: Callable[[], np.ndarray]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._value: np.ndarray | None = None
+
+    def __call__(self) -> np.ndarray:
+        with self._lock:
+            if self._value is None:
+                self._value = self._make()
+            return self._value
+
+
+def _write_stem(write: Callable[..., float], path: Path, audio: np.ndarray, span: SampleRange,
+                out_rate: int) -> float:
+    return write(path, range_audio(audio, span, out_rate))
+
+
+def _loudness(signal: np.ndarray, sample_rate: int, options: ExportOptions,
+              known: dict | None = None) -> dict:
+    """The loudness report of the master as its file holds it. The mastering stage's own
+    measurement of the very same samples (`known`) is used when the file holds them as they
+    are: the whole song, at the render's rate, and not clipped."""
+    clipped = options.bit_depth != 32 and sample_peak(signal) > 1.0
+    if known is not None and not clipped:
+        return dict(known)
+    if clipped:
+        signal = np.clip(signal, -1.0, 1.0)  # integer formats clip; a rare, needed copy
+    return loudness_report(signal, sample_rate)
+
+
+def write_audio(path: str | Path, audio: np.ndarray, sample_rate: int, bit_depth: int,
+                file_format: str = "wav") -> float:
+    """Write (channels, samples) float audio as WAV or FLAC of the given bit depth; returns
+    the peak of the samples written (1.0 is full scale).
+
+    16 bits get TPDF dither seeded from the file's name, so the same song exports to the
+    same bytes; integer formats clip at full scale; 32 bits is float, for WAV only.
+    """
+    check_format(file_format, sample_rate, bit_depth)
     path = Path(path)
-    frames = np.asarray(audio, dtype=np.float32).T
-    if bit_depth == 16:
-        # a seed per file name: stems summed later must not share one dither pattern
-        frames = _dither_to_int16(frames, seed=zlib.crc32(path.name.encode("utf-8")))
-    elif bit_depth == 24:
-        # integer formats wrap rather than clip past full scale
-        frames = np.clip(frames, -1.0, 1.0)
-    soundfile.write(path, frames, sample_rate, subtype=SUBTYPES[bit_depth], format="WAV")
+    # a seed per file name: stems summed later must not share one dither pattern
+    rng = np.random.default_rng(zlib.crc32(path.name.encode("utf-8")))
+    peak = 0.0
+    # one C-ordered block reused: soundfile wants interleaved frames, and a transposed view
+    # would be copied on every write
+    block = np.empty((min(_BLOCK, audio.shape[-1]), audio.shape[0]), dtype=np.float32)
+    with soundfile.SoundFile(path, "w", sample_rate, audio.shape[0], SUBTYPES[bit_depth],
+                             format=FORMATS[file_format]) as sound:
+        for first in range(0, audio.shape[-1], _BLOCK):
+            frames = block[: min(_BLOCK, audio.shape[-1] - first)]
+            if bit_depth == 24:  # integer formats wrap past full scale
+                np.clip(audio[:, first:first + _BLOCK].T, -1.0, 1.0, out=frames)
+            else:
+                frames[:] = audio[:, first:first + _BLOCK].T
+            if bit_depth == 16:
+                frames = _dither_to_int16(frames, rng)
+                peak = max(peak, sample_peak(frames) / 32768.0)
+            else:
+                peak = max(peak, sample_peak(frames))
+            sound.write(frames)
+    return peak
+
+
+def report_document(options: ExportOptions, span: SampleRange, out_rate: int, measured: dict,
+                    out_dir: Path, paths: dict[str, Path]) -> dict:
+    """What report.json holds: the master's loudness and peaks as written (null for a
+    silent master's -inf), its format and range, and every file of the export."""
+    levels = {key: value if math.isfinite(value) else None for key, value in measured.items()}
+    return {
+        **levels,
+        "format": options.format,
+        "bit_depth": options.bit_depth,
+        "encoding": "float" if options.bit_depth == 32 else "pcm",
+        "sample_rate_hz": out_rate,
+        "render_sample_rate_hz": span.sample_rate,
+        "start_s": span.start_s,
+        "end_s": span.end_s,
+        "stems": options.stems,
+        "section_id": options.section_id,
+        "files": [path.relative_to(out_dir).as_posix() for path in paths.values()],
+    }
 
 
 def context_document(composition: Composition) -> dict:
@@ -99,20 +304,12 @@ def context_document(composition: Composition) -> dict:
     return {"summary": summary, "context": context_to_dict(context)}
 
 
-def _check_format(sample_rate: int, bit_depth: int) -> None:
-    if sample_rate not in SAMPLE_RATES_HZ:
-        raise ValueError(f"sample rate {sample_rate} Hz is not supported; use 44100 or 48000")
-    if bit_depth not in SUBTYPES:
-        raise ValueError(f"bit depth {bit_depth} is not supported; use 16, 24 or 32")
-
-
-def _dither_to_int16(frames: np.ndarray, seed: int) -> np.ndarray:
+def _dither_to_int16(frames: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Quantize to 16 bits with triangular (TPDF) dither of +-1 LSB.
 
     Dither turns the rounding error into a steady noise floor instead of a distortion that
     follows the signal, which is what makes quiet fades sound grainy at 16 bits.
     """
-    rng = np.random.default_rng(seed)
     noise_lsb = rng.random(frames.shape, dtype=np.float32) - rng.random(
         frames.shape, dtype=np.float32
     )

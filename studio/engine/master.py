@@ -1,10 +1,18 @@
-"""Mastering: bring a mix to a loudness target (ITU-R BS.1770) under a true-peak ceiling.
+"""Mastering: a preset's tone and glue, then the loudness target under a true-peak ceiling.
 
-A loud target under a low ceiling leaves little room between the average level and the
-peaks (the peak-to-loudness ratio, PLR). When the mix's PLR is wider than that room, a
-limiter narrows it first, no harder than needed; then one gain sets the loudness. A gain
-moves loudness and true peak (measured on a 4x oversampled signal) by the same decibels, so
-both targets are met by construction rather than by trimming afterwards.
+A preset (resources/mastering.toml, chosen by the genre and leaned by the mood) shapes the
+mix first: low and high shelves tilt its spectrum, and a slow glue compressor, set relative
+to the mix's own loudness, holds it together without flattening the sections (its release is
+far shorter than a section, so a quiet verse stays quieter than the chorus after it). Then
+each section is ridden (a slow gain, ramped at its edges) so its loudness follows its energy
+target: the master keeps the song's rise and fall instead of flattening it.
+
+Then the loudness (ITU-R BS.1770, see meter). A loud target under a low ceiling leaves little
+room between the average level and the peaks (the peak-to-loudness ratio, PLR). When the
+mix's PLR is wider than that room (less the preset's `plr_db`, for genres whose masters are
+dense), a limiter narrows it first, no harder than needed; then one gain sets the loudness. A
+gain moves loudness and true peak (4x oversampled) by the same decibels, so both targets are
+met by construction rather than by trimming afterwards.
 
 pedalboard's Limiter (JUCE's) adds make-up gain and clips at full scale, which is why the
 loudness is set after it and never before.
@@ -12,13 +20,24 @@ loudness is set after it and never before.
 
 from __future__ import annotations
 
-import numpy as np
-import pyloudnorm
-from pedalboard import Limiter
-from scipy.signal import resample_poly
+from dataclasses import dataclass, replace
 
-TRUE_PEAK_OVERSAMPLING = 4
+import numpy as np
+from pedalboard import Compressor, HighShelfFilter, Limiter, LowShelfFilter, Pedalboard
+
+from studio.engine import resources
+from studio.engine.meter import (
+    integrated_lufs,
+    loudness_range_lu,
+    loudness_report,
+    sample_peak,
+    to_db,
+    true_peak_dbtp,
+)
+from studio.engine.model import CompositionContext
+
 PLR_MARGIN_DB = 0.05  # keeps rounding in the last gain step from landing just over the ceiling
+CEILING_MARGIN_DB = 0.01  # a master pinned to the ceiling lands under it in 32-bit floats
 PLR_TOLERANCE_DB = 1.0  # limiting up to this much harder than needed saves search passes
 LIMITER_THRESHOLD_DB = 0.0
 RELEASE_MS = 100.0
@@ -28,58 +47,99 @@ MAX_STEP_DB = 12.0
 FIRST_SLOPE = 0.35  # decibels of ratio a decibel of drive takes off, typical of mixed songs
 MAX_PASSES = 6
 SHORTFALL_DB = 0.25  # loudness a ceiling may cost before the search is redone with true peaks
-_BLOCK_S = 0.4  # BS.1770 gating block: shorter audio has no integrated loudness
+ESTIMATE_DB = 1.0  # the limiter search estimates overshoot from blocks this near the peak
+RIDE_RAMP_S = 0.5  # section gains change over this long, centred on the boundary
+MAX_RIDE_DB = 6.0  # no section is ridden further than this
+LOW_SHELF_HZ = 120.0
+HIGH_SHELF_HZ = 8000.0
 
 
-def integrated_lufs(audio: np.ndarray, sample_rate: int) -> float:
-    """Integrated loudness of (channels, samples) audio; -inf when silent or under 400 ms."""
-    audio = np.asarray(audio)
-    if audio.shape[-1] <= _BLOCK_S * sample_rate or not np.any(audio):
-        return float("-inf")
-    return float(pyloudnorm.Meter(sample_rate).integrated_loudness(audio.T))
+@dataclass(frozen=True)
+class MasterPreset:
+    """Tone (shelf gains in dB), glue compression (threshold in LU above the mix's
+    loudness, ratio, attack, release), how much tighter than the target needs the limiter
+    makes the peak-to-loudness ratio (dB), and how far apart (LU per unit of energy) the
+    sections' loudness is ridden."""
+
+    name: str = "none"
+    low_db: float = 0.0
+    high_db: float = 0.0
+    glue_threshold_lu: float = 6.0
+    glue_ratio: float = 1.0
+    glue_attack_ms: float = 30.0
+    glue_release_ms: float = 250.0
+    plr_db: float = 0.0
+    section_spread_lu: float = 6.0
 
 
-def true_peak_dbtp(audio: np.ndarray) -> float:
-    """Peak of the signal reconstructed at 4x the sample rate, in dB true peak."""
-    audio = np.asarray(audio)
-    if audio.shape[-1] == 0:
-        return float("-inf")
-    upsampled = resample_poly(audio, TRUE_PEAK_OVERSAMPLING, 1, axis=-1)
-    # max and -min rather than abs: no second copy of a signal four times the input's size
-    peak = max(float(upsampled.max()), -float(upsampled.min()), _sample_peak(audio))
-    return _to_db(peak)
+def preset_names() -> tuple[str, ...]:
+    return tuple(resources.table("mastering")["presets"])
 
 
-def loudness_report(audio: np.ndarray, sample_rate: int) -> dict:
-    """Integrated loudness (LUFS), true peak (dBTP) and sample peak (dBFS) of some audio."""
-    audio = np.asarray(audio)
-    return {
-        "integrated_lufs": integrated_lufs(audio, sample_rate),
-        "true_peak_dbtp": true_peak_dbtp(audio),
-        "sample_peak_dbfs": _to_db(_sample_peak(audio)),
-    }
+def preset_name(context: CompositionContext) -> str:
+    """The preset the song's primary genre masters with."""
+    return resources.table("mastering")["genres"].get(context.primary_genre, "balanced")
+
+
+def loudness_target(name: str) -> float:
+    """A named loudness target (streaming, club, broadcast) in LUFS."""
+    targets = resources.table("mastering")["loudness_targets"]
+    if name not in targets:
+        raise ValueError(f"no loudness target '{name}' (known: {', '.join(targets)})")
+    return float(targets[name])
+
+
+def master_preset(context: CompositionContext, name: str) -> MasterPreset:
+    """A preset leaned by the song's mood: brighter for a bright mood, darker for a dark
+    one, more glue for an excited one."""
+    table = resources.table("mastering")
+    if name not in table["presets"]:
+        raise ValueError(f"no mastering preset '{name}' (presets: {', '.join(table['presets'])})")
+    preset = MasterPreset(name, **table["presets"][name])
+    tilt = table["mood_tilt_db"] * context.mood.valence
+    return replace(preset, high_db=preset.high_db + tilt,
+                   glue_ratio=preset.glue_ratio + table["mood_glue"] * max(0.0,
+                                                                          context.mood.arousal))
 
 
 def master(
-    mix: np.ndarray, sample_rate: int, target_lufs: float = -14.0, ceiling_dbtp: float = -1.0
+    mix: np.ndarray, sample_rate: int, target_lufs: float = -14.0, ceiling_dbtp: float = -1.0,
+    *, preset: MasterPreset | None = None, sections: list[tuple[int, int, float]] | None = None,
 ) -> np.ndarray:
-    """The mix at `target_lufs` with its true peak at or below `ceiling_dbtp`.
+    """The mastered audio; see master_measured."""
+    return master_measured(mix, sample_rate, target_lufs, ceiling_dbtp, preset=preset,
+                           sections=sections)[0]
 
-    Audio without a measurable loudness (silent, or shorter than one 400 ms block) is
-    returned unchanged. When even the hardest limiting leaves the peaks too high for the
-    target, the ceiling wins and the result is quieter than asked.
+
+def master_measured(
+    mix: np.ndarray, sample_rate: int, target_lufs: float = -14.0, ceiling_dbtp: float = -1.0,
+    *, preset: MasterPreset | None = None, sections: list[tuple[int, int, float]] | None = None,
+) -> tuple[np.ndarray, dict]:
+    """The mix through the preset's tone and glue, its sections ridden to the energy curve,
+    at `target_lufs` with its true peak at or below `ceiling_dbtp`.
+
+    `sections` is (first sample, end sample, energy) per section. Audio without a measurable
+    loudness (silent, or shorter than one 400 ms block) is returned unchanged. When even the
+    hardest limiting leaves the peaks too high for the target, the ceiling wins and the
+    result is quieter than asked.
     """
     audio = np.asarray(mix, dtype=np.float32)
     loudness = integrated_lufs(audio, sample_rate)
     if not np.isfinite(loudness):
-        return mix
-    goal_plr_db = ceiling_dbtp - target_lufs - PLR_MARGIN_DB
+        return mix, loudness_report(audio, sample_rate)
+    if preset is not None:
+        audio = _tone_and_glue(audio, sample_rate, preset, loudness)
+        if sections:
+            audio = ride_sections(audio, sample_rate, sections, preset.section_spread_lu)
+        loudness = integrated_lufs(audio, sample_rate)
+    goal_plr_db = ceiling_dbtp - target_lufs - PLR_MARGIN_DB - (preset.plr_db if preset else 0.0)
     # A true peak is never below the sample peak, so when the sample peak alone already puts
     # the ratio well over the goal, the costly oversampled measure would change nothing.
-    peak_dbtp = _to_db(_sample_peak(audio))
+    peak_dbtp = to_db(sample_peak(audio))
     if peak_dbtp - loudness - goal_plr_db < PLR_TOLERANCE_DB:
         peak_dbtp = true_peak_dbtp(audio)
     overshoot_db = None
+    limited, limited_lufs = audio, loudness
     for _ in range(2):
         limited, limited_lufs, peak_dbtp = _limit_to_plr(
             audio, sample_rate, goal_plr_db, loudness, peak_dbtp, overshoot_db)
@@ -89,11 +149,60 @@ def master(
         # estimate have been short, search once more with the overshoot actually measured.
         exact_dbtp = true_peak_dbtp(limited)
         shortfall_db = (target_lufs - limited_lufs) - (ceiling_dbtp - exact_dbtp)
-        peak_dbtp, overshoot_db = exact_dbtp, exact_dbtp - _to_db(_sample_peak(limited))
+        peak_dbtp, overshoot_db = exact_dbtp, exact_dbtp - to_db(sample_peak(limited))
         if shortfall_db <= SHORTFALL_DB:
             break
-    gain_db = min(target_lufs - limited_lufs, ceiling_dbtp - peak_dbtp)
-    return limited * np.float32(10.0 ** (gain_db / 20.0))
+    gain_db = min(target_lufs - limited_lufs, ceiling_dbtp - CEILING_MARGIN_DB - peak_dbtp)
+    mastered = limited * np.float32(10.0 ** (gain_db / 20.0))
+    # a gain moves every measure by itself: the loudness and true peak already measured
+    # hold for the result (but for float rounding), and only the range is left to measure
+    return mastered, {"integrated_lufs": limited_lufs + gain_db,
+                      "loudness_range_lu": loudness_range_lu(mastered, sample_rate),
+                      "true_peak_dbtp": peak_dbtp + gain_db,
+                      "sample_peak_dbfs": to_db(sample_peak(mastered))}
+
+
+def ride_sections(audio: np.ndarray, sample_rate: int, sections: list[tuple[int, int, float]],
+                  spread_lu: float) -> np.ndarray:
+    """Section gains that make each section's loudness follow its energy: `spread_lu` LU per
+    unit of energy around the song's mean, whatever the arrangement already gave it, ramped
+    over RIDE_RAMP_S at each boundary. Limiting afterwards narrows peaks, not this contour."""
+    measured = []
+    for start, stop, energy in sections:
+        lufs = integrated_lufs(audio[:, start:stop], sample_rate)
+        if np.isfinite(lufs):
+            measured.append((start, stop, energy, lufs))
+    if len(measured) < 2:
+        return audio
+    weights = np.array([stop - start for start, stop, _, _ in measured], dtype=float)
+    energies = np.array([m[2] for m in measured])
+    levels = np.array([m[3] for m in measured])
+    wanted = spread_lu * (energies - np.average(energies, weights=weights))
+    gains = np.clip(wanted - (levels - np.average(levels, weights=weights)), -MAX_RIDE_DB,
+                    MAX_RIDE_DB)
+    ramp = int(RIDE_RAMP_S * sample_rate)
+    points_x, points_y = [], []
+    for (start, stop, _, _), gain in zip(measured, gains, strict=True):
+        points_x += [start + ramp // 2, max(start + ramp // 2, stop - ramp // 2)]
+        points_y += [gain, gain]
+    envelope = np.interp(np.arange(audio.shape[1]), points_x, points_y).astype(np.float32)
+    return audio * np.power(np.float32(10.0), envelope / np.float32(20.0))
+
+
+def _tone_and_glue(audio: np.ndarray, sample_rate: int, preset: MasterPreset,
+                   loudness: float) -> np.ndarray:
+    plugins = []
+    if preset.low_db:
+        plugins.append(LowShelfFilter(cutoff_frequency_hz=LOW_SHELF_HZ, gain_db=preset.low_db))
+    if preset.high_db:
+        plugins.append(HighShelfFilter(cutoff_frequency_hz=HIGH_SHELF_HZ, gain_db=preset.high_db))
+    if preset.glue_ratio > 1.0:
+        plugins.append(Compressor(threshold_db=loudness + preset.glue_threshold_lu,
+                                  ratio=preset.glue_ratio, attack_ms=preset.glue_attack_ms,
+                                  release_ms=preset.glue_release_ms))
+    if not plugins:
+        return audio
+    return Pedalboard(plugins)(audio, sample_rate).astype(np.float32, copy=False)
 
 
 def _limit_to_plr(
@@ -111,7 +220,7 @@ def _limit_to_plr(
     excess_db = peak_dbtp - loudness - goal_plr_db
     if excess_db <= 0.0:
         return audio, loudness, peak_dbtp
-    full_scale = audio / np.float32(_sample_peak(audio))
+    full_scale = audio / np.float32(sample_peak(audio))
     tried = [(QUIET_DRIVE_DB, excess_db)]  # (drive, PLR excess over the goal)
     best: tuple = ((True, excess_db), audio, loudness, peak_dbtp)
     drive_db = _next_drive(tried)
@@ -119,9 +228,9 @@ def _limit_to_plr(
         limiter = Limiter(threshold_db=LIMITER_THRESHOLD_DB, release_ms=RELEASE_MS)
         limited = limiter(full_scale * np.float32(10.0 ** (drive_db / 20.0)), sample_rate)
         loudness = integrated_lufs(limited, sample_rate)
-        if overshoot_db is None:
-            overshoot_db = true_peak_dbtp(limited) - _to_db(_sample_peak(limited))
-        peak_dbtp = _to_db(_sample_peak(limited)) + overshoot_db
+        if overshoot_db is None:  # estimated near the loudest samples; checked at the end
+            overshoot_db = true_peak_dbtp(limited, ESTIMATE_DB) - to_db(sample_peak(limited))
+        peak_dbtp = to_db(sample_peak(limited)) + overshoot_db
         excess_db = peak_dbtp - loudness - goal_plr_db
         tried.append((drive_db, excess_db))
         # best: meets the goal with the least drive, else comes closest to it
@@ -160,11 +269,3 @@ def _next_drive(tried: list[tuple[float, float]]) -> float | None:
         slope = float(np.clip((e0 - e1) / (d1 - d0), 0.1, 1.0))
     step_db = min((low_excess - aim) / slope, MAX_STEP_DB)
     return min(low_drive + step_db, MAX_DRIVE_DB)
-
-
-def _sample_peak(audio: np.ndarray) -> float:
-    return max(float(audio.max()), -float(audio.min())) if audio.size else 0.0
-
-
-def _to_db(amplitude: float) -> float:
-    return 20.0 * float(np.log10(amplitude)) if amplitude > 0.0 else float("-inf")

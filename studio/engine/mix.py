@@ -1,12 +1,43 @@
-"""Mixing: each lane's gain, pan, mute and solo applied to its dry stem, and the stems' sum."""
+"""Mixing: each lane's effects, gain, pan, mute and solo, the send buses, and their sum.
+
+A lane's dry stem goes through its insert chain (high-pass, low and high shelves, a
+compressor: pedalboard plugins), then its fader (gain and a constant-power pan). After the
+fader, each lane sends a share of itself to the song's reverb and to its delay (whose time
+is in beats, so it follows the tempo); the two buses return as stems of their own. The mix
+is the sum of the lane stems and the returns, so stems exported with their effects add up
+to the mix exactly. Defaults come from resources/mixing.toml, shaped by the genre.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields, replace
 
 import numpy as np
+from pedalboard import (
+    Compressor,
+    Delay,
+    HighpassFilter,
+    HighShelfFilter,
+    LowShelfFilter,
+    Pedalboard,
+    Reverb,
+)
 
-from studio.engine.model import LANE_ORDER, Lane
+from studio.engine import resources
+from studio.engine.model import LANE_ORDER, Buses, CompositionContext, Lane, LaneFx
+
+RETURNS = ("reverb", "delay")
+LOW_SHELF_HZ = 200.0
+HIGH_SHELF_HZ = 6000.0
+COMP_ATTACK_MS = 10.0
+COMP_RELEASE_MS = 150.0
+SILENCE = 1e-6  # -120 dBFS: quieter stretches of a lane skip its insert effects
+GAP_S = 1.0
+PAD_S = 0.25
+_SPAN_BLOCK = 1024
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mix")  # pedalboard frees the GIL
 
 
 def ordered_lanes(names: Iterable[str]) -> list[str]:
@@ -14,6 +45,94 @@ def ordered_lanes(names: Iterable[str]) -> list[str]:
     names = list(names)
     known = [n for n in LANE_ORDER if n in names]
     return known + [n for n in names if n not in LANE_ORDER]
+
+
+def lane_fx_defaults(context: CompositionContext, lane: str) -> LaneFx:
+    """A lane's effects for the song's primary genre (no effects for a lane not listed)."""
+    table = resources.table("mixing")
+    genre = table["genres"].get(context.primary_genre, {})
+    fx = LaneFx(**table["lanes"].get(lane, {}))
+    send = genre.get("send_scale", 1.0)
+    squeeze = genre.get("comp_scale", 1.0)
+    fx = replace(fx, reverb_send=min(1.0, fx.reverb_send * send),
+                 delay_send=min(1.0, fx.delay_send * send),
+                 comp_ratio=1.0 + (fx.comp_ratio - 1.0) * squeeze)
+    return replace(fx, **genre.get("lanes", {}).get(lane, {}))
+
+
+def bus_defaults(context: CompositionContext) -> Buses:
+    table = resources.table("mixing")
+    genre = table["genres"].get(context.primary_genre, {})
+    return Buses(**{**table["buses"], **genre.get("buses", {})})
+
+
+def insert_chain(fx: LaneFx) -> Pedalboard | None:
+    """The pedalboard plugins of a lane's insert effects; None when it has none."""
+    plugins = []
+    if fx.low_cut_hz > 0.0:
+        plugins.append(HighpassFilter(cutoff_frequency_hz=fx.low_cut_hz))
+    if fx.low_shelf_db:
+        plugins.append(LowShelfFilter(cutoff_frequency_hz=LOW_SHELF_HZ, gain_db=fx.low_shelf_db))
+    if fx.high_shelf_db:
+        plugins.append(HighShelfFilter(cutoff_frequency_hz=HIGH_SHELF_HZ,
+                                       gain_db=fx.high_shelf_db))
+    if fx.comp_ratio > 1.0:
+        plugins.append(Compressor(threshold_db=fx.comp_threshold_db, ratio=fx.comp_ratio,
+                                  attack_ms=COMP_ATTACK_MS, release_ms=COMP_RELEASE_MS))
+    return Pedalboard(plugins) if plugins else None
+
+
+def process_lane(dry: np.ndarray, fx: LaneFx, sample_rate: int) -> np.ndarray:
+    """A dry stem through its lane's insert chain (the same array when there is none).
+
+    Only the stretches where the lane plays go through it: a lead that rests through every
+    verse would otherwise cost as much as one that plays, and filters ringing down through
+    long silence crawl through denormal numbers. After a second of silence a compressor is
+    at rest and a filter has rung out, so each stretch starting afresh sounds the same.
+    """
+    chain = insert_chain(fx)
+    if chain is None or not np.any(dry):
+        return dry
+    spans = active_spans(dry, sample_rate)
+    if spans == [(0, dry.shape[1])]:
+        return chain(dry, sample_rate).astype(np.float32, copy=False)
+    wet = np.zeros_like(dry)
+    for start, stop in spans:
+        wet[:, start:stop] = chain(dry[:, start:stop], sample_rate, reset=True)
+    return wet
+
+
+def active_spans(audio: np.ndarray, sample_rate: int) -> list[tuple[int, int]]:
+    """Sample ranges where the audio is above SILENCE, with PAD_S around them; silent gaps
+    shorter than GAP_S are kept inside a range."""
+    length = audio.shape[1]
+    blocks = -(-length // _SPAN_BLOCK)
+    peaks = np.zeros(blocks, dtype=np.float32)
+    whole = length // _SPAN_BLOCK
+    if whole:
+        peaks[:whole] = np.abs(audio[:, :whole * _SPAN_BLOCK]).reshape(
+            audio.shape[0], whole, _SPAN_BLOCK).max(axis=(0, 2))
+    if whole < blocks:
+        peaks[whole] = np.abs(audio[:, whole * _SPAN_BLOCK:]).max()
+    loud = np.flatnonzero(peaks > SILENCE)
+    pad, gap = int(PAD_S * sample_rate), int(GAP_S * sample_rate)
+    spans: list[tuple[int, int]] = []
+    for block in loud.tolist():
+        start = max(0, block * _SPAN_BLOCK - pad)
+        stop = min(length, (block + 1) * _SPAN_BLOCK + pad)
+        if spans and start - spans[-1][1] < gap:
+            spans[-1] = (spans[-1][0], stop)
+        else:
+            spans.append((start, stop))
+    return spans
+
+
+def process_lanes(dry_stems: Mapping[str, np.ndarray], lanes: Mapping[str, Lane],
+                  sample_rate: int) -> dict[str, np.ndarray]:
+    """Every lane's insert chain, two lanes at a time."""
+    names = list(dry_stems)
+    done = _POOL.map(lambda n: process_lane(dry_stems[n], lanes[n].fx, sample_rate), names)
+    return dict(zip(names, done, strict=True))
 
 
 def pan_gains(pan: float) -> tuple[float, float]:
@@ -47,19 +166,70 @@ def audible_lanes(lanes: Mapping[str, Lane]) -> set[str]:
     return {name for name, lane in lanes.items() if not lane.mute}
 
 
-def mix_stems(
-    dry_stems: Mapping[str, np.ndarray], lanes: Mapping[str, Lane]
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Processed stems (silent when muted or not soloed) and the mix, which is their sum."""
+def faded(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane]) -> dict[str, np.ndarray]:
+    """Lane stems after their faders; silent when muted or not soloed."""
+    audible = audible_lanes({name: lanes[name] for name in wet})
+    return {name: apply_lane(wet[name], lanes[name]) if name in audible
+            else np.zeros((2, wet[name].shape[-1]), dtype=np.float32)
+            for name in ordered_lanes(wet)}
+
+
+def bus_returns(stems: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Buses,
+                tempo_bpm: float, sample_rate: int) -> dict[str, np.ndarray]:
+    """The reverb and delay returns of the faded lane stems' sends."""
+    length = next(iter(stems.values())).shape[-1] if stems else 0
+    sends = {bus: np.zeros((2, length), dtype=np.float32) for bus in RETURNS}
+    for name, stem in stems.items():
+        fx = lanes[name].fx
+        for bus, level in (("reverb", fx.reverb_send), ("delay", fx.delay_send)):
+            if level > 0.0:
+                sends[bus] += stem * np.float32(level)
+    jobs = {bus: _POOL.submit(_run, bus_plugin(bus, buses, tempo_bpm), sends[bus], sample_rate)
+            for bus in RETURNS}
+    return {bus: job.result() for bus, job in jobs.items()}
+
+
+def bus_plugin(bus: str, buses: Buses, tempo_bpm: float):
+    """A send bus's effect: fully wet, so its output is only the return."""
+    if bus == "reverb":
+        return Reverb(room_size=buses.reverb_room, damping=buses.reverb_damping,
+                      width=buses.reverb_width, wet_level=1.0, dry_level=0.0)
+    return Delay(delay_seconds=buses.delay_beats * 60.0 / tempo_bpm,
+                 feedback=buses.delay_feedback, mix=1.0)
+
+
+def mix_stems(dry_stems: Mapping[str, np.ndarray], lanes: Mapping[str, Lane],
+              buses: Buses | None = None, tempo_bpm: float = 120.0,
+              sample_rate: int = 44100) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Stems with effects (each lane after its inserts and fader, then the reverb and delay
+    returns) and the mix, which is their sum."""
     lengths = {stem.shape[-1] for stem in dry_stems.values()}
     if len(lengths) > 1:
         raise ValueError(f"stems must have one length, got lengths {sorted(lengths)}")
-    audible = audible_lanes({name: lanes[name] for name in dry_stems})
-    stems: dict[str, np.ndarray] = {}
-    for name in ordered_lanes(dry_stems):
-        processed = apply_lane(dry_stems[name], lanes[name])
-        stems[name] = processed if name in audible else np.zeros_like(processed)
-    mix = np.zeros((2, lengths.pop() if lengths else 0), dtype=np.float32)
-    for stem in stems.values():
-        mix += stem
-    return stems, mix
+    stems = faded(process_lanes(dry_stems, lanes, sample_rate), lanes)
+    stems.update(bus_returns(stems, lanes, buses or Buses(), tempo_bpm, sample_rate))
+    return stems, sum_stems(list(stems.values()), lengths.pop() if lengths else 0)
+
+
+def sum_stems(stems: list[np.ndarray], length: int) -> np.ndarray:
+    """Stems added one after another (no stacked copy of them all)."""
+    total = np.zeros((2, length), dtype=np.float32)
+    for stem in stems:
+        total += stem
+    return total
+
+
+def fx_settings(fx: LaneFx, **settings) -> LaneFx:
+    """Lane effects with some values changed; unknown names are refused."""
+    known = {f.name for f in fields(LaneFx)}
+    unknown = set(settings) - known
+    if unknown:
+        raise ValueError(f"no effect setting {', '.join(sorted(unknown))} "
+                         f"(settings: {', '.join(sorted(known))})")
+    return replace(fx, **{k: float(v) for k, v in settings.items()})
+
+
+def _run(plugin, audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    if not np.any(audio):
+        return audio
+    return plugin(audio, sample_rate).astype(np.float32, copy=False)

@@ -159,9 +159,24 @@ class Part:
     locked: bool = False
 
 
+@dataclass(frozen=True)
+class LaneFx:
+    """A lane's effects: an insert chain (high-pass at `low_cut_hz`, 0 for none; shelves at
+    200 Hz and 6 kHz; a compressor, off at ratio 1) and its sends (0..1) to the song's
+    reverb and delay buses, taken after the fader."""
+
+    low_cut_hz: float = 0.0
+    low_shelf_db: float = 0.0
+    high_shelf_db: float = 0.0
+    comp_threshold_db: float = 0.0
+    comp_ratio: float = 1.0
+    reverb_send: float = 0.0
+    delay_send: float = 0.0
+
+
 @dataclass
 class Lane:
-    """A row of the arrangement: one instrument with its mix settings."""
+    """A row of the arrangement: one instrument with its mix settings and effects."""
 
     name: str
     program: int
@@ -170,6 +185,29 @@ class Lane:
     pan: float = 0.0
     mute: bool = False
     solo: bool = False
+    fx: LaneFx = LaneFx()
+
+
+@dataclass(frozen=True)
+class Buses:
+    """The song's send effects: a reverb (room size, damping, width, 0..1) and a delay
+    (time in beats, so it follows the tempo, and feedback)."""
+
+    reverb_room: float = 0.5
+    reverb_damping: float = 0.5
+    reverb_width: float = 1.0
+    delay_beats: float = 0.75
+    delay_feedback: float = 0.3
+
+
+@dataclass(frozen=True)
+class Mastering:
+    """How the master is made: a preset of resources/mastering.toml (tone, glue compression,
+    limiting), the loudness target and the true-peak ceiling."""
+
+    preset: str = "balanced"
+    target_lufs: float = -14.0
+    ceiling_dbtp: float = -1.0
 
 
 @dataclass(frozen=True)
@@ -245,8 +283,9 @@ class Composition:
     sections: list[Section] = field(default_factory=list)
     lanes: dict[str, Lane] = field(default_factory=dict)
     parts: dict[tuple[int, str], Part] = field(default_factory=dict)
-    target_lufs: float = -14.0
+    mastering: Mastering = Mastering()
     lyrics: dict[int, SectionLyrics] = field(default_factory=dict)
+    buses: Buses = Buses()
 
     def vocals(self) -> dict[int, VocalPart]:
         """The sung sections' vocal notes with their aligned lyrics, by section id, in order."""

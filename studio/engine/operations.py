@@ -9,7 +9,7 @@ change transposes them.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from studio.engine import resources
 from studio.engine.arrangement import derive_energies, energy_curve
@@ -17,8 +17,22 @@ from studio.engine.harmony import harmonize, section_chords
 from studio.engine.lyrics import fit_lyrics, fit_song_lyrics, write_lyrics, write_section_lyrics
 from studio.engine.lyrics_plan import is_sung
 from studio.engine.lyrics_providers import LyricsProvider
-from studio.engine.model import LANE_ORDER, Composition, Key, Lane, Mood, Note, Part, Section
+from studio.engine.master import loudness_target, master_preset, preset_name
+from studio.engine.mix import bus_defaults, fx_settings, lane_fx_defaults
+from studio.engine.model import (
+    LANE_ORDER,
+    Buses,
+    Composition,
+    Key,
+    Lane,
+    Mood,
+    Note,
+    Part,
+    Section,
+)
 from studio.engine.orchestrator import make_lanes, place_part
+
+LOUDNESS_RANGE = (-30.0, -6.0)  # LUFS a master may be asked for
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,48 @@ def set_lane_mix(composition: Composition, lane: str, **settings) -> tuple[Compo
     return song, Change("mix", f"Mix {lane}: {described}")
 
 
+def set_lane_fx(composition: Composition, lane: str, **settings) -> tuple[Composition, Change]:
+    """A change of one lane's effects (see model.LaneFx): no part changes; the mix redoes."""
+    song = _copy(composition)
+    target = song.lanes[_lane(composition, lane)]
+    target.fx = fx_settings(target.fx, **settings)
+    described = ", ".join(f"{k} {v:g}" for k, v in settings.items())
+    return song, Change("mix", f"Effects on {lane}: {described}")
+
+
+def set_buses(composition: Composition, **settings) -> tuple[Composition, Change]:
+    """A change of the song's reverb or delay bus (see model.Buses)."""
+    known = {f.name for f in fields(Buses)}
+    unknown = set(settings) - known
+    if unknown:
+        raise ValueError(f"no bus setting {', '.join(sorted(unknown))} "
+                         f"(settings: {', '.join(sorted(known))})")
+    song = _copy(composition)
+    song.buses = replace(song.buses, **{k: float(v) for k, v in settings.items()})
+    described = ", ".join(f"{k} {v:g}" for k, v in settings.items())
+    return song, Change("mix", f"Buses: {described}")
+
+
+def set_mastering(composition: Composition, *, preset: str | None = None,
+                  target_lufs: float | str | None = None) -> tuple[Composition, Change]:
+    """Another mastering preset, or loudness target: LUFS, or a name (streaming, club,
+    broadcast). The true-peak ceiling stays at -1 dBTP."""
+    song = _copy(composition)
+    mastering = song.mastering
+    if preset is not None:
+        master_preset(song.context, preset)  # refuses an unknown name
+        mastering = replace(mastering, preset=preset)
+    if isinstance(target_lufs, str):
+        target_lufs = loudness_target(target_lufs)
+    if target_lufs is not None:
+        if not LOUDNESS_RANGE[0] <= target_lufs <= LOUDNESS_RANGE[1]:
+            raise ValueError(f"a loudness target of {target_lufs:g} LUFS is out of range: "
+                             f"choose {LOUDNESS_RANGE[0]:g} to {LOUDNESS_RANGE[1]:g}")
+        mastering = replace(mastering, target_lufs=float(target_lufs))
+    song.mastering = mastering
+    return song, Change("master", f"Master: {mastering.preset}, {mastering.target_lufs:g} LUFS")
+
+
 def change_tempo(composition: Composition, tempo_bpm: float) -> tuple[Composition, Change]:
     """A new tempo: every note keeps its beat, so only the audio changes."""
     song = _copy(composition)
@@ -173,8 +229,17 @@ def change_style(composition: Composition, *, mood: Mood | None = None,
         context = replace(context, genre_blend={g: w / total for g, w in genre_blend.items()})
     song.context = context
     _rebuild_curve(song)
-    programs = make_lanes(replace(context, lanes=tuple(song.lanes)))
-    song.lanes = {n: replace(lane, program=programs[n].program) for n, lane in song.lanes.items()}
+    # instruments follow the new style; so do effects, buses and the master preset the
+    # person left as the old style set them
+    before = make_lanes(replace(composition.context, lanes=tuple(song.lanes)))
+    after = make_lanes(replace(context, lanes=tuple(song.lanes)))
+    song.lanes = {n: replace(lane, program=after[n].program,
+                             fx=after[n].fx if lane.fx == before[n].fx else lane.fx)
+                  for n, lane in song.lanes.items()}
+    if song.buses == bus_defaults(composition.context):
+        song.buses = bus_defaults(context)
+    if song.mastering.preset == preset_name(composition.context):
+        song.mastering = replace(song.mastering, preset=preset_name(context))
     song.sections = harmonize(context, song.sections)
     stale = _regenerate(song, [s.id for s in song.sections], list(song.lanes), False)
     what = "mood" if mood is not None else "genre blend"
@@ -195,7 +260,8 @@ def add_lane(composition: Composition, name: str,
         program = genre_programs.get(name, defaults.get("program", 0))
     song = _copy(composition)
     lanes = {**song.lanes, name: Lane(name, program, is_drums=name == "drums",
-                                      gain_db=defaults["gain_db"], pan=defaults["pan"])}
+                                      gain_db=defaults["gain_db"], pan=defaults["pan"],
+                                      fx=lane_fx_defaults(song.context, name))}
     song.lanes = {n: lanes[n] for n in LANE_ORDER if n in lanes}
     song.context = replace(song.context, lanes=tuple(song.lanes))
     if name == "vocal":

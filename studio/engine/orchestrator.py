@@ -22,12 +22,14 @@ from studio.engine.harmony import harmonize
 from studio.engine.lyrics import fit_song_lyrics, write_lyrics, write_section_lyrics
 from studio.engine.lyrics_plan import sung_sections
 from studio.engine.lyrics_providers import LyricsProvider
-from studio.engine.master import master
+from studio.engine.master import master_measured, master_preset, preset_name
 from studio.engine.melody import section_melody
-from studio.engine.model import Composition, CompositionContext, Lane, Part, Section
+from studio.engine.mix import bus_defaults, lane_fx_defaults
+from studio.engine.model import Composition, CompositionContext, Lane, Mastering, Part, Section
 from studio.engine.preferences import Leanings
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.prompt import read_prompt
+from studio.engine.render import section_starts
 from studio.engine.renderer import SongRenderer
 from studio.engine.rng import rng_for
 
@@ -36,13 +38,16 @@ COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts", "lyrics", "melody
 
 @dataclass
 class RenderedSong:
-    """Audio of one render: dry stems, stems after gain and pan, their sum, and the master."""
+    """Audio of one render: dry stems, stems with effects and faders (then the reverb and
+    delay returns), their sum (the pre-master bus), the master, and the master's loudness
+    report (see meter.loudness_report) as the mastering stage measured it."""
 
     sample_rate: int
     dry_stems: dict[str, np.ndarray]
     stems: dict[str, np.ndarray]
     mix: np.ndarray
     master: np.ndarray
+    master_report: dict | None = None
 
 
 def compose(prompt: str, seed: int, *, length_s: float | None = None,
@@ -75,8 +80,8 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
     progress(ProgressEvent("harmony", 1.0, "chords in every section"))
     cancel.check()
     composition = Composition(title=title_from(prompt, context), context=context, sections=sections,
-                              lanes=make_lanes(context),
-                              target_lufs=resources.genre(context.primary_genre)["target_lufs"])
+                              lanes=make_lanes(context), buses=bus_defaults(context),
+                              mastering=Mastering(preset=preset_name(context)))
     composition.parts = generate_parts(composition, progress, cancel)
     if "vocal" in composition.lanes:
         cancel.check()
@@ -102,14 +107,15 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
 
 
 def make_lanes(context: CompositionContext) -> dict[str, Lane]:
-    """The context's lanes with the primary genre's instruments and the default mix."""
+    """The context's lanes with the primary genre's instruments, effects and default mix."""
     programs = resources.genre(context.primary_genre)["lanes"]
     defaults = resources.table("lanes")
     lanes = {}
     for name in context.lanes:
         program = programs.get(name, defaults[name].get("program", 0))
         lanes[name] = Lane(name, program, is_drums=name == "drums",
-                           gain_db=defaults[name]["gain_db"], pan=defaults[name]["pan"])
+                           gain_db=defaults[name]["gain_db"], pan=defaults[name]["pan"],
+                           fx=lane_fx_defaults(context, name))
     return lanes
 
 
@@ -175,10 +181,24 @@ def render_song(composition: Composition, sample_rate: int = 44100, *,
     state = renderer.render(composition, progress=progress, cancel=cancel)
     cancel.check()
     progress(ProgressEvent("mix", 1.0, "mixed"))
-    progress(ProgressEvent("master", 0.0, f"to {composition.target_lufs:g} LUFS"))
-    mastered = master(state.mix, sample_rate, composition.target_lufs)
-    progress(ProgressEvent("master", 1.0, "mastered"))
-    return RenderedSong(sample_rate, state.dry, state.stems, state.mix, mastered)
+    settings = composition.mastering
+    progress(ProgressEvent("master", 0.0, f"{settings.preset}, to {settings.target_lufs:g} LUFS"))
+    mastered, report = master_measured(
+        state.mix, sample_rate, settings.target_lufs, settings.ceiling_dbtp,
+        preset=master_preset(composition.context, settings.preset),
+        sections=section_spans(composition, sample_rate))
+    progress(ProgressEvent("master", 1.0, f"{report['integrated_lufs']:.1f} LUFS, "
+                                          f"{report['true_peak_dbtp']:.1f} dBTP"))
+    return RenderedSong(sample_rate, state.dry, state.stems, state.mix, mastered, report)
+
+
+def section_spans(composition: Composition, sample_rate: int) -> list[tuple[int, int, float]]:
+    """(first sample, end sample, energy) of every section, for the master's section ride."""
+    starts = section_starts(composition, sample_rate)
+    song_end = composition.total_beats * 60.0 / composition.context.tempo_bpm * sample_rate
+    ends = [start for _, start in starts[1:]] + [int(round(song_end))]
+    energy = {s.id: s.energy for s in composition.sections}
+    return [(start, end, energy[sid]) for (sid, start), end in zip(starts, ends, strict=True)]
 
 
 def title_from(prompt: str, context: CompositionContext) -> str:

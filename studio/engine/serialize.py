@@ -12,11 +12,14 @@ from typing import Any
 
 from studio.engine.lyrics_model import lyrics_from_dict, lyrics_to_dict
 from studio.engine.model import (
+    Buses,
     Chord,
     Composition,
     CompositionContext,
     Key,
     Lane,
+    LaneFx,
+    Mastering,
     Meter,
     Mood,
     Note,
@@ -58,7 +61,8 @@ def composition_to_dict(composition: Composition) -> dict[str, Any]:
             {"key": [section_id, lane], "part": _plain(part)}
             for (section_id, lane), part in composition.parts.items()
         ],
-        "target_lufs": composition.target_lufs,
+        "mastering": _plain(composition.mastering),
+        "buses": _plain(composition.buses),
         "lyrics": lyrics_to_dict(composition.lyrics),
     }
 
@@ -69,9 +73,9 @@ def composition_from_dict(data: dict[str, Any]) -> Composition:
         title=data["title"],
         context=context_from_dict(data["context"]),
         sections=[_section(s) for s in data["sections"]],
-        lanes={lane["name"]: Lane(**lane) for lane in data["lanes"]},
+        lanes={lane["name"]: lane_from_dict(lane) for lane in data["lanes"]},
         parts={(entry["key"][0], entry["key"][1]): _part(entry["part"]) for entry in data["parts"]},
-        target_lufs=data["target_lufs"],
+        **mix_settings_from_dict(data),
         lyrics=lyrics_from_dict(data.get("lyrics", {})),
     )
 
@@ -117,3 +121,15 @@ def plain(value: Any) -> Any:
 
 def section_from_dict(data: dict[str, Any]) -> Section:
     return _section(data)
+
+
+def lane_from_dict(data: dict[str, Any]) -> Lane:
+    """A lane; one written before lanes had effects has none."""
+    return Lane(**{**data, "fx": LaneFx(**data.get("fx", {}))})
+
+
+def mix_settings_from_dict(data: dict[str, Any]) -> dict[str, Any]:
+    """The composition's mastering and buses from a dict holding them (or, as written before
+    they existed, only a loudness target)."""
+    mastering = data.get("mastering") or {"target_lufs": data.get("target_lufs", -14.0)}
+    return {"mastering": Mastering(**mastering), "buses": Buses(**data.get("buses", {}))}

@@ -1,8 +1,8 @@
 """Content addressing: a composition as components stored once by hash, and a manifest.
 
-Each component (title, context, master settings, each section, each lane, each part, each
-sung section's lyrics with their alignment to the vocal notes) is
-canonical JSON, compressed, keyed by a hash of its bytes; a version is a manifest of those
+Each component (title, context, mastering and bus settings, each section, each lane, each
+part, each sung section's lyrics with their alignment to the vocal notes) is canonical JSON,
+compressed, keyed by a hash of its bytes; a version is a manifest of those
 hashes, so a part that did not change between versions is stored once. Parts write their
 notes as rows of numbers, which keeps a version of a three-minute song to a few kilobytes.
 """
@@ -15,8 +15,15 @@ import zlib
 from dataclasses import dataclass
 
 from studio.engine.lyrics_model import section_lyrics_from_dict, section_lyrics_to_dict
-from studio.engine.model import Composition, Lane, Note, Part
-from studio.engine.serialize import context_from_dict, context_to_dict, plain, section_from_dict
+from studio.engine.model import Composition, Note, Part
+from studio.engine.serialize import (
+    context_from_dict,
+    context_to_dict,
+    lane_from_dict,
+    mix_settings_from_dict,
+    plain,
+    section_from_dict,
+)
 
 FORMAT = 1  # of the component encoding below; part of every manifest
 
@@ -48,7 +55,8 @@ class Encoder:
         made: list[Component] = [
             component("title", composition.title),
             component("context", context_to_dict(composition.context)),
-            component("master", {"target_lufs": composition.target_lufs}),
+            component("master", {"mastering": plain(composition.mastering),
+                                 "buses": plain(composition.buses)}),
         ]
         sections = [component("section", plain(s)) for s in composition.sections]
         lanes = [component("lane", plain(lane)) for lane in composition.lanes.values()]
@@ -91,8 +99,8 @@ def composition_from(manifest: dict, blobs: dict[str, bytes]) -> Composition:
         title=load(manifest["title"]),
         context=context_from_dict(load(manifest["context"])),
         sections=[section_from_dict(load(h)) for _, h in manifest["sections"]],
-        lanes={name: Lane(**load(h)) for name, h in manifest["lanes"]},
-        target_lufs=load(manifest["master"])["target_lufs"],
+        lanes={name: lane_from_dict(load(h)) for name, h in manifest["lanes"]},
+        **mix_settings_from_dict(load(manifest["master"])),
     )
     for key, hash_ in manifest["parts"].items():
         section_id, lane = key.split("|", 1)

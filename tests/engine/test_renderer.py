@@ -20,9 +20,11 @@ def test_regenerating_a_section_re_renders_only_it_and_matches_a_full_render():
     # exactly the parts whose notes changed are rendered again
     assert renderer.rendered == len(change.stale) > 0
     dry = render_stems(changed, 44100)
-    _, mix = mix_stems(dry, changed.lanes)
+    stems, mix = mix_stems(dry, changed.lanes, changed.buses, changed.context.tempo_bpm, 44100)
+    # effects redone only around the change: inaudibly far from a whole render
     error = np.max(np.abs(state.mix - mix)) / np.max(np.abs(mix))
-    assert error < 1e-3  # -60 dB
+    assert 20 * np.log10(error + 1e-30) < -90
+    assert all(np.max(np.abs(state.stems[n] - stems[n])) < 1e-4 for n in stems)
     for lane in dry:
         assert np.array_equal(state.dry[lane], dry[lane])
 
@@ -36,6 +38,22 @@ def test_mix_changes_need_no_render():
     assert renderer.rendered == 0
     assert not np.any(second.stems["drums"])
     assert np.any(first.dry["drums"])
+
+
+def test_effect_changes_need_no_render_and_redo_only_their_lane():
+    song = engine.compose("ambient", 3, length_s=30)
+    renderer = SongRenderer(44100)
+    first = renderer.render(song)
+    changed, _ = op.set_lane_fx(song, "pad", low_cut_hz=800.0, reverb_send=0.0)
+    second = renderer.render(changed)
+    assert renderer.rendered == 0
+    assert not np.array_equal(first.wet["pad"], second.wet["pad"])
+    assert all(second.wet[n] is first.wet[n] for n in song.lanes if n != "pad")
+    assert not np.array_equal(first.stems["reverb"], second.stems["reverb"])
+    quieter, _ = op.set_buses(changed, reverb_room=0.2)
+    third = renderer.render(quieter)
+    assert renderer.rendered == 0 and third.wet is not second.wet
+    assert not np.array_equal(third.stems["reverb"], second.stems["reverb"])
 
 
 def test_deleting_a_section_moves_the_rest_without_re_rendering():

@@ -7,7 +7,7 @@ import pytest
 from songs import make_song
 
 from studio.engine import serialize
-from studio.engine.model import Key, Meter, Note, Part
+from studio.engine.model import Buses, Key, LaneFx, Mastering, Meter, Note, Part
 
 
 def _unusual_song():
@@ -22,7 +22,9 @@ def _unusual_song():
         "lead", 1, (Note(66, 0.5, 0.25, 77, chromatic=True),), variation=3, locked=True
     )
     song.sections[0] = dataclasses.replace(song.sections[0], groove="half-time")
-    song.target_lufs = -11.5
+    song.mastering = Mastering(preset="warm", target_lufs=-11.5)
+    song.buses = Buses(reverb_room=0.9, delay_beats=1.5)
+    song.lanes["bass"].fx = LaneFx(low_cut_hz=40.0, comp_threshold_db=-18.0, comp_ratio=3.0)
     return song
 
 

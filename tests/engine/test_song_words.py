@@ -14,6 +14,7 @@ from music21 import converter
 
 from studio import engine
 from studio.engine import operations
+from studio.engine.export import ExportOptions
 from studio.engine.lyrics import LyricsFitError
 from studio.engine.lyrics_plan import SUNG_KINDS
 from studio.engine.lyrics_providers import make_provider
@@ -239,8 +240,7 @@ def test_the_midi_vocal_track_carries_a_syllable_per_note():
 def test_export_writes_the_lyrics_files(tmp_path):
     composition = engine.compose(PROMPT, 4, length_s=40)
     rendered = engine.render_song(composition)
-    paths = engine.export_song(composition, rendered.stems, rendered.master, tmp_path,
-                               sample_rate=rendered.sample_rate, bit_depth=16)
+    paths = engine.export_song(composition, rendered, tmp_path, ExportOptions(bit_depth=16))
     lrc = paths["lrc"].read_text(encoding="utf-8").splitlines()
     sung_lines = sum(len(words.lines) for words in composition.lyrics.values())
     assert len([row for row in lrc if row[1:3].isdigit()]) == sung_lines

@@ -14,6 +14,7 @@ import pytest
 
 from studio import engine
 from studio.engine import operations as op
+from studio.engine.model import LaneFx, Mastering
 from studio.project import (
     DiskFull,
     NewerProject,
@@ -49,7 +50,8 @@ def test_every_field_survives_a_round_trip(project, song):
                                  feel="half-time", density={"drums": 0.6})
     shaped.lanes["bass"].gain_db = -3.5
     shaped.lanes["keys"].mute = True
-    shaped.target_lufs = -11.0
+    shaped.mastering = Mastering(preset="punchy", target_lufs=-11.0)
+    shaped.lanes["keys"].fx = LaneFx(reverb_send=0.5)
     info = project.commit(shaped, "shaped", "edit")
     assert project.load(info.id) == shaped
 
