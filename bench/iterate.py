@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
 from studio.engine import operations  # noqa: E402
+from studio.engine.memory import keep_freed_memory  # noqa: E402
 from studio.engine.mix import mix_stems  # noqa: E402
 from studio.engine.render import render_stems  # noqa: E402
 from studio.engine.renderer import SongRenderer  # noqa: E402
@@ -27,6 +28,7 @@ def main() -> None:
     parser.add_argument("--prompt", default="uplifting pop song about summer nights")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    keep_freed_memory()  # as the studio's entry points do
     song = engine.compose(args.prompt, args.seed, length_s=180.0)
     renderer = SongRenderer(44100)
     started = time.perf_counter()

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from studio import engine  # noqa: E402
 from studio.engine.export import ExportOptions  # noqa: E402
 from studio.engine.master import master_measured, master_preset  # noqa: E402
+from studio.engine.memory import keep_freed_memory  # noqa: E402
 from studio.engine.mix import mix_stems  # noqa: E402
 from studio.engine.orchestrator import RenderedSong, section_spans  # noqa: E402
 from studio.engine.render import render_stems  # noqa: E402
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    keep_freed_memory()  # as the studio's entry points do
     out = args.out or Path(tempfile.mkdtemp(prefix="ensemble-bench-"))
     song = engine.compose(args.prompt, args.seed, length_s=180.0)
     rate = 44100

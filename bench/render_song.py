@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
+from studio.engine.memory import keep_freed_memory  # noqa: E402
 
 
 class StageClock:
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    keep_freed_memory()  # as the studio's entry points do
     out = args.out or Path(tempfile.mkdtemp(prefix="ensemble-bench-"))
     clock = StageClock()
     started = time.perf_counter()

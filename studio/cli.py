@@ -16,6 +16,7 @@ from studio.engine.export_range import resolve_range
 from studio.engine.lyrics import LyricsFitError
 from studio.engine.lyrics_providers import make_provider
 from studio.engine.master import preset_names
+from studio.engine.memory import keep_freed_memory
 from studio.engine.preferences import PreferenceProfile
 from studio.engine.render import stem_samples
 from studio.project import ProjectError
@@ -180,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

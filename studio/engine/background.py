@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from studio.engine.memory import keep_freed_memory
 from studio.engine.progress import Cancelled, CancelToken, ProgressEvent
 
 CANCEL_GRACE_S = 0.15  # a job that ignores its cancel token this long is stopped by force
@@ -179,6 +180,7 @@ class Worker:
 
 def _serve(requests, events, cancel_event) -> None:
     """The child's loop: run each job, report progress and the outcome."""
+    keep_freed_memory()
     while True:
         request = requests.get()
         if request is None:

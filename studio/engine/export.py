@@ -45,7 +45,7 @@ FORMATS = {"wav": "WAV", "flac": "FLAC"}
 SUBTYPES = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
 STEM_KINDS = ("wet", "dry", "none")
 _BLOCK = 1 << 16  # frames converted and written at a time: no full-length copy of the audio
-_WORKERS = 2  # libsndfile and soxr release the GIL, so two files are written at once
+_WORKERS = 3  # the lead sheet (Python, holding the GIL) beside two file writers (C)
 
 Job = Callable[[], object]
 
