@@ -9,6 +9,7 @@ APT_PACKAGES=(
   python3 python3-venv python3-dev build-essential   # Python 3.11 and a compiler
   portaudio19-dev libportaudio2                      # sounddevice, and PyAudio for tinysoundfont
   libsndfile1 sox                                    # audio files; sox reads them back in tests
+  jackd2                                             # a paced sound card without hardware, for tests
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3   # Qt, also offscreen
 )
 

@@ -15,6 +15,7 @@ import zlib
 from studio.engine import operations
 from studio.engine.lyrics_providers import LyricsProvider, make_provider
 from studio.engine.orchestrator import compose as compose_song
+from studio.engine.orchestrator import render_song
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 
 
@@ -26,6 +27,16 @@ def compose(payload: dict, progress, cancel) -> dict:
                         lyrics_text=payload.get("lyrics_text"),
                         lyrics_provider=_provider(payload.get("lyrics_provider")))
     return pack(composition_to_dict(song))
+
+
+def render(payload: dict, progress, cancel) -> bytes:
+    """{prompt, seed, length_s} -> the master's loudness report, after composing and
+    rendering the whole song (its audio stays in the worker; the report crosses)."""
+    song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
+                        progress=progress, cancel=cancel)
+    rendered = render_song(song, payload.get("sample_rate", 44100), progress=progress,
+                           cancel=cancel)
+    return pack(rendered.master_report)
 
 
 def operate(payload: dict, progress, cancel) -> dict:
