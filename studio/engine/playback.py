@@ -15,6 +15,7 @@ A loop [start, end) wraps inside a block, without a repeated or dropped sample.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections.abc import Mapping
@@ -26,6 +27,8 @@ from studio.engine.mix import audible_lanes, pan_gains
 from studio.engine.model import Composition, Lane
 
 MAX_BLOCK = 8192  # the largest block a device may ask for at once
+STALL_S = 0.5  # no callback for this long while playing: the device is gone
+_ABANDONED: list = []  # streams of devices that went away; closing them would hang
 RETURNS = ("reverb", "delay")
 
 
@@ -200,8 +203,8 @@ class Transport:
     """Play, pause, stop, seek and loop through an output device.
 
     Without a device the transport still exists and says why it is silent (`unavailable`);
-    a device lost while playing stops playback and sets `error`, never raising in the audio
-    thread.
+    a device lost while playing is found by check(), which stops playback and sets `error`;
+    nothing is raised in the audio thread.
     """
 
     def __init__(self, sample_rate: int = 48000, block: int = 512,
@@ -235,6 +238,29 @@ class Transport:
                 raise PlaybackUnavailable(self.unavailable) from None
             self._stream = stream
             self.unavailable = None
+
+    def check(self) -> str | None:
+        """Whether the device still plays; the window's timer calls this. A stream that
+        went inactive, or no callback for STALL_S while playing, means the device is gone:
+        playback stops and `error` says so. The dead stream is set aside, never closed
+        (PortAudio's calls on a vanished device do not return)."""
+        stream = self._stream
+        if stream is None or not self.mixer.playing:
+            return self.error
+        last = self.callback_times[min(self.callbacks, len(self.callback_times)) - 1] \
+            if self.callbacks else None
+        stalled = last is not None and time.monotonic() - last > STALL_S
+        if not stream.active or stalled:
+            self.mixer.playing = False
+            self.error = "The audio device stopped; playback is paused."
+            with self._lock:
+                _ABANDONED.append(stream)
+                self._stream = None
+            import sounddevice
+
+            # PortAudio's shutdown would wait on the vanished device forever: skip it at exit
+            atexit.unregister(sounddevice._exit_handler)
+        return self.error
 
     def close(self) -> None:
         with self._lock:

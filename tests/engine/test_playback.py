@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -222,3 +224,13 @@ def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
     assert transport.callbacks >= 0.95 * 60 * RATE / BLOCK
     assert transport.underflows == 0
     assert np.percentile(_intervals(transport), 99) <= 1.5 * period
+
+
+def test_a_device_lost_while_playing_stops_playback_with_a_message():
+    child = Path(__file__).with_name("device_loss_child.py")
+    done = subprocess.run([sys.executable, str(child)], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "before: None" in done.stdout
+    assert "after: The audio device stopped; playback is paused. | playing: False" in \
+        done.stdout
