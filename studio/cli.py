@@ -164,6 +164,12 @@ def lyrics_options(args: argparse.Namespace) -> dict:
     return options
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    from studio.ui.app import run  # only the window needs Qt
+
+    return run(args.project)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Ensemble Studio")
     commands = parser.add_subparsers(dest="command")
@@ -174,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--length", type=parse_length, help="length as M:SS or seconds")
     add_export_options(render)
     render.add_argument("--project", type=Path, help="also commit the song to this project")
+    window = commands.add_parser("open", help="open a project in the studio window")
+    window.add_argument("project", type=Path, nargs="?")
+    window.set_defaults(func=cmd_open)
     add_lyrics_options(render)
     render.set_defaults(func=cmd_render)
     add_project_commands(commands, parse_length, add_lyrics_options, lyrics_options)
@@ -185,8 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        return cmd_open(argparse.Namespace(project=None))
     try:
         return args.func(args)
     except (engine.PromptError, ProjectError, LyricsFitError) as error:

@@ -13,9 +13,11 @@ import json
 import zlib
 
 from studio.engine import operations
+from studio.engine.export import ExportOptions, export_song
 from studio.engine.lyrics_providers import LyricsProvider, make_provider
 from studio.engine.orchestrator import compose as compose_song
 from studio.engine.orchestrator import render_song
+from studio.engine.progress import ProgressEvent
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 
 
@@ -37,6 +39,34 @@ def render(payload: dict, progress, cancel) -> bytes:
     rendered = render_song(song, payload.get("sample_rate", 44100), progress=progress,
                            cancel=cancel)
     return pack(rendered.master_report)
+
+
+def export(payload: dict, progress, cancel) -> bytes:
+    """{composition, out_dir, options} -> the paths written: the song rendered, mastered and
+    exported with ExportOptions(**options)."""
+    song = composition_from_dict(payload["composition"])
+    options = ExportOptions(**payload.get("options", {}))
+    rendered = render_song(song, options.sample_rate or 44100, progress=progress,
+                           cancel=cancel)
+    paths = export_song(song, rendered, payload["out_dir"], options, progress=progress)
+    return pack({key: str(path) for key, path in paths.items()})
+
+
+def refine(payload: dict, progress, cancel) -> bytes:
+    """{composition, text} -> {composition, change, not_understood}: an instruction in words
+    applied as one change (the steps' messages joined)."""
+    from studio.engine.refine import refine as refine_song
+
+    song = composition_from_dict(payload["composition"])
+    progress(ProgressEvent("refine", 0.0, payload["text"]))
+    result = refine_song(song, payload["text"])
+    stale = sorted({key for change in result.changes for key in change.stale})
+    message = "; ".join(change.message for change in result.changes) or "Nothing changed"
+    progress(ProgressEvent("refine", 1.0, message))
+    return pack({"composition": composition_to_dict(result.composition), "change": {
+        "kind": "refine", "message": message, "stale": stale,
+        "all_audio": any(change.all_audio for change in result.changes)},
+        "not_understood": result.not_understood})
 
 
 def operate(payload: dict, progress, cancel) -> dict:
@@ -70,6 +100,4 @@ def unpack(data: bytes):
 
 
 def _event(operation: str):
-    from studio.engine.progress import ProgressEvent
-
     return ProgressEvent(operation.replace("_", " "), 1.0, "done")

@@ -1,0 +1,103 @@
+"""The studio window, offscreen, driven as a person would: generate, regenerate a section,
+history, revert, undo and redo, refine, export stems; and the window's thread stays free."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from studio.ui.main_window import StudioWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    window = StudioWindow(tmp_path / "song.ensemble")
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+
+
+def wait_idle(qtbot, window, timeout_ms=60_000):
+    qtbot.waitUntil(lambda: window.job is None, timeout=timeout_ms)
+
+
+def test_generate_regenerate_history_revert_undo(qtbot, window, tmp_path):
+    window.prompt.setText("uplifting pop song about summer nights")
+    window.seed.setValue(4)
+    window.length.setText("1:00")
+    gaps, last = [], [time.monotonic()]
+    ticker = qtbot_timer(window, gaps, last)
+    qtbot.mouseClick(window.generate_button, qtbot_left())
+    assert window.job is not None and window.cancel_button.isEnabled()
+    wait_idle(qtbot, window)
+    ticker.stop()
+    song = window.composition
+    assert song is not None and song.sections and "vocal" in song.lanes
+    assert window.song_view.composition is song
+    assert max(gaps) <= 0.1, max(gaps)  # a 10 ms timer in the window's thread kept ticking
+    assert window.history.count() == 1
+
+    second = song.sections[1].id
+    window.song_view.actionRequested.emit("regenerate_section", (second,))
+    wait_idle(qtbot, window)
+    assert window.history.count() == 2
+    after = window.composition
+    assert after.parts[(second, "drums")].variation == 1
+    assert "Regenerate" in window.history.item(0).text()
+
+    window.undo_stack.undo()
+    assert window.composition.parts[(second, "drums")].variation == 0
+    window.undo_stack.redo()
+    assert window.composition.parts[(second, "drums")].variation == 1
+
+    window.history.setCurrentRow(window.history.count() - 1)  # the first version
+    window.revert_selected()
+    assert window.history.count() == 3
+    assert window.composition.parts[(second, "drums")].variation == 0
+
+    window.refine_box.setText("more energy in the chorus")
+    window.refine()
+    wait_idle(qtbot, window)
+    assert window.history.count() == 4 and "energy" in window.history.item(0).text()
+
+    out = tmp_path / "export"
+    window.export(out, stems="wet", bit_depth=16)
+    wait_idle(qtbot, window, 120_000)
+    stems = sorted(p.name for p in (out / "stems").iterdir())
+    assert stems[0] == "01-drums.wav" and any("vocal" in s for s in stems)
+    assert (out / "master.wav").exists() and (out / "lyrics.lrc").exists()
+    assert window.history.count() == 4  # an export changes no version
+
+
+def test_cancel_commits_nothing(qtbot, window):
+    window.prompt.setText("rock")
+    window.length.setText("15:00")  # long enough to be stopped on its way
+    window.generate()
+    window.cancel()
+    wait_idle(qtbot, window)
+    assert window.workspace.project.head is None and window.history.count() == 0
+    assert "Cancelled" in window.statusBar().currentMessage()
+
+
+def qtbot_left():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def qtbot_timer(window, gaps, last):
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(window)
+    timer.setInterval(10)
+
+    def tick():
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer.timeout.connect(tick)
+    timer.start()
+    return timer
