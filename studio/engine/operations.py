@@ -147,6 +147,37 @@ def set_lane_mix(composition: Composition, lane: str, **settings) -> tuple[Compo
     return song, Change("mix", f"Mix {lane}: {described}")
 
 
+def set_notes(composition: Composition, section_id: int, lane: str,
+              notes: list) -> tuple[Composition, Change]:
+    """A part's notes as a person edited them (Note objects, or [pitch, start beats, length
+    in beats, velocity] rows). The part is locked, so no regeneration undoes the edit; the
+    vocal line is edited through its lyrics instead, since its notes carry syllables."""
+    section = _section(composition, section_id)
+    _lane(composition, lane)
+    if lane == "vocal":
+        raise ValueError("the vocal notes carry the lyrics' syllables: change the words, or "
+                         "ask for a new variation of the melody")
+    length = section.bars * composition.context.meter.beats_per_bar
+    made = []
+    for note in notes:
+        if not isinstance(note, Note):
+            pitch, start, duration, velocity = note[:4]
+            note = Note(int(pitch), float(start), float(duration), int(velocity))
+        if not (0 <= note.pitch <= 127 and 1 <= note.velocity <= 127 and note.duration_beats > 0
+                and 0 <= note.start_beats < length):
+            raise ValueError(f"a note at beat {note.start_beats:g} (pitch {note.pitch}, "
+                             f"velocity {note.velocity}) does not fit a {section.bars}-bar "
+                             "section")
+        scale = composition.context.key.scale_pcs
+        made.append(replace(note, chromatic=note.pitch % 12 not in scale and lane != "drums"))
+    song = _copy(composition)
+    old = song.parts.get((section.id, lane))
+    song.parts[(section.id, lane)] = Part(lane, section.id, tuple(sorted(
+        made, key=lambda n: (n.start_beats, n.pitch))), old.variation if old else 0, locked=True)
+    return song, Change("edit-notes", f"Edit {lane} in {_label(composition, section)}",
+                        frozenset({(section.id, lane)}))
+
+
 def set_lane_fx(composition: Composition, lane: str, **settings) -> tuple[Composition, Change]:
     """A change of one lane's effects (see model.LaneFx): no part changes; the mix redoes."""
     song = _copy(composition)

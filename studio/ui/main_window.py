@@ -15,9 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 from studio.engine.background import JobFailed
 from studio.engine.progress import Cancelled
 from studio.engine.workspace import Job, Workspace
+from studio.ui.piano_roll import PianoRollDialog
 from studio.ui.song_view import SongView
 
 POLL_MS = 30
@@ -114,6 +117,7 @@ class StudioWindow(QMainWindow):
         self.setCentralWidget(central)
         self.song_view.sectionSelected.connect(lambda _id: self._show_inspector())
         self.song_view.actionRequested.connect(self.run_operation)
+        self.song_view.editRequested.connect(self.open_editor)
 
         self.inspector = QLabel(wordWrap=True, alignment=Qt.AlignmentFlag.AlignTop)
         self.inspector.setTextFormat(Qt.TextFormat.RichText)
@@ -224,6 +228,36 @@ class StudioWindow(QMainWindow):
             "studio.engine.tasks:refine",
             {"composition": composition_to_dict(self.composition), "text": text},
             progress=self.events.put))
+
+    def open_editor(self, what: str, args: tuple) -> None:
+        """The piano roll for a part, or the lyrics of a section, as a dialog; accepting it
+        runs the edit as one operation."""
+        song = self.composition
+        if song is None:
+            return
+        if what == "notes":
+            section_id, lane = args
+            section = next(s for s in song.sections if s.id == section_id)
+            part = song.parts.get((section_id, lane))
+            dialog = PianoRollDialog(f"{lane} — {section.kind}", part.notes if part else (),
+                                     section.bars * song.context.meter.beats_per_bar, self)
+            if self.dialog_result(dialog):
+                rows = [[n.pitch, n.start_beats, n.duration_beats, n.velocity]
+                        for n in dialog.roll.notes()]
+                self.run_operation("set_notes", (section_id, lane, rows))
+        else:
+            (section_id,) = args
+            text, accepted = self.ask_text("Lyrics", "One line per sung line:",
+                                           "\n".join(song.lyrics[section_id].texts))
+            if accepted and text.strip():
+                self.run_operation("set_lyrics", (section_id, text))
+
+    def dialog_result(self, dialog: QDialog) -> bool:
+        """Show a dialog and wait for the person (tests answer it themselves)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def ask_text(self, title: str, label: str, text: str) -> tuple[str, bool]:
+        return QInputDialog.getMultiLineText(self, title, label, text)
 
     def delete_selected(self) -> None:
         if self.song_view.selected is not None:

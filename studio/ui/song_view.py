@@ -4,7 +4,8 @@ lane's notes the syllables they sing.
 
 The view only shows the composition and says what the person picked: a section click emits
 sectionSelected, the context menu emits actionRequested(operation name, arguments) for the
-window to run through the engine.
+window to run through the engine, and editRequested for the piano roll or a lyric edit.
+Double-clicking a section's vocal lane edits its lyrics; any other lane opens its notes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ RULER_H, SECTION_H, CURVE_H, LANE_H, NAME_W = 22, 34, 40, 64, 70
 class SongView(QWidget):
     sectionSelected = Signal(int)
     actionRequested = Signal(str, tuple)
+    editRequested = Signal(str, tuple)  # "notes" (section, lane) or "lyrics" (section,)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +164,16 @@ class SongView(QWidget):
             self.sectionSelected.emit(section_id)
             self.update()
 
+    def mouseDoubleClickEvent(self, event) -> None:
+        section_id, lane = self.section_at(event.position()), self.lane_at(event.position())
+        if section_id is None or lane is None or self.composition is None:
+            return
+        if lane == "vocal":
+            if section_id in self.composition.lyrics:
+                self.editRequested.emit("lyrics", (section_id,))
+        else:
+            self.editRequested.emit("notes", (section_id, lane))
+
     def contextMenuEvent(self, event) -> None:
         point = QPointF(event.pos())
         section_id = self.section_at(point)
@@ -180,7 +192,12 @@ class SongView(QWidget):
             locked = part is not None and part.locked
             menu.addAction(f"{'Unlock' if locked else 'Lock'} {lane}", lambda: (
                 self.actionRequested.emit("set_locked", (section_id, lane, not locked))))
+        if lane is not None and lane != "vocal":
+            menu.addAction(f"Edit {lane} notes…",
+                           lambda: self.editRequested.emit("notes", (section_id, lane)))
         if section_id in self.composition.lyrics:
+            menu.addAction("Edit lyrics…",
+                           lambda: self.editRequested.emit("lyrics", (section_id,)))
             menu.addAction("New lyrics",
                            lambda: self.actionRequested.emit("regenerate_lyrics", (section_id,)))
         menu.addSeparator()

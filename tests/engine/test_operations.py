@@ -128,3 +128,20 @@ def test_adding_back_a_lane_the_prompt_left_out():
     after, _ = op.add_lane(after, "bass")
     assert after.lanes["bass"].program == 33  # pop's bass
     assert all(after.parts[(s.id, "bass")].notes for s in after.sections)
+
+
+def test_notes_edited_by_hand_are_kept_and_locked():
+    song = engine.compose("pop", 3, length_s=30)
+    section = song.sections[1]
+    edited, change = op.set_notes(song, section.id, "keys", [[60, 0.0, 1.0, 90],
+                                                             [61, 1.0, 0.5, 70]])
+    part = edited.parts[(section.id, "keys")]
+    assert [(n.pitch, n.start_beats) for n in part.notes] == [(60, 0.0), (61, 1.0)]
+    assert part.locked and change.stale == {(section.id, "keys")}
+    assert part.notes[1].chromatic == (1 not in song.context.key.scale_pcs)
+    again, _ = op.regenerate_section(edited, section.id)
+    assert again.parts[(section.id, "keys")] == part
+    with pytest.raises(ValueError, match="syllables"):
+        op.set_notes(song, section.id, "vocal", [])
+    with pytest.raises(ValueError, match="does not fit"):
+        op.set_notes(song, section.id, "keys", [[60, 999.0, 1.0, 90]])

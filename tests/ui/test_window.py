@@ -101,3 +101,67 @@ def qtbot_timer(window, gaps, last):
     timer.timeout.connect(tick)
     timer.start()
     return timer
+
+
+def test_the_piano_roll_adds_moves_resizes_and_deletes_notes(qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    from studio.engine.model import Note
+    from studio.ui.piano_roll import BEAT_W, PianoRoll
+
+    roll = PianoRoll((Note(60, 0.0, 1.0, 80),), 16.0, 48, 72)
+    qtbot.addWidget(roll)
+    roll.show()
+    at = roll.point_of(4.0, 64).toPoint()
+    qtbot.mouseClick(roll, Qt.MouseButton.LeftButton, pos=at)
+    assert [(n.pitch, n.start_beats) for n in roll.notes()] == [(60, 0.0), (64, 4.0)]
+    grab = roll.point_of(0.1, 60).toPoint()
+    qtbot.mousePress(roll, Qt.MouseButton.LeftButton, pos=grab)
+    qtbot.mouseMove(roll, roll.point_of(2.1, 62).toPoint())
+    qtbot.mouseRelease(roll, Qt.MouseButton.LeftButton, pos=roll.point_of(2.1, 62).toPoint())
+    assert roll.notes()[0].start_beats == 2.0 and roll.notes()[0].pitch == 62
+    edge = roll.rect_of(roll.notes()[0]).right() - 2
+    row = roll.point_of(2.0, 62).y()
+    qtbot.mousePress(roll, Qt.MouseButton.LeftButton, pos=QPoint(int(edge), int(row)))
+    qtbot.mouseMove(roll, QPoint(int(5 * BEAT_W), int(row)))
+    qtbot.mouseRelease(roll, Qt.MouseButton.LeftButton, pos=QPoint(int(5 * BEAT_W), int(row)))
+    assert roll.notes()[0].duration_beats == 3.0
+    qtbot.mouseClick(roll, Qt.MouseButton.RightButton, pos=roll.point_of(4.1, 64).toPoint())
+    assert len(roll.notes()) == 1
+
+
+def test_notes_and_lyrics_edited_in_the_window_with_undo(qtbot, window):
+    window.prompt.setText("uplifting pop song about summer nights")
+    window.seed.setValue(4)
+    window.length.setText("1:00")
+    window.generate()
+    wait_idle(qtbot, window)
+    song = window.composition
+    verse = next(s for s in song.sections if s.kind == "verse")
+    before = song.parts[(verse.id, "keys")].notes
+
+    def edit(dialog):
+        first = dialog.roll.notes()[0]
+        dialog.roll._notes = [n for n in dialog.roll.notes() if n != first]  # delete one
+        return True
+
+    window.dialog_result = edit
+    window.open_editor("notes", (verse.id, "keys"))
+    wait_idle(qtbot, window)
+    edited = window.composition.parts[(verse.id, "keys")]
+    assert len(edited.notes) == len(before) - 1 and edited.locked
+    window.undo_stack.undo()
+    assert window.composition.parts[(verse.id, "keys")].notes == before
+    window.undo_stack.redo()
+    assert len(window.composition.parts[(verse.id, "keys")].notes) == len(before) - 1
+
+    window.ask_text = lambda *a: ("Hold the light and let it go\nEvery river finds the sea",
+                                  True)
+    window.open_editor("lyrics", (verse.id,))
+    wait_idle(qtbot, window)
+    assert window.composition.lyrics[verse.id].texts[:2] == (
+        "Hold the light and let it go", "Every river finds the sea")
+    window.song_view.sectionSelected.emit(verse.id)
+    window.song_view.selected = verse.id
+    window._show_inspector()
+    assert "Hold the light" in window.inspector.text()
