@@ -47,4 +47,8 @@ def run(project: str | Path | None = None) -> int:
     window = StudioWindow(project or default_project())
     window.resize(1400, 800)
     window.show()
-    return app.exec()
+    code = app.exec()
+    window.deleteLater()  # before the interpreter's own teardown, which Qt objects outlive badly
+    app.processEvents()
+    app.shutdown()
+    return code

