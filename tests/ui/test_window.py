@@ -212,3 +212,29 @@ def test_a_project_with_a_thousand_versions_opens(qtbot, tmp_path):
         assert window.song_view.composition is not None
     finally:
         window.close()
+
+
+def test_the_run_command_opens_the_window(tmp_path):
+    """`studio` with no command (what scripts/run.sh runs) opens the window on a new project
+    in the documents folder; it is closed from outside after it came up."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "XDG_DOCUMENTS_DIR": str(tmp_path / "documents"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    studio = subprocess.Popen([sys.executable, "-c", "from studio.cli import main; main([])"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    project = tmp_path / "documents" / "Ensemble" / "Untitled.ensemble"
+    try:
+        deadline = time.monotonic() + 30
+        while not project.exists() and time.monotonic() < deadline:
+            assert studio.poll() is None, studio.stderr.read().decode()[-2000:]
+            time.sleep(0.1)
+        assert project.exists()
+        time.sleep(0.5)
+        assert studio.poll() is None  # the window is up and waiting for the person
+    finally:
+        studio.terminate()
+        studio.wait(10)
