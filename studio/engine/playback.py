@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from multiprocessing import resource_tracker, shared_memory
 
 import numpy as np
 
@@ -30,6 +31,49 @@ MAX_BLOCK = 8192  # the largest block a device may ask for at once
 STALL_S = 0.5  # no callback for this long while playing: the device is gone
 _ABANDONED: list = []  # streams of devices that went away; closing them would hang
 RETURNS = ("reverb", "delay")
+
+
+def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int) -> dict:
+    """Copy audio into a new shared memory block for another process to play; its
+    description. The other process owns the block from then on (SharedAudio)."""
+    length = arrays[0].shape[1] if arrays else 0
+    block = shared_memory.SharedMemory(create=True, size=max(1, len(arrays) * 2 * length * 4))
+    view = np.ndarray((len(arrays), 2, length), np.float32, buffer=block.buf)
+    for index, audio in enumerate(arrays):
+        view[index] = audio
+    del view
+    name = block.name
+    block.close()
+    resource_tracker.unregister(block._name, "shared_memory")  # not removed when we exit
+    return {"memory": name, "lanes": lanes, "count": len(arrays), "length": length,
+            "sample_rate": sample_rate}
+
+
+class SharedAudio:
+    """Audio another process rendered into shared memory: lanes after their effects, then
+    the bus returns. Release it once nothing plays it any more."""
+
+    def __init__(self, description: dict) -> None:
+        # attaching registers the block with this process's tracker; release() unlinks it
+        # and unregisters it, so it is never left behind
+        self.block = shared_memory.SharedMemory(name=description["memory"])
+        self.lanes: list[str] = list(description["lanes"])
+        self.sample_rate = int(description["sample_rate"])
+        count, length = description["count"], description["length"]
+        self.audio = np.ndarray((count, 2, length), np.float32, buffer=self.block.buf)
+
+    @property
+    def wet(self) -> dict[str, np.ndarray]:
+        return {name: self.audio[index] for index, name in enumerate(self.lanes)}
+
+    @property
+    def returns(self) -> dict[str, np.ndarray]:
+        return {name: self.audio[len(self.lanes) + index] for index, name in enumerate(RETURNS)}
+
+    def release(self) -> None:
+        self.audio = None
+        self.block.close()
+        self.block.unlink()
 
 
 class PlaybackUnavailable(RuntimeError):
@@ -51,6 +95,19 @@ def output_devices() -> list[Device]:
     apis = sounddevice.query_hostapis()
     return [Device(i, d["name"], apis[d["hostapi"]]["name"], d["default_samplerate"])
             for i, d in enumerate(sounddevice.query_devices()) if d["max_output_channels"] >= 2]
+
+
+def default_output() -> int | None:
+    """The system's default output device, else the first output there is (a machine whose
+    only device is a JACK server has no default in ALSA's list); None when there is none."""
+    import sounddevice
+
+    try:
+        default = sounddevice.query_devices(kind="output")
+        return int(default["index"])
+    except (sounddevice.PortAudioError, ValueError):
+        devices = output_devices()
+        return devices[0].index if devices else None
 
 
 def position_label(composition: Composition, sample: int, sample_rate: int) -> str:
@@ -228,9 +285,10 @@ class Transport:
             if self._stream is not None:
                 return
             try:
+                device = self.device if self.device is not None else default_output()
                 stream = sounddevice.OutputStream(
                     samplerate=self.sample_rate, blocksize=self.block, channels=2,
-                    dtype="float32", device=self.device, callback=self._callback,
+                    dtype="float32", device=device, callback=self._callback,
                     finished_callback=self._finished, latency="low")
                 stream.start()
             except (sounddevice.PortAudioError, ValueError) as error:

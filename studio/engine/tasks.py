@@ -17,7 +17,9 @@ from studio.engine.export import ExportOptions, export_song
 from studio.engine.lyrics_providers import LyricsProvider, make_provider
 from studio.engine.orchestrator import compose as compose_song
 from studio.engine.orchestrator import render_song
+from studio.engine.playback import RETURNS, share_audio
 from studio.engine.progress import ProgressEvent
+from studio.engine.renderer import SongRenderer
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 
 
@@ -67,6 +69,23 @@ def refine(payload: dict, progress, cancel) -> bytes:
         "kind": "refine", "message": message, "stale": stale,
         "all_audio": any(change.all_audio for change in result.changes)},
         "not_understood": result.not_understood})
+
+
+_RENDERERS: dict[int, SongRenderer] = {}  # one per rate, kept between jobs: edits re-render
+
+
+def render_audio(payload: dict, progress, cancel) -> bytes:
+    """{composition, sample_rate} -> where the audio to play is: a shared memory block holding
+    each lane after its effects, then the bus returns, as (count, 2, samples) float32. The
+    renderer stays in the worker between jobs, so after an edit only stale sections render.
+    The caller owns the block from here (see playback.SharedAudio)."""
+    song = composition_from_dict(payload["composition"])
+    rate = payload.get("sample_rate", 48000)
+    renderer = _RENDERERS.setdefault(rate, SongRenderer(rate))
+    state = renderer.render(song, progress=progress, cancel=cancel)
+    names = list(state.wet)
+    arrays = [state.wet[n] for n in names] + [state.stems[n] for n in RETURNS]
+    return pack(share_audio(arrays, names, rate))
 
 
 def operate(payload: dict, progress, cancel) -> dict:

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDockWidget,
     QFileDialog,
@@ -33,14 +34,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.background import JobFailed
+from studio.engine.background import JobFailed, JobHandle, Worker
+from studio.engine.playback import (
+    PlaybackUnavailable,
+    SharedAudio,
+    Transport,
+    position_label,
+)
 from studio.engine.progress import Cancelled
+from studio.engine.tasks import unpack
 from studio.engine.workspace import Job, Workspace
 from studio.ui.mixer import MixerPanel
 from studio.ui.piano_roll import PianoRollDialog
 from studio.ui.song_view import SongView
 
 POLL_MS = 30
+PLAYBACK_RATE, PLAYBACK_BLOCK = 48000, 512
 ROLES = {"intro": "sets the scene before the voice comes in",
          "verse": "tells the story over the song's home chords",
          "pre-chorus": "lifts toward the chorus and leans on the dominant",
@@ -78,6 +87,11 @@ class StudioWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.job: Job | None = None
         self.events: queue.SimpleQueue = queue.SimpleQueue()
+        self.audio_worker = Worker()  # renders what plays, beside the worker that composes
+        self.audio_job: JobHandle | None = None
+        self.audio_dirty = False
+        self.shared: SharedAudio | None = None
+        self.transport = Transport(PLAYBACK_RATE, PLAYBACK_BLOCK)
         self.song_view = SongView()
         self._build()
         self.timer = QTimer(self)
@@ -108,17 +122,31 @@ class StudioWindow(QMainWindow):
         refine_row.addWidget(QLabel("Refine"))
         refine_row.addWidget(self.refine_box)
         refine_row.addWidget(QPushButton("Apply", clicked=self.refine))
+        self.play_button = QPushButton("Play", clicked=self.play_pause)
+        self.stop_button = QPushButton("Stop", clicked=self.stop)
+        self.loop_box = QCheckBox("Loop section")
+        self.loop_box.toggled.connect(lambda _on: self._set_loop())
+        self.position_label = QLabel("1:1  0:00.000")
+        self.song_facts = QLabel("")
+        transport_row = QHBoxLayout()
+        for widget in (self.play_button, self.stop_button, self.loop_box, self.position_label):
+            transport_row.addWidget(widget)
+        transport_row.addStretch()
+        transport_row.addWidget(self.song_facts)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(self.song_view)
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(top)
         column.addLayout(refine_row)
+        column.addLayout(transport_row)
         column.addWidget(scroll)
         self.setCentralWidget(central)
-        self.song_view.sectionSelected.connect(lambda _id: self._show_inspector())
+        self.song_view.sectionSelected.connect(lambda _id: (self._show_inspector(),
+                                                            self._set_loop()))
         self.song_view.actionRequested.connect(self.run_operation)
         self.song_view.editRequested.connect(self.open_editor)
+        self.song_view.seekRequested.connect(self.seek)
 
         self.inspector = QLabel(wordWrap=True, alignment=Qt.AlignmentFlag.AlignTop)
         self.inspector.setTextFormat(Qt.TextFormat.RichText)
@@ -142,6 +170,9 @@ class StudioWindow(QMainWindow):
         delete = QAction("Delete section", self, shortcut=QKeySequence.StandardKey.Delete,
                          triggered=self.delete_selected)
         edit.addAction(delete)
+        play = QAction("Play / pause", self, shortcut=QKeySequence(Qt.Key.Key_Space),
+                       triggered=self.play_pause)
+        self.addAction(play)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(QAction("Export stems…", self, triggered=self.ask_export))
         self.statusBar().showMessage("Ready")
@@ -170,6 +201,11 @@ class StudioWindow(QMainWindow):
         self.timer.stop()
         if self.job is not None:
             self.job.cancel()
+        self.transport.close()
+        self.audio_worker.close()
+        if self.shared is not None:
+            self.shared.release()
+            self.shared = None
         self.workspace.close()
         super().closeEvent(event)
 
@@ -180,6 +216,14 @@ class StudioWindow(QMainWindow):
         self.composition = self.workspace.composition if head is not None else None
         self.song_view.show_song(self.composition)
         self.mixer.show_song(self.composition)
+        if self.composition is not None:
+            context = self.composition.context
+            self.song_facts.setText(f"{context.key.name}   {context.tempo_bpm:g} bpm   "
+                                    f"{context.meter}")
+            if self.shared is not None and set(self.shared.lanes) == set(
+                    self.composition.lanes):
+                self.transport.mixer.set_mix(self.composition.lanes)  # heard at once
+            self.render_audio()
         self.history.clear()
         for version in reversed(self.workspace.project.log()):
             mark = "● " if head is not None and version.id == head.id else "  "
@@ -267,6 +311,80 @@ class StudioWindow(QMainWindow):
     def ask_text(self, title: str, label: str, text: str) -> tuple[str, bool]:
         return QInputDialog.getMultiLineText(self, title, label, text)
 
+    # -- playback ------------------------------------------------------------------------------
+
+    def render_audio(self) -> None:
+        """Render what plays in the audio worker; a render already running is replaced."""
+        if self.composition is None:
+            return
+        from studio.engine.serialize import composition_to_dict
+
+        self.audio_job = self.audio_worker.submit(
+            "studio.engine.tasks:render_audio",
+            {"composition": composition_to_dict(self.composition),
+             "sample_rate": PLAYBACK_RATE}, replace=True)
+
+    def _collect_audio(self) -> None:
+        job = self.audio_job
+        if job is None or not job.done:
+            return
+        self.audio_job = None
+        try:
+            description = unpack(job.result(0))
+        except (Cancelled, JobFailed):
+            return
+        shared, old = SharedAudio(description), self.shared
+        self.transport.mixer.load(self.composition.lanes, shared.wet, shared.returns)
+        self.shared = shared
+        self._set_loop()
+        if old is not None:  # the audio thread may be crossfading out of it: let go later
+            QTimer.singleShot(1000, old.release)
+
+    def play_pause(self) -> None:
+        if self.transport.mixer.playing:
+            self.transport.pause()
+            self.play_button.setText("Play")
+            return
+        if self.shared is None:
+            self.statusBar().showMessage("The song's audio is still rendering")
+            return
+        try:
+            self.transport.play()
+        except PlaybackUnavailable as error:
+            self.statusBar().showMessage(str(error))
+            return
+        self.play_button.setText("Pause")
+
+    def stop(self) -> None:
+        self.transport.stop()
+        self.play_button.setText("Play")
+
+    def seek(self, sample: int) -> None:
+        self.transport.mixer.seek(sample)
+
+    def _set_loop(self) -> None:
+        mixer, song = self.transport.mixer, self.composition
+        section_id = self.song_view.selected
+        if not self.loop_box.isChecked() or song is None or section_id is None:
+            mixer.set_loop(None)
+            return
+        per_beat = 60.0 / song.context.tempo_bpm * PLAYBACK_RATE
+        section = next(s for s in song.sections if s.id == section_id)
+        start = round(song.section_start_beats(section_id) * per_beat)
+        end = start + round(section.bars * song.context.meter.beats_per_bar * per_beat)
+        mixer.set_loop(start, end)
+        mixer.seek(start)
+
+    def _show_position(self) -> None:
+        if self.composition is None:
+            return
+        sample = self.transport.position
+        self.position_label.setText(position_label(self.composition, sample, PLAYBACK_RATE))
+        self.song_view.set_playhead(sample / PLAYBACK_RATE)
+        if self.transport.check() is not None:
+            self.statusBar().showMessage(self.transport.error)
+            self.play_button.setText("Play")
+
     def delete_selected(self) -> None:
         if self.song_view.selected is not None:
             self.run_operation("delete_section", (self.song_view.selected,))
@@ -316,6 +434,8 @@ class StudioWindow(QMainWindow):
         self.stage.setText(job.message or job.kind)
 
     def _poll(self) -> None:
+        self._collect_audio()
+        self._show_position()
         while True:
             try:
                 event = self.events.get_nowait()

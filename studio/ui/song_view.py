@@ -4,7 +4,8 @@ lane's notes the syllables they sing.
 
 The view only shows the composition and says what the person picked: a section click emits
 sectionSelected, the context menu emits actionRequested(operation name, arguments) for the
-window to run through the engine, and editRequested for the piano roll or a lyric edit.
+window to run through the engine, editRequested for the piano roll or a lyric edit, and a
+click on the ruler seekRequested.
 Double-clicking a section's vocal lane edits its lyrics; any other lane opens its notes.
 """
 
@@ -27,12 +28,15 @@ class SongView(QWidget):
     sectionSelected = Signal(int)
     actionRequested = Signal(str, tuple)
     editRequested = Signal(str, tuple)  # "notes" (section, lane) or "lyrics" (section,)
+    seekRequested = Signal(int)  # a sample at PLAYBACK_RATE, from a click on the ruler
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.composition: Composition | None = None
         self.selected: int | None = None
         self.pixels_per_bar = 28.0
+        self.playhead_s = 0.0
+        self.sample_rate = 48000
         self.setMouseTracking(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
 
@@ -47,6 +51,16 @@ class SongView(QWidget):
         self.update()
 
     # -- geometry ------------------------------------------------------------------------------
+
+    def set_playhead(self, seconds: float) -> None:
+        if abs(seconds - self.playhead_s) > 1e-3:
+            self.playhead_s = seconds
+            self.update()
+
+    def _x_of_seconds(self, seconds: float) -> float:
+        bars = seconds * self.composition.context.tempo_bpm / 60.0 \
+            / self.composition.context.meter.beats_per_bar
+        return NAME_W + bars * self.pixels_per_bar
 
     def section_rects(self) -> list[tuple[int, QRectF]]:
         rects, x = [], float(NAME_W)
@@ -84,6 +98,9 @@ class SongView(QWidget):
         self._sections(painter)
         self._curve(painter)
         self._lanes(painter)
+        x = self._x_of_seconds(self.playhead_s)
+        painter.setPen(QPen(QColor("#ffffff"), 1))
+        painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
 
     def _ruler(self, painter: QPainter) -> None:
         painter.setPen(QColor("#6c717a"))
@@ -158,6 +175,12 @@ class SongView(QWidget):
     # -- the person ----------------------------------------------------------------------------
 
     def mousePressEvent(self, event) -> None:
+        if self.composition is not None and event.position().y() < RULER_H:
+            bars = max(0.0, (event.position().x() - NAME_W) / self.pixels_per_bar)
+            context = self.composition.context
+            seconds = bars * context.meter.beats_per_bar * 60.0 / context.tempo_bpm
+            self.seekRequested.emit(round(seconds * self.sample_rate))
+            return
         section_id = self.section_at(event.position())
         if section_id is not None:
             self.selected = section_id

@@ -3,8 +3,6 @@ transport through a real, paced PortAudio device: a JACK server with its dummy d
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,7 +14,7 @@ import pytest
 from studio import engine
 from studio.engine import operations
 from studio.engine.model import Lane
-from studio.engine.playback import Mixer, Transport, output_devices, position_label
+from studio.engine.playback import Mixer, Transport, position_label
 from studio.engine.renderer import SongRenderer
 
 RATE = 48000
@@ -121,36 +119,6 @@ def test_positions_read_as_bars_beats_and_time():
 
 
 # -- through a real device --------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def jack():
-    """A JACK server with its dummy driver: a paced 48 kHz device with no hardware."""
-    import sounddevice
-
-    if shutil.which("jackd") is None:
-        pytest.fail("jackd is not installed: scripts/setup.sh installs jackd2")
-    name = f"studio-test-{os.getpid()}"
-    os.environ["JACK_DEFAULT_SERVER"] = name
-    os.environ["JACK_NO_AUDIO_RESERVATION"] = "1"
-    server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", str(RATE), "-p",
-                               str(BLOCK)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(50):
-            sounddevice._terminate()
-            sounddevice._initialize()
-            if output_devices():
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the JACK dummy server did not come up")
-        yield next(d for d in output_devices() if "JACK" in d.host_api)
-    finally:
-        sounddevice._terminate()  # before the server goes: PortAudio's JACK client aborts after
-        server.terminate()
-        server.wait(10)
-        sounddevice._initialize()
-
 
 def _intervals(transport: Transport) -> np.ndarray:
     times = transport.callback_times[:min(transport.callbacks, len(transport.callback_times))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from PySide6.QtCore import QPoint
 
 from studio.ui.main_window import StudioWindow
 
@@ -238,3 +239,34 @@ def test_the_run_command_opens_the_window(tmp_path):
     finally:
         studio.terminate()
         studio.wait(10)
+
+
+def test_play_seek_and_loop_in_the_window(qtbot, window, jack):
+    window.prompt.setText("uplifting pop song about summer nights")
+    window.seed.setValue(4)
+    window.length.setText("1:00")
+    window.generate()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: window.shared is not None, timeout=60_000)
+    assert set(window.shared.lanes) == set(window.composition.lanes)
+    window.play_pause()
+    assert window.transport.unavailable is None and window.play_button.text() == "Pause"
+    qtbot.waitUntil(lambda: window.transport.position > 48000 // 2, timeout=5000)
+    # a click on the ruler at bar 5 seeks there
+    from studio.ui.song_view import NAME_W
+
+    x = NAME_W + 4 * window.song_view.pixels_per_bar
+    qtbot.mouseClick(window.song_view, qtbot_left(), pos=QPoint(int(x), 5))
+    song = window.composition
+    bar_s = song.context.meter.beats_per_bar * 60 / song.context.tempo_bpm
+    qtbot.waitUntil(lambda: window.transport.position >= int(4 * bar_s * 48000), timeout=2000)
+    qtbot.waitUntil(lambda: window.position_label.text().startswith("5:"), timeout=2000)
+    chorus = next(s for s in song.sections if s.kind == "chorus")
+    window.song_view.sectionSelected.emit(chorus.id)
+    window.song_view.selected = chorus.id
+    window.loop_box.setChecked(True)
+    start, end = window.transport.mixer.loop
+    qtbot.wait(600)
+    assert start <= window.transport.position < end
+    window.stop()
+    assert not window.transport.mixer.playing and window.transport.position == 0
