@@ -52,3 +52,14 @@ def jack():
         server.terminate()
         server.wait(10)
         sounddevice._initialize()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Shut Qt down while Python still stands: PySide6 objects left to the interpreter's
+    final collection can crash it on the way out."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+        app.shutdown()

@@ -101,6 +101,15 @@ class Worker:
         process.join(1.0)
         if process.is_alive():
             process.terminate()
+            process.join(1.0)
+        self._let_go_of_requests()
+
+    def _let_go_of_requests(self) -> None:
+        """A request a stopped child never read (a big payload it had no time for) would
+        keep the queue's feeder thread writing to a pipe no one reads, and the interpreter
+        waits for that thread at exit: let it go."""
+        self._requests.cancel_join_thread()
+        self._requests.close()
 
     def __enter__(self) -> Worker:
         return self
@@ -176,6 +185,7 @@ class Worker:
         handle._finish("cancelled")
         if process is not None:
             process.terminate()
+            self._let_go_of_requests()
 
 
 def _serve(requests, events, cancel_event) -> None:

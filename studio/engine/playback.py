@@ -21,6 +21,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing import resource_tracker, shared_memory
+from pathlib import Path
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from studio.engine.mix import audible_lanes, pan_gains
 from studio.engine.model import Composition, Lane
 
 MAX_BLOCK = 8192  # the largest block a device may ask for at once
+SHARED_MEMORY_DIR = Path("/dev/shm")  # where POSIX shared memory lives on Linux
 STALL_S = 0.5  # no callback for this long while playing: the device is gone
 _ABANDONED: list = []  # streams of devices that went away; closing them would hang
 RETURNS = ("reverb", "delay")
@@ -35,7 +37,8 @@ RETURNS = ("reverb", "delay")
 
 def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int) -> dict:
     """Copy audio into a new shared memory block for another process to play; its
-    description. The other process owns the block from then on (SharedAudio)."""
+    description. The other process owns the block from then on (SharedAudio, or
+    discard_shared when it will not play it)."""
     length = arrays[0].shape[1] if arrays else 0
     block = shared_memory.SharedMemory(create=True, size=max(1, len(arrays) * 2 * length * 4))
     view = np.ndarray((len(arrays), 2, length), np.float32, buffer=block.buf)
@@ -51,16 +54,17 @@ def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int) ->
 
 class SharedAudio:
     """Audio another process rendered into shared memory: lanes after their effects, then
-    the bus returns. Release it once nothing plays it any more."""
+    the bus returns. The block is mapped and its name removed at once, so the memory lives
+    exactly as long as some array still uses it (the mixer's, while it plays) and is never
+    left behind."""
 
     def __init__(self, description: dict) -> None:
-        # attaching registers the block with this process's tracker; release() unlinks it
-        # and unregisters it, so it is never left behind
-        self.block = shared_memory.SharedMemory(name=description["memory"])
+        path = SHARED_MEMORY_DIR / description["memory"].lstrip("/")
+        count, length = description["count"], description["length"]
+        self.audio = np.memmap(path, dtype=np.float32, mode="r", shape=(count, 2, length))
+        path.unlink()
         self.lanes: list[str] = list(description["lanes"])
         self.sample_rate = int(description["sample_rate"])
-        count, length = description["count"], description["length"]
-        self.audio = np.ndarray((count, 2, length), np.float32, buffer=self.block.buf)
 
     @property
     def wet(self) -> dict[str, np.ndarray]:
@@ -70,10 +74,10 @@ class SharedAudio:
     def returns(self) -> dict[str, np.ndarray]:
         return {name: self.audio[len(self.lanes) + index] for index, name in enumerate(RETURNS)}
 
-    def release(self) -> None:
-        self.audio = None
-        self.block.close()
-        self.block.unlink()
+
+def discard_shared(description: dict) -> None:
+    """Remove a shared block that will not be played (a render overtaken by an edit)."""
+    (SHARED_MEMORY_DIR / description["memory"].lstrip("/")).unlink(missing_ok=True)
 
 
 class PlaybackUnavailable(RuntimeError):

@@ -39,6 +39,7 @@ from studio.engine.playback import (
     PlaybackUnavailable,
     SharedAudio,
     Transport,
+    discard_shared,
     position_label,
 )
 from studio.engine.progress import Cancelled
@@ -142,8 +143,7 @@ class StudioWindow(QMainWindow):
         column.addLayout(transport_row)
         column.addWidget(scroll)
         self.setCentralWidget(central)
-        self.song_view.sectionSelected.connect(lambda _id: (self._show_inspector(),
-                                                            self._set_loop()))
+        self.song_view.sectionSelected.connect(self._section_selected)
         self.song_view.actionRequested.connect(self.run_operation)
         self.song_view.editRequested.connect(self.open_editor)
         self.song_view.seekRequested.connect(self.seek)
@@ -202,10 +202,15 @@ class StudioWindow(QMainWindow):
         if self.job is not None:
             self.job.cancel()
         self.transport.close()
+        if self.audio_job is not None:
+            self.audio_job.cancel()
+            try:
+                self.audio_job.result(2)  # a cancelled render stops within a fraction of that
+                self._release_result(self.audio_job)
+            except (Cancelled, JobFailed, TimeoutError):
+                pass  # no block was made, or the worker is stopped with it below
         self.audio_worker.close()
-        if self.shared is not None:
-            self.shared.release()
-            self.shared = None
+        self.shared = None
         self.workspace.close()
         super().closeEvent(event)
 
@@ -231,6 +236,10 @@ class StudioWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, version.id)
             self.history.addItem(item)
         self._show_inspector()
+
+    def _section_selected(self, _section_id: int) -> None:
+        self._show_inspector()
+        self._set_loop()
 
     def _show_inspector(self) -> None:
         song = self.composition
@@ -319,6 +328,9 @@ class StudioWindow(QMainWindow):
             return
         from studio.engine.serialize import composition_to_dict
 
+        previous = self.audio_job
+        if previous is not None and previous.done:
+            self._release_result(previous)  # rendered, but the song changed since
         self.audio_job = self.audio_worker.submit(
             "studio.engine.tasks:render_audio",
             {"composition": composition_to_dict(self.composition),
@@ -333,12 +345,17 @@ class StudioWindow(QMainWindow):
             description = unpack(job.result(0))
         except (Cancelled, JobFailed):
             return
-        shared, old = SharedAudio(description), self.shared
-        self.transport.mixer.load(self.composition.lanes, shared.wet, shared.returns)
-        self.shared = shared
+        # the old audio's memory goes when the mixer (crossfading out of it) lets go of it
+        self.shared = SharedAudio(description)
+        self.transport.mixer.load(self.composition.lanes, self.shared.wet, self.shared.returns)
         self._set_loop()
-        if old is not None:  # the audio thread may be crossfading out of it: let go later
-            QTimer.singleShot(1000, old.release)
+
+    @staticmethod
+    def _release_result(job: JobHandle) -> None:
+        try:
+            discard_shared(unpack(job.result(0)))
+        except (Cancelled, JobFailed):
+            pass
 
     def play_pause(self) -> None:
         if self.transport.mixer.playing:

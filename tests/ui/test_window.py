@@ -18,6 +18,8 @@ def window(qtbot, tmp_path):
     window.show()
     yield window
     window.close()
+    window.deleteLater()  # Qt objects gone before the interpreter tears itself down
+    qtbot.wait(10)
 
 
 def wait_idle(qtbot, window, timeout_ms=60_000):
@@ -262,8 +264,8 @@ def test_play_seek_and_loop_in_the_window(qtbot, window, jack):
     qtbot.waitUntil(lambda: window.transport.position >= int(4 * bar_s * 48000), timeout=2000)
     qtbot.waitUntil(lambda: window.position_label.text().startswith("5:"), timeout=2000)
     chorus = next(s for s in song.sections if s.kind == "chorus")
-    window.song_view.sectionSelected.emit(chorus.id)
     window.song_view.selected = chorus.id
+    window.song_view.sectionSelected.emit(chorus.id)
     window.loop_box.setChecked(True)
     start, end = window.transport.mixer.loop
     qtbot.wait(600)
