@@ -18,6 +18,7 @@ from studio.engine.lyrics_providers import make_provider
 from studio.engine.master import preset_names
 from studio.engine.memory import keep_freed_memory
 from studio.engine.preferences import PreferenceProfile
+from studio.engine.prompt import parse_seconds
 from studio.engine.render import stem_samples
 from studio.project import ProjectError
 
@@ -61,12 +62,9 @@ class StageBar:
 def parse_length(text: str) -> float:
     """'M:SS' or plain seconds, as seconds."""
     try:
-        if ":" in text:
-            minutes, seconds = text.split(":")
-            return int(minutes) * 60 + float(seconds)
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"length '{text}' is not M:SS or seconds") from None
+        return parse_seconds(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def cmd_render(args: argparse.Namespace) -> int:

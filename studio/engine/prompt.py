@@ -141,6 +141,17 @@ def read_prompt(text: str) -> PromptReading:
     )
 
 
+def parse_seconds(text: str) -> float:
+    """'M:SS' or plain seconds, as seconds; a ValueError naming the text otherwise."""
+    try:
+        if ":" in text:
+            minutes, seconds = text.split(":")
+            return int(minutes) * 60 + float(seconds)
+        return float(text)
+    except ValueError:
+        raise ValueError(f"length '{text}' is not M:SS or seconds") from None
+
+
 def check_length_s(length_s: float, said: str | None = None) -> float:
     """A song length in seconds, or a PromptError naming it when no song can be that long."""
     if not LENGTH_RANGE_S[0] <= length_s <= LENGTH_RANGE_S[1]:

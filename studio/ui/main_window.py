@@ -43,6 +43,7 @@ from studio.engine.playback import (
     position_label,
 )
 from studio.engine.progress import Cancelled
+from studio.engine.prompt import parse_seconds
 from studio.engine.tasks import unpack
 from studio.engine.workspace import Job, Workspace
 from studio.ui.mixer import MixerPanel
@@ -266,7 +267,7 @@ class StudioWindow(QMainWindow):
     def generate(self) -> None:
         prompt = self.prompt.text().strip() or self.prompt.placeholderText()
         try:
-            length = _seconds(self.length.text())
+            length = parse_seconds(text) if (text := self.length.text().strip()) else None
         except ValueError as error:
             self.statusBar().showMessage(str(error))
             return
@@ -486,15 +487,3 @@ class StudioWindow(QMainWindow):
         head = self.workspace.project.head
         return head.id if head is not None else None
 
-
-def _seconds(text: str) -> float | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        if ":" in text:
-            minutes, seconds = text.split(":")
-            return int(minutes) * 60 + float(seconds)
-        return float(text)
-    except ValueError:
-        raise ValueError(f"length '{text}' is not M:SS or seconds") from None

@@ -26,6 +26,15 @@ def wait_idle(qtbot, window, timeout_ms=60_000):
     qtbot.waitUntil(lambda: window.job is None, timeout=timeout_ms)
 
 
+def generate(qtbot, window, prompt="uplifting pop song about summer nights", seed=4,
+             length="1:00"):
+    window.prompt.setText(prompt)
+    window.seed.setValue(seed)
+    window.length.setText(length)
+    window.generate()
+    wait_idle(qtbot, window)
+
+
 def test_generate_regenerate_history_revert_undo(qtbot, window, tmp_path):
     window.prompt.setText("uplifting pop song about summer nights")
     window.seed.setValue(4)
@@ -134,11 +143,7 @@ def test_the_piano_roll_adds_moves_resizes_and_deletes_notes(qtbot):
 
 
 def test_notes_and_lyrics_edited_in_the_window_with_undo(qtbot, window):
-    window.prompt.setText("uplifting pop song about summer nights")
-    window.seed.setValue(4)
-    window.length.setText("1:00")
-    window.generate()
-    wait_idle(qtbot, window)
+    generate(qtbot, window)
     song = window.composition
     verse = next(s for s in song.sections if s.kind == "verse")
     before = song.parts[(verse.id, "keys")].notes
@@ -171,11 +176,7 @@ def test_notes_and_lyrics_edited_in_the_window_with_undo(qtbot, window):
 
 
 def test_the_mixer_changes_the_mix_and_the_master(qtbot, window):
-    window.prompt.setText("lo-fi beat")
-    window.seed.setValue(2)
-    window.length.setText("0:40")
-    window.generate()
-    wait_idle(qtbot, window)
+    generate(qtbot, window, "lo-fi beat", 2, "0:40")
     strip = window.mixer.strips["bass"]
     strip["mute"].click()
     wait_idle(qtbot, window)
@@ -244,11 +245,7 @@ def test_the_run_command_opens_the_window(tmp_path):
 
 
 def test_play_seek_and_loop_in_the_window(qtbot, window, jack):
-    window.prompt.setText("uplifting pop song about summer nights")
-    window.seed.setValue(4)
-    window.length.setText("1:00")
-    window.generate()
-    wait_idle(qtbot, window)
+    generate(qtbot, window)
     qtbot.waitUntil(lambda: window.shared is not None, timeout=60_000)
     assert set(window.shared.lanes) == set(window.composition.lanes)
     window.play_pause()
