@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing import resource_tracker, shared_memory
@@ -30,17 +31,20 @@ from studio.engine.model import Composition, Lane
 
 MAX_BLOCK = 8192  # the largest block a device may ask for at once
 SHARED_MEMORY_DIR = Path("/dev/shm")  # where POSIX shared memory lives on Linux
+SHARED_PREFIX = "ensemble-audio-"
 STALL_S = 0.5  # no callback for this long while playing: the device is gone
 _ABANDONED: list = []  # streams of devices that went away; closing them would hang
 RETURNS = ("reverb", "delay")
 
 
-def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int) -> dict:
-    """Copy audio into a new shared memory block for another process to play; its
-    description. The other process owns the block from then on (SharedAudio, or
-    discard_shared when it will not play it)."""
+def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int,
+                owner: int) -> dict:
+    """Copy audio into a new shared memory block for the process `owner` (its pid) to play;
+    its description. The owner owns the block from then on (SharedAudio, or discard_shared
+    when it will not play it; discard_owned sweeps any it never collected)."""
     length = arrays[0].shape[1] if arrays else 0
-    block = shared_memory.SharedMemory(create=True, size=max(1, len(arrays) * 2 * length * 4))
+    block = shared_memory.SharedMemory(create=True, size=max(1, len(arrays) * 2 * length * 4),
+                                       name=f"{SHARED_PREFIX}{owner}-{uuid.uuid4().hex[:12]}")
     view = np.ndarray((len(arrays), 2, length), np.float32, buffer=block.buf)
     for index, audio in enumerate(arrays):
         view[index] = audio
@@ -78,6 +82,17 @@ class SharedAudio:
 def discard_shared(description: dict) -> None:
     """Remove a shared block that will not be played (a render overtaken by an edit)."""
     (SHARED_MEMORY_DIR / description["memory"].lstrip("/")).unlink(missing_ok=True)
+
+
+def discard_owned(owner: int) -> int:
+    """Remove every shared block made for `owner` that it never collected (a render that
+    finished after it was given up); how many. Blocks already playing were unlinked when
+    mapped, so they are not among them."""
+    count = 0
+    for path in SHARED_MEMORY_DIR.glob(f"{SHARED_PREFIX}{owner}-*"):
+        path.unlink(missing_ok=True)
+        count += 1
+    return count
 
 
 class PlaybackUnavailable(RuntimeError):

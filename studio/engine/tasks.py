@@ -75,17 +75,17 @@ _RENDERERS: dict[int, SongRenderer] = {}  # one per rate, kept between jobs: edi
 
 
 def render_audio(payload: dict, progress, cancel) -> bytes:
-    """{composition, sample_rate} -> where the audio to play is: a shared memory block holding
-    each lane after its effects, then the bus returns, as (count, 2, samples) float32. The
-    renderer stays in the worker between jobs, so after an edit only stale sections render.
-    The caller owns the block from here (see playback.SharedAudio)."""
+    """{composition, sample_rate, owner (a pid)} -> where the audio to play is: a shared
+    memory block holding each lane after its effects, then the bus returns, as (count, 2,
+    samples) float32. The renderer stays in the worker between jobs, so after an edit only
+    stale sections render. The owner owns the block from here (see playback.SharedAudio)."""
     song = composition_from_dict(payload["composition"])
     rate = payload.get("sample_rate", 48000)
     renderer = _RENDERERS.setdefault(rate, SongRenderer(rate))
     state = renderer.render(song, progress=progress, cancel=cancel)
     names = list(state.wet)
     arrays = [state.wet[n] for n in names] + [state.stems[n] for n in RETURNS]
-    return pack(share_audio(arrays, names, rate))
+    return pack(share_audio(arrays, names, rate, payload["owner"]))
 
 
 def operate(payload: dict, progress, cancel) -> dict:

@@ -8,6 +8,7 @@ project file; undo and redo move between those versions (QUndoStack), without ma
 
 from __future__ import annotations
 
+import os
 import queue
 import random
 from pathlib import Path
@@ -39,6 +40,7 @@ from studio.engine.playback import (
     PlaybackUnavailable,
     SharedAudio,
     Transport,
+    discard_owned,
     discard_shared,
     position_label,
 )
@@ -211,6 +213,7 @@ class StudioWindow(QMainWindow):
             except (Cancelled, JobFailed, TimeoutError):
                 pass  # no block was made, or the worker is stopped with it below
         self.audio_worker.close()
+        discard_owned(os.getpid())  # renders that finished after they were given up
         self.shared = None
         self.workspace.close()
         super().closeEvent(event)
@@ -335,7 +338,7 @@ class StudioWindow(QMainWindow):
         self.audio_job = self.audio_worker.submit(
             "studio.engine.tasks:render_audio",
             {"composition": composition_to_dict(self.composition),
-             "sample_rate": PLAYBACK_RATE}, replace=True)
+             "sample_rate": PLAYBACK_RATE, "owner": os.getpid()}, replace=True)
 
     def _collect_audio(self) -> None:
         job = self.audio_job

@@ -3,11 +3,13 @@ history, revert, undo and redo, refine, export stems; and the window's thread st
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
 from PySide6.QtCore import QPoint
 
+from studio.engine.playback import SHARED_MEMORY_DIR, SHARED_PREFIX
 from studio.ui.main_window import StudioWindow
 
 
@@ -20,6 +22,7 @@ def window(qtbot, tmp_path):
     window.close()
     window.deleteLater()  # Qt objects gone before the interpreter tears itself down
     qtbot.wait(10)
+    assert not list(SHARED_MEMORY_DIR.glob(f"{SHARED_PREFIX}{os.getpid()}-*"))
 
 
 def wait_idle(qtbot, window, timeout_ms=60_000):
