@@ -50,8 +50,8 @@ def main() -> None:
     composition = engine.compose(args.prompt, args.seed, length_s=180.0, progress=clock)
     song = engine.render_song(composition, 44100, progress=clock)
     clock(engine.ProgressEvent("export", 0.0))
-    engine.export_song(composition, song.stems, song.master, out, sample_rate=44100,
-                       bit_depth=24)
+    engine.export_song(composition, song, out, engine.ExportOptions(bit_depth=24),
+                       progress=clock)
     clock.stop()
     total = time.perf_counter() - started
     for stage, seconds in clock.seconds.items():
