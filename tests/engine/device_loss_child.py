@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-name = f"studio-loss-{os.getpid()}"
+name = sys.argv[1]  # the JACK server's name
 os.environ["JACK_DEFAULT_SERVER"] = name
 os.environ["JACK_NO_AUDIO_RESERVATION"] = "1"
 server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", "48000", "-p", "512"],

@@ -3,6 +3,7 @@ transport through a real, paced PortAudio device: a JACK server with its dummy d
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -194,8 +195,14 @@ def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
 
 def test_a_device_lost_while_playing_stops_playback_with_a_message():
     child = Path(__file__).with_name("device_loss_child.py")
-    done = subprocess.run([sys.executable, str(child)], capture_output=True, text=True,
-                          timeout=60, cwd=Path(__file__).parents[2])
+    name = f"studio-loss-{os.getpid()}"
+    try:
+        done = subprocess.run([sys.executable, str(child), name], capture_output=True,
+                              text=True, timeout=60, cwd=Path(__file__).parents[2])
+    finally:
+        # the client PortAudio could not close on the vanished server leaves its semaphore
+        for leftover in Path("/dev/shm").glob(f"jack*{name}*"):
+            leftover.unlink(missing_ok=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "before: None" in done.stdout
     assert "after: The audio device stopped; playback is paused. | playing: False" in \
