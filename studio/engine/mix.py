@@ -152,10 +152,14 @@ def apply_lane(stem: np.ndarray, lane: Lane) -> np.ndarray:
         raise ValueError(f"a stem is (channels, samples) with 1 or 2 channels, not {stem.shape}")
     if stem.shape[0] == 1:
         stem = np.repeat(stem, 2, axis=0)
+    return stem * np.array(fader_gains(lane), dtype=np.float32)[:, np.newaxis]
+
+
+def fader_gains(lane: Lane) -> tuple[float, float]:
+    """The left and right gains of a lane's fader: its gain in dB through its pan."""
     gain = 10.0 ** (lane.gain_db / 20.0)
     left, right = pan_gains(lane.pan)
-    scale = np.array([[gain * left], [gain * right]], dtype=np.float32)
-    return stem * scale
+    return gain * left, gain * right
 
 
 def audible_lanes(lanes: Mapping[str, Lane]) -> set[str]:

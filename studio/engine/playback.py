@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.engine.mix import audible_lanes, pan_gains
+from studio.engine.mix import RETURNS, audible_lanes, fader_gains
 from studio.engine.model import Composition, Lane
 
 MAX_BLOCK = 8192  # the largest block a device may ask for at once
@@ -34,7 +34,6 @@ SHARED_MEMORY_DIR = Path("/dev/shm")  # where POSIX shared memory lives on Linux
 SHARED_PREFIX = "ensemble-audio-"
 STALL_S = 0.5  # no callback for this long while playing: the device is gone
 _ABANDONED: list = []  # streams of devices that went away; closing them would hang
-RETURNS = ("reverb", "delay")
 
 
 def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int,
@@ -267,10 +266,7 @@ class Mixer:
         gains = np.zeros((len(names) + returns, 2, 1), np.float32)
         for i, name in enumerate(names):
             if name in audible:
-                lane = lanes[name]
-                scale = 10.0 ** (lane.gain_db / 20.0)
-                left, right = pan_gains(lane.pan)
-                gains[i, :, 0] = (scale * left, scale * right)
+                gains[i, :, 0] = fader_gains(lanes[name])
         gains[len(names):] = 1.0  # the returns carry the faders the render had
         return gains
 

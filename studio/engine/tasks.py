@@ -15,9 +15,10 @@ import zlib
 from studio.engine import operations
 from studio.engine.export import ExportOptions, export_song
 from studio.engine.lyrics_providers import LyricsProvider, make_provider
+from studio.engine.mix import RETURNS
 from studio.engine.orchestrator import compose as compose_song
 from studio.engine.orchestrator import render_song
-from studio.engine.playback import RETURNS, share_audio
+from studio.engine.playback import share_audio
 from studio.engine.progress import ProgressEvent
 from studio.engine.renderer import SongRenderer
 from studio.engine.serialize import composition_from_dict, composition_to_dict

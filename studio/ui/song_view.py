@@ -12,7 +12,7 @@ Double-clicking a section's vocal lane edits its lyrics; any other lane opens it
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QWidget
 
 from studio.engine.model import Composition
@@ -36,6 +36,8 @@ class SongView(QWidget):
         self.selected: int | None = None
         self.pixels_per_bar = 28.0
         self.playhead_s = 0.0
+        self._picture: QPixmap | None = None
+        self._picture_key: tuple = ()
         self.sample_rate = 48000
         self.setMouseTracking(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
@@ -48,14 +50,19 @@ class SongView(QWidget):
         lanes = len(composition.lanes) if composition else 0
         self.setMinimumSize(int(NAME_W + bars * self.pixels_per_bar + 20),
                             RULER_H + SECTION_H + CURVE_H + lanes * LANE_H + 10)
+        self._picture = None
         self.update()
 
     # -- geometry ------------------------------------------------------------------------------
 
     def set_playhead(self, seconds: float) -> None:
-        if abs(seconds - self.playhead_s) > 1e-3:
-            self.playhead_s = seconds
-            self.update()
+        """Move the playhead: only the strips it leaves and enters are painted again."""
+        if self.composition is None or abs(seconds - self.playhead_s) <= 1e-3:
+            return
+        before = self._x_of_seconds(self.playhead_s)
+        self.playhead_s = seconds
+        for x in (before, self._x_of_seconds(seconds)):
+            self.update(int(x) - 2, 0, 5, self.height())
 
     def _x_of_seconds(self, seconds: float) -> float:
         bars = seconds * self.composition.context.tempo_bpm / 60.0 \
@@ -86,21 +93,35 @@ class SongView(QWidget):
     # -- drawing -------------------------------------------------------------------------------
 
     def paintEvent(self, _event) -> None:
+        """The song as drawn once into a picture (kept until the song, the selection, the
+        zoom or the size changes), then the playhead over it: a moving playhead costs a
+        copy of two thin strips, not a walk over every note."""
         painter = QPainter(self)
+        key = (id(self.composition), self.selected, self.pixels_per_bar, self.size().toTuple())
+        if self._picture is None or self._picture_key != key:
+            self._picture, self._picture_key = self._draw_song(), key
+        painter.drawPixmap(0, 0, self._picture)
+        if self.composition is not None:
+            x = self._x_of_seconds(self.playhead_s)
+            painter.setPen(QPen(QColor("#ffffff"), 1))
+            painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+
+    def _draw_song(self) -> QPixmap:
+        picture = QPixmap(self.size())
+        painter = QPainter(picture)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("#1e1f22"))
         if self.composition is None:
             painter.setPen(QColor("#8a8f98"))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
                              "Write a prompt and press Generate")
-            return
-        self._ruler(painter)
-        self._sections(painter)
-        self._curve(painter)
-        self._lanes(painter)
-        x = self._x_of_seconds(self.playhead_s)
-        painter.setPen(QPen(QColor("#ffffff"), 1))
-        painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        else:
+            self._ruler(painter)
+            self._sections(painter)
+            self._curve(painter)
+            self._lanes(painter)
+        painter.end()
+        return picture
 
     def _ruler(self, painter: QPainter) -> None:
         painter.setPen(QColor("#6c717a"))
