@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import multiprocessing
+import os
 import queue
 import threading
 import traceback
@@ -23,6 +24,10 @@ from studio.engine.memory import keep_freed_memory
 from studio.engine.progress import Cancelled, CancelToken, ProgressEvent
 
 CANCEL_GRACE_S = 0.15  # a job that ignores its cancel token this long is stopped by force
+# The child runs below the studio's priority: when generation and playback want the same cores,
+# the scheduler gives the audio callback its turn first and the job waits (measured on 2 cores:
+# at equal priority a render's two mixing threads made the callback miss its deadline).
+WORKER_NICENESS = 10
 
 
 class JobFailed(Exception):
@@ -191,6 +196,7 @@ class Worker:
 def _serve(requests, events, cancel_event) -> None:
     """The child's loop: run each job, report progress and the outcome."""
     keep_freed_memory()
+    os.nice(WORKER_NICENESS)
     while True:
         request = requests.get()
         if request is None:

@@ -102,3 +102,9 @@ def test_the_main_thread_keeps_its_time_while_the_worker_composes(worker):
         gc.enable()
     handle.result()
     assert max(gaps) < 0.05, max(gaps)
+
+
+def test_the_worker_runs_below_the_studio_priority(worker):
+    worker.submit("worker_jobs:slow", {"steps": 1}).result(timeout=30)
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, worker.pid) >= ours + 10
