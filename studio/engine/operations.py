@@ -126,6 +126,79 @@ def duplicate_section(composition: Composition, section_id: int) -> tuple[Compos
                         frozenset((new_id, lane) for lane in song.lanes))
 
 
+def move_section(composition: Composition, section_id: int,
+                 to_index: int) -> tuple[Composition, Change]:
+    """A section moved to another place in the arrangement, with its parts, words and energy.
+    Nothing is stale: the renderer places each section's audio by its bars."""
+    section = _section(composition, section_id)
+    song = _copy(composition)
+    index = song.sections.index(section)
+    to_index = max(0, min(len(song.sections) - 1, to_index))
+    if to_index == index:
+        raise ValueError(f"{_label(composition, section)} is already there")
+    segments = _segments(song)
+    segments.insert(to_index, segments.pop(index))
+    song.sections.insert(to_index, song.sections.pop(index))
+    _set_curve(song, segments)
+    return song, Change("move-section", f"Move {_label(composition, section)} to place "
+                                        f"{to_index + 1}")
+
+
+def set_section_bars(composition: Composition, section_id: int,
+                     bars: int) -> tuple[Composition, Change]:
+    """A section made longer or shorter: new chords over its bars, its unlocked lanes
+    written again and its words fitted to the new length."""
+    section = _section(composition, section_id)
+    if not 1 <= bars <= 64:
+        raise ValueError(f"a section is 1 to 64 bars long, not {bars}")
+    if bars == section.bars:
+        raise ValueError(f"{_label(composition, section)} is already {bars} bars long")
+    locked = [lane for lane in composition.lanes
+              if (p := composition.parts.get((section.id, lane))) is not None and p.locked]
+    if locked:
+        raise ValueError(f"{', '.join(locked)} in {_label(composition, section)} is locked: "
+                         "unlock it to change the section's length")
+    song = _copy(composition)
+    index = song.sections.index(section)
+    segments = _segments(song)
+    song.sections[index] = replace(section, bars=int(bars))
+    _set_curve(song, segments)
+    song.sections[index] = replace(song.sections[index], chords=section_chords(
+        song.context, song.sections, index))
+    if section.id in song.lyrics:
+        try:
+            song.lyrics[section.id] = fit_lyrics(song, section.id,
+                                                 "\n".join(song.lyrics[section.id].texts))
+        except ValueError:  # the old lines do not fit the shorter section: new ones do
+            del song.lyrics[section.id]
+            song.lyrics[section.id] = write_section_lyrics(song, section.id)
+    stale = _regenerate(song, [section.id], list(song.lanes), next_variation=False)
+    return song, Change("resize-section", f"{_label(composition, section).capitalize()} "
+                                          f"{section.bars} -> {bars} bars",
+                        stale | {(section.id, lane) for lane in song.lanes})
+
+
+def set_section_energy(composition: Composition, section_id: int, *,
+                       start: float | None = None,
+                       end: float | None = None) -> tuple[Composition, Change]:
+    """The energy curve at a section's start and/or end set (0.05 to 1), and its unlocked
+    lanes written again to follow it."""
+    section = _section(composition, section_id)
+    if start is None and end is None:
+        raise ValueError("set the energy at the section's start, its end, or both")
+    song = _copy(composition)
+    index = song.sections.index(section)
+    segments = _segments(song)
+    first, last = segments[index]
+    segments[index] = (_clip(first if start is None else start),
+                       _clip(last if end is None else end))
+    _set_curve(song, segments)
+    stale = _regenerate(song, [section.id], list(song.lanes), next_variation=False)
+    energy = song.sections[index].energy
+    return song, Change("shape-section", f"Energy of {_label(composition, section)} "
+                                         f"{energy:.2f}", stale)
+
+
 def set_locked(composition: Composition, section_id: int, lane: str,
                locked: bool = True) -> tuple[Composition, Change]:
     song = _copy(composition)

@@ -145,3 +145,46 @@ def test_notes_edited_by_hand_are_kept_and_locked():
         op.set_notes(song, section.id, "vocal", [])
     with pytest.raises(ValueError, match="does not fit"):
         op.set_notes(song, section.id, "keys", [[60, 999.0, 1.0, 90]])
+
+
+def test_move_section_keeps_its_parts_words_and_energy(song):
+    target = song.sections[1]
+    moved, change = op.move_section(song, target.id, 3)
+    assert [s.id for s in moved.sections].index(target.id) == 3
+    assert not changed_parts(song, moved) and not change.stale
+    assert moved.lyrics.get(target.id) == song.lyrics.get(target.id)
+    assert next(s for s in moved.sections if s.id == target.id).energy == pytest.approx(
+        target.energy, abs=1e-3)
+    assert moved.context.energy_curve[-1][0] == sum(s.bars for s in song.sections)
+    back, _ = op.move_section(moved, target.id, 1)
+    assert [s.id for s in back.sections] == [s.id for s in song.sections]
+    with pytest.raises(ValueError, match="already"):
+        op.move_section(song, target.id, 1)
+
+
+def test_set_section_bars_rewrites_only_that_section(song):
+    verse = next(s for s in song.sections if s.kind == "verse")
+    longer, change = op.set_section_bars(song, verse.id, verse.bars + 4)
+    resized = next(s for s in longer.sections if s.id == verse.id)
+    assert resized.bars == verse.bars + 4 and len(resized.chords) >= len(verse.chords)
+    assert {sid for sid, _ in changed_parts(song, longer)} == {verse.id}
+    beats = resized.bars * song.context.meter.beats_per_bar
+    assert max(n.start_beats for n in longer.parts[(verse.id, "drums")].notes) >= beats - 8
+    assert longer.lyrics[verse.id].texts == song.lyrics[verse.id].texts
+    assert sum(s.bars for s in longer.sections) == sum(s.bars for s in song.sections) + 4
+    locked, _ = op.set_locked(song, verse.id, "bass")
+    with pytest.raises(ValueError, match="locked"):
+        op.set_section_bars(locked, verse.id, verse.bars + 4)
+
+
+def test_set_section_energy_moves_the_curve_and_the_parts(song):
+    target = song.sections[2]
+    after, change = op.set_section_energy(song, target.id, start=0.95, end=0.95)
+    assert next(s for s in after.sections if s.id == target.id).energy == pytest.approx(0.95)
+    assert after.context.energy_curve[4][1] == pytest.approx(0.95)
+    assert {sid for sid, _ in changed_parts(song, after)} == {target.id}
+    others = [s for s in song.sections if s.id != target.id]
+    assert all(next(a for a in after.sections if a.id == s.id).energy == pytest.approx(
+        s.energy) for s in others)
+    quiet, _ = op.set_section_energy(song, target.id, end=-3)
+    assert quiet.context.energy_curve[5][1] == pytest.approx(0.05)
