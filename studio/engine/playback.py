@@ -16,6 +16,7 @@ A loop [start, end) wraps inside a block, without a repeated or dropped sample.
 from __future__ import annotations
 
 import atexit
+import gc
 import threading
 import time
 import uuid
@@ -34,6 +35,33 @@ SHARED_MEMORY_DIR = Path("/dev/shm")  # where POSIX shared memory lives on Linux
 SHARED_PREFIX = "ensemble-audio-"
 STALL_S = 0.5  # no callback for this long while playing: the device is gone
 _ABANDONED: list = []  # streams of devices that went away; closing them would hang
+
+
+class _QuietCollector:
+    """While anything plays, the garbage collector leaves alone the objects that existed
+    when playback started. A full collection walks every object in the process; a studio
+    holds hundreds of thousands, which takes a few hundred milliseconds with the GIL held,
+    and the audio callback needs the GIL every block. Objects made while playing are
+    collected as usual; the older ones again once nothing plays."""
+
+    def __init__(self) -> None:
+        self._holders: set[int] = set()
+        self._lock = threading.Lock()
+
+    def hold(self, owner: object) -> None:
+        with self._lock:
+            self._holders.add(id(owner))
+            gc.freeze()  # moves the tracked objects aside; cheap, and again on each play
+
+    def release(self, owner: object) -> None:
+        with self._lock:
+            if id(owner) in self._holders:
+                self._holders.discard(id(owner))
+                if not self._holders:
+                    gc.unfreeze()
+
+
+QUIET_COLLECTOR = _QuietCollector()
 
 
 def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int,
@@ -319,12 +347,14 @@ class Transport:
         (PortAudio's calls on a vanished device do not return)."""
         stream = self._stream
         if stream is None or not self.mixer.playing:
+            QUIET_COLLECTOR.release(self)  # also when the song played to its end
             return self.error
         last = self.callback_times[min(self.callbacks, len(self.callback_times)) - 1] \
             if self.callbacks else None
         stalled = last is not None and time.monotonic() - last > STALL_S
         if not stream.active or stalled:
             self.mixer.playing = False
+            QUIET_COLLECTOR.release(self)
             self.error = "The audio device stopped; playback is paused."
             with self._lock:
                 _ABANDONED.append(stream)
@@ -336,6 +366,7 @@ class Transport:
         return self.error
 
     def close(self) -> None:
+        QUIET_COLLECTOR.release(self)
         with self._lock:
             stream, self._stream = self._stream, None
         if stream is not None:
@@ -348,12 +379,15 @@ class Transport:
         self.mixer.playing = True
         if self._stream is None:
             self.open()
+        QUIET_COLLECTOR.hold(self)
 
     def pause(self) -> None:
         self.mixer.playing = False
+        QUIET_COLLECTOR.release(self)
 
     def stop(self) -> None:
         self.mixer.playing = False
+        QUIET_COLLECTOR.release(self)
         self.mixer.seek(0)
 
     @property

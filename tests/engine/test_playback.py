@@ -3,6 +3,7 @@ transport through a real, paced PortAudio device: a JACK server with its dummy d
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -147,6 +148,29 @@ def test_playback_through_the_jack_dummy_device(jack):
         assert transport.position == held
     finally:
         transport.close()
+
+
+def test_while_playing_a_full_collection_leaves_the_old_heap_alone(jack):
+    """A studio holds hundreds of thousands of objects; a full collection of them all takes
+    long enough, with the GIL held, to starve the audio callback. While playing it skips
+    them; once stopped they are collected again."""
+    heap = [[index] for index in range(300_000)]
+    transport = Transport(RATE, BLOCK, device=jack.index)
+    try:
+        started = time.perf_counter()
+        gc.collect()
+        stopped_s = time.perf_counter() - started
+        transport.play()
+        assert gc.get_freeze_count() >= len(heap)
+        started = time.perf_counter()
+        gc.collect()
+        playing_s = time.perf_counter() - started
+        assert playing_s < stopped_s / 5
+        transport.stop()
+        assert gc.get_freeze_count() == 0
+    finally:
+        transport.close()
+    assert gc.get_freeze_count() == 0
 
 
 def test_no_device_is_said_not_raised_in_the_audio_thread():
