@@ -174,9 +174,54 @@ class LaneFx:
     delay_send: float = 0.0
 
 
+@dataclass(frozen=True)
+class VoiceProfile:
+    """What a person's recording says about their voice, as numbers (so singing in it needs
+    no recording): pitch range and median, the first formant's estimated position, the
+    spectral envelope's centroid, and breathiness (0 clear .. 1 all breath). `recording_id`
+    names the recording in the project file it was made from (-1: none kept)."""
+
+    name: str
+    f0_median_hz: float
+    f0_low_hz: float
+    f0_high_hz: float
+    formant_hz: float
+    centroid_hz: float
+    breathiness: float
+    recording_id: int = -1
+
+
+@dataclass(frozen=True)
+class NoteExpression:
+    """How one vocal note is sung, where it differs from the voice: the note is the
+    `note_index`th of its section's vocal part; `vibrato` and `portamento` scale the voice's
+    vibrato depth and glide time into the note (None keeps the voice's)."""
+
+    section_id: int
+    note_index: int
+    vibrato: float | None = None
+    portamento: float | None = None
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The singing voice of the vocal lane: a preset of resources/voices.toml, how much
+    vibrato (0 is none), glide and breath it sings with (1 is the preset's), optionally a
+    person's profile it moves toward (by `profile_amount`), and per-note expression."""
+
+    preset: str = "high soft"
+    vibrato: float = 1.0
+    portamento: float = 1.0
+    breath: float = 1.0
+    profile: VoiceProfile | None = None
+    profile_amount: float = 1.0
+    notes: tuple[NoteExpression, ...] = ()
+
+
 @dataclass
 class Lane:
-    """A row of the arrangement: one instrument with its mix settings and effects."""
+    """A row of the arrangement: one instrument with its mix settings and effects. The vocal
+    lane sings with `voice` (None: the default voice)."""
 
     name: str
     program: int
@@ -186,6 +231,7 @@ class Lane:
     mute: bool = False
     solo: bool = False
     fx: LaneFx = LaneFx()
+    voice: Voice | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ FADE_S = 0.1  # ends the tail smoothly, so a long release cut by the stem's end 
 SYNTH_GAIN_DB = -8.0  # five dense lanes at unity gain still sum below full scale
 DRUM_CHANNEL = 9
 DRUM_BANK = 128
+VOCAL_LANE = "vocal"  # the lane that sings the lyrics
 
 
 @cache
@@ -56,7 +57,7 @@ def render_lane(composition: Composition, lane_name: str, sample_rate: int) -> n
     the section's first sample: a section re-rendered alone is therefore exactly what a whole
     render would have put there (see SongRenderer).
     """
-    synth = LaneSynth(composition.lanes[lane_name], composition.context, sample_rate)
+    synth = lane_synth(composition.lanes[lane_name], composition.context, sample_rate)
     stem = np.zeros((2, stem_samples(composition, sample_rate)), dtype=np.float32)
     for section_id, start in section_starts(composition, sample_rate):
         place(stem, start, synth.render_part(composition, section_id))
@@ -82,6 +83,18 @@ def fade_end(stem: np.ndarray, sample_rate: int) -> None:
     """Fade the last FADE_S of a stem so a release cut by its end does not click."""
     fade = min(round(FADE_S * sample_rate), stem.shape[1])
     stem[:, stem.shape[1] - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+
+
+def lane_synth(lane: Lane, context: CompositionContext, sample_rate: int,
+               lines: object | None = None) -> LaneSynth:
+    """The instrument of a lane: the singing voice for the vocal lane (its sung lines kept in
+    `lines`, a LineCache, when given), else the SoundFont."""
+    if lane.name == VOCAL_LANE:
+        # imported here: only a process that renders loads the singer
+        from studio.engine.singing.voice_synth import VoiceSynth
+
+        return VoiceSynth(lane, context, sample_rate, lines)  # type: ignore[return-value]
+    return LaneSynth(lane, context, sample_rate)
 
 
 class LaneSynth:

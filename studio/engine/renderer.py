@@ -30,7 +30,15 @@ from studio.engine.mix import (
 )
 from studio.engine.model import Buses, Composition, Lane
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
-from studio.engine.render import LaneSynth, drum_kit, fade_end, section_starts, stem_samples
+from studio.engine.render import (
+    VOCAL_LANE,
+    LaneSynth,
+    drum_kit,
+    fade_end,
+    lane_synth,
+    section_starts,
+    stem_samples,
+)
 from studio.engine.render_cache import RenderCache
 
 PREROLL_S = 1.0  # effects run this long before a change to settle on the same input
@@ -74,6 +82,7 @@ class SongRenderer:
         self.segments: dict[str, np.ndarray] = {}
         self.state: RenderState | None = None
         self.rendered = 0  # sections rendered by the last call, for progress and benchmarks
+        self.lines = _line_cache()  # sung lines, so a lyric edit sings only its line again
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None) -> RenderState:
@@ -124,7 +133,8 @@ class SongRenderer:
             if cancel is not None:
                 cancel.check()
             synth = synths.get(name) or synths.setdefault(
-                name, LaneSynth(composition.lanes[name], composition.context, self.sample_rate))
+                name, lane_synth(composition.lanes[name], composition.context, self.sample_rate,
+                                 self.lines))
             section_id = composition.sections[index].id
             key = layout[name][index].key
             self.segments[key] = synth.render_part(composition, section_id)
@@ -252,7 +262,30 @@ def segment_key(composition: Composition, section_id: int, lane: str, sample_rat
               drum_kit(context) if instrument.is_drums else None, context.tempo_bpm,
               context.meter.beats_per_bar, section.bars, sample_rate,
               part.notes if part else ())
+    if lane == VOCAL_LANE:
+        recipe += _sung_recipe(composition, section_id)
     return hashlib.blake2b(repr(recipe).encode(), digest_size=16).hexdigest()
+
+
+def _sung_recipe(composition: Composition, section_id: int) -> tuple:
+    """What a section of the singing voice depends on beyond its notes: the words and their
+    alignment, the voice, the section's energy, the song's seed and the octave the voice
+    sings the whole melody in."""
+    from studio.engine.singing.presets import voice_params
+    from studio.engine.singing.score import octave_shift, sung_voice
+
+    voice = sung_voice(composition.lanes[VOCAL_LANE])
+    lyrics = composition.lyrics.get(section_id)
+    section = next(s for s in composition.sections if s.id == section_id)
+    params = voice_params(voice)
+    return ("sung", lyrics.lines if lyrics else None, voice, params, round(section.energy, 3),
+            composition.context.seed, octave_shift(composition, params))
+
+
+def _line_cache():
+    from studio.engine.singing.score import LineCache
+
+    return LineCache()
 
 
 def _changed(old: list[Placed], new: list[Placed],

@@ -23,8 +23,11 @@ from studio.engine.model import (
     Meter,
     Mood,
     Note,
+    NoteExpression,
     Part,
     Section,
+    Voice,
+    VoiceProfile,
 )
 
 SCHEMA_VERSION = 1
@@ -124,8 +127,19 @@ def section_from_dict(data: dict[str, Any]) -> Section:
 
 
 def lane_from_dict(data: dict[str, Any]) -> Lane:
-    """A lane; one written before lanes had effects has none."""
-    return Lane(**{**data, "fx": LaneFx(**data.get("fx", {}))})
+    """A lane; one written before lanes had effects has none, one written before lanes had
+    a voice sings with the default one."""
+    return Lane(**{**data, "fx": LaneFx(**data.get("fx", {})),
+                   "voice": voice_from_dict(data.get("voice"))})
+
+
+def voice_from_dict(data: dict[str, Any] | None) -> Voice | None:
+    if data is None:
+        return None
+    profile = data.get("profile")
+    return Voice(**{**data,
+                    "profile": VoiceProfile(**profile) if profile is not None else None,
+                    "notes": tuple(NoteExpression(**n) for n in data.get("notes", ()))})
 
 
 def mix_settings_from_dict(data: dict[str, Any]) -> dict[str, Any]:

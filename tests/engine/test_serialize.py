@@ -7,7 +7,19 @@ import pytest
 from songs import make_song
 
 from studio.engine import serialize
-from studio.engine.model import Buses, Key, LaneFx, Mastering, Meter, Note, Part
+from studio.engine.model import (
+    Buses,
+    Key,
+    Lane,
+    LaneFx,
+    Mastering,
+    Meter,
+    Note,
+    NoteExpression,
+    Part,
+    Voice,
+    VoiceProfile,
+)
 
 
 def _unusual_song():
@@ -25,6 +37,11 @@ def _unusual_song():
     song.mastering = Mastering(preset="warm", target_lufs=-11.5)
     song.buses = Buses(reverb_room=0.9, delay_beats=1.5)
     song.lanes["bass"].fx = LaneFx(low_cut_hz=40.0, comp_threshold_db=-18.0, comp_ratio=3.0)
+    profile = VoiceProfile("mine", 140.0, 98.0, 260.0, 610.0, 1500.0, 0.2, recording_id=3)
+    song.lanes["vocal"] = Lane("vocal", 53, voice=Voice(
+        "low bright", vibrato=0.5, portamento=1.5, breath=0.0, profile=profile,
+        profile_amount=0.7, notes=(NoteExpression(1, 4, vibrato=0.0),
+                                   NoteExpression(0, 2, portamento=2.0))))
     return song
 
 
@@ -70,3 +87,11 @@ def test_every_model_field_is_written():
     context_fields = {f.name for f in dataclasses.fields(song.context)}
     assert set(data["context"]) == context_fields
     assert set(data["parts"][0]["part"]) == {f.name for f in dataclasses.fields(Part)}
+
+
+def test_a_lane_written_before_voices_loads_with_the_default_voice():
+    data = serialize.composition_to_dict(make_song(sections=1))
+    for lane in data["lanes"]:
+        lane.pop("voice")
+    song = serialize.composition_from_dict(json.loads(json.dumps(data)))
+    assert all(lane.voice is None for lane in song.lanes.values())

@@ -1,0 +1,127 @@
+"""Voice profiles: what a person's recording says about their voice, and where it is kept.
+
+`analyse_profile` measures at least MIN_SECONDS of someone singing or speaking with WORLD:
+the F0 median and range of the voiced frames, the first formant's position (the envelope's
+peak between 250 Hz and 1 kHz, median over voiced frames), the envelope's centroid, and
+breathiness (the aperiodicity between 1 and 4 kHz). The numbers go into the composition's
+Voice, so singing needs no recording; the recording itself is kept in the project file and
+deleting the profile deletes it. A profile can be taken from another project file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from studio.engine.model import Composition, Voice, VoiceProfile
+
+MIN_SECONDS = 10.0
+ANALYSIS_RATE = 16000  # formants and breath lie below 8 kHz
+MIN_VOICED_S = 2.0
+SILENCE_RMS = 1e-4
+
+
+def analyse_profile(audio: np.ndarray, sample_rate: int, name: str = "my voice") -> VoiceProfile:
+    """A profile from a recording (mono, or (channels, samples)); ValueError when it is
+    shorter than MIN_SECONDS, silent, or has too little voice in it."""
+    mono = np.asarray(audio, dtype=np.float32)
+    if mono.ndim == 2:
+        mono = mono.mean(axis=0)
+    seconds = mono.size / float(sample_rate)
+    if seconds < MIN_SECONDS:
+        raise ValueError(f"a voice profile needs at least {MIN_SECONDS:.0f} s of singing or "
+                         f"speaking; this recording is {seconds:.1f} s long")
+    if not np.isfinite(mono).all() or float(np.sqrt(np.mean(mono ** 2))) < SILENCE_RMS:
+        raise ValueError("the recording is silent: there is no voice to analyse")
+    return measure(mono, sample_rate, name)
+
+
+def measure(audio: np.ndarray, sample_rate: int, name: str) -> VoiceProfile:
+    """The profile's numbers, whatever the recording's length."""
+    import soxr
+
+    from studio.engine.singing.world import analyse
+
+    x = soxr.resample(audio.astype(np.float32), sample_rate, ANALYSIS_RATE)
+    x = x / max(float(np.abs(x).max()), 1e-9) * 0.5
+    f0, envelope, aperiodicity = analyse(x, ANALYSIS_RATE)
+    power = envelope.sum(axis=1)
+    voiced = (f0 > 0) & (power > 1e-3 * np.median(power[f0 > 0])) if np.any(f0 > 0) else f0 > 0
+    if voiced.sum() * 0.005 < MIN_VOICED_S:
+        raise ValueError("the recording has too little voice in it (less than "
+                         f"{MIN_VOICED_S:.0f} s of voiced sound)")
+    freqs = np.linspace(0.0, ANALYSIS_RATE / 2.0, envelope.shape[1])
+    spectra = envelope[voiced]
+    band = (freqs >= 250.0) & (freqs <= 1000.0)
+    formant = float(np.median(freqs[band][np.argmax(spectra[:, band], axis=1)]))
+    upto = freqs <= 5000.0
+    centroid = (spectra[:, upto] * freqs[upto]).sum(axis=1) / spectra[:, upto].sum(axis=1)
+    breath_band = (freqs >= 1000.0) & (freqs <= 4000.0)
+    pitch = f0[voiced]
+    return VoiceProfile(
+        name=name, f0_median_hz=round(float(np.median(pitch)), 2),
+        f0_low_hz=round(float(np.percentile(pitch, 5)), 2),
+        f0_high_hz=round(float(np.percentile(pitch, 95)), 2),
+        formant_hz=round(formant, 1), centroid_hz=round(float(np.median(centroid)), 1),
+        breathiness=round(float(np.median(aperiodicity[voiced][:, breath_band])), 3))
+
+
+@lru_cache(maxsize=16)
+def speaker_profile(espeak_voice: str, pitch: int) -> VoiceProfile:
+    """The profile of one of espeak-ng's voices, the reference a person's is compared with."""
+    from studio.engine.singing.espeak import speak
+    from studio.engine.singing.presets import REFERENCE_TEXT
+
+    speech = speak(REFERENCE_TEXT, espeak_voice, 140, pitch)
+    return measure(speech.audio, speech.sample_rate, espeak_voice)
+
+
+def record(seconds: float, sample_rate: int = 44100) -> np.ndarray:
+    """Record from the default input device: mono float32 (1, samples)."""
+    import sounddevice
+
+    audio = sounddevice.rec(round(seconds * sample_rate), samplerate=sample_rate, channels=1,
+                            dtype="float32")
+    sounddevice.wait()
+    return np.ascontiguousarray(audio.T)
+
+
+def add_profile(project, composition: Composition, name: str, audio: np.ndarray,
+                sample_rate: int) -> VoiceProfile:
+    """Analyse a recording, keep it in the project file and sing the composition in it."""
+    profile = analyse_profile(audio, sample_rate, name)
+    recording_id = project.add_recording(name, audio, sample_rate)
+    profile = replace(profile, recording_id=recording_id)
+    use_profile(composition, profile)
+    return profile
+
+
+def use_profile(composition: Composition, profile: VoiceProfile | None) -> None:
+    """Sing the composition in a profile (None: the preset alone)."""
+    lane = composition.lanes["vocal"]
+    lane.voice = replace(lane.voice or Voice(), profile=profile)
+
+
+def delete_profile(project, composition: Composition) -> None:
+    """Stop singing in the composition's profile and delete its recording."""
+    voice = composition.lanes["vocal"].voice
+    if voice is None or voice.profile is None:
+        return
+    if voice.profile.recording_id >= 0:
+        project.delete_recording(voice.profile.recording_id)
+    use_profile(composition, None)
+
+
+def profile_from_project(path: str | Path) -> VoiceProfile:
+    """The profile the latest version of another project file sings in (its recording stays
+    there: the copy has none)."""
+    from studio.project.project import Project
+
+    with Project.open(path) as other:
+        lane = other.load().lanes.get("vocal")
+    if lane is None or lane.voice is None or lane.voice.profile is None:
+        raise ValueError(f"'{Path(path).name}' has no voice profile")
+    return replace(lane.voice.profile, recording_id=-1)

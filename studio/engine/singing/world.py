@@ -1,0 +1,65 @@
+"""WORLD analysis of speech: F0, spectral envelope and aperiodicity every FRAME_S, and the
+speech's syllable units in frames. Lines are spoken and analysed once per process for each
+text and voice (a chorus repeats its lines), then sung from the analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pyworld
+
+from studio.engine.singing.espeak import speak
+from studio.engine.singing.units import spoken_words, units
+
+FRAME_S = 0.005
+SPEECH_RATE_WPM = 140
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A line's speech in WORLD's terms, at `sample_rate`, with its units in frames."""
+
+    sample_rate: int
+    f0_hz: np.ndarray  # (frames,), 0 where unvoiced
+    envelope: np.ndarray  # (frames, bins) power spectral envelope
+    aperiodicity: np.ndarray  # (frames, bins), 0 periodic .. 1 noise
+    units: tuple[tuple[tuple[tuple[float, float], ...], tuple[float, float],
+                       tuple[tuple[float, float], ...]], ...]  # onset, vowel, coda in frames
+
+    @property
+    def bins(self) -> int:
+        return self.envelope.shape[1]
+
+
+def analyse(signal: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """F0 (DIO refined by StoneMask), CheapTrick envelope and D4C aperiodicity."""
+    x = np.ascontiguousarray(signal, dtype=np.float64)
+    period_ms = FRAME_S * 1000.0
+    f0, times = pyworld.dio(x, sample_rate, f0_floor=40.0, f0_ceil=800.0,
+                            frame_period=period_ms)
+    f0 = pyworld.stonemask(x, f0, times, sample_rate)
+    envelope = pyworld.cheaptrick(x, f0, times, sample_rate)
+    aperiodicity = pyworld.d4c(x, f0, times, sample_rate)
+    return f0, envelope, aperiodicity
+
+
+@lru_cache(maxsize=256)
+def line_analysis(text: str, syllable_words: tuple[int, ...], voice: str,
+                  pitch: int) -> Analysis:
+    """The spoken line analysed, with one unit per syllable (treat the arrays as read-only)."""
+    speech = speak(" ".join(spoken_words(text)), voice, SPEECH_RATE_WPM, pitch)
+    if len(speech.audio) < speech.sample_rate * FRAME_S * 4:
+        raise ValueError(f"espeak-ng said nothing for '{text}'")
+    f0, envelope, aperiodicity = analyse(speech.audio, speech.sample_rate)
+    step = speech.sample_rate * FRAME_S
+    found = units(speech, list(syllable_words))
+
+    def frames(span: tuple[int, int]) -> tuple[float, float]:
+        return span[0] / step, span[1] / step
+
+    framed = tuple((tuple(frames(s) for s in unit.onset), frames(unit.vowel),
+                    tuple(frames(s) for s in unit.coda)) for unit in found)
+    return Analysis(speech.sample_rate, f0, envelope, aperiodicity, framed)
+

@@ -1,0 +1,214 @@
+"""The singing voice: measured with analysers it does not share code with (librosa's pyin),
+on real audio rendered from composed songs."""
+
+from dataclasses import replace
+
+import librosa
+import numpy as np
+import pytest
+import pyworld
+
+from studio import engine
+from studio.engine.model import Part, Voice
+from studio.engine.render import lane_synth, render_lane
+from studio.engine.renderer import SongRenderer
+from studio.engine.singing.espeak import speak
+from studio.engine.singing.presets import preset, preset_names
+from studio.engine.singing.profile import (
+    add_profile,
+    analyse_profile,
+    delete_profile,
+    measure,
+    profile_from_project,
+)
+from studio.engine.singing.score import octave_shift
+from studio.project.project import Project
+
+RATE = 22050
+HOP = 128
+
+
+@pytest.fixture(scope="module")
+def song():
+    return engine.compose("an upbeat pop song about summer", 3, length_s=40)
+
+
+def _sung_section(song):
+    """The first section with words, and where it starts in seconds."""
+    section = next(s for s in song.sections if s.id in song.lyrics)
+    return section, song.section_start_beats(section.id) * 60.0 / song.context.tempo_bpm
+
+
+def _section_audio(song, voice, rate=RATE):
+    song.lanes["vocal"].voice = voice
+    section, _ = _sung_section(song)
+    synth = lane_synth(song.lanes["vocal"], song.context, rate)
+    return section, synth.render_part(song, section.id)[0]
+
+
+def _pyin(audio, rate=RATE, frame_length=1024, fmin=60):
+    f0, voiced, _ = librosa.pyin(audio, fmin=fmin, fmax=1100, sr=rate,
+                                 frame_length=frame_length, hop_length=HOP)
+    return librosa.times_like(f0, sr=rate, hop_length=HOP), f0, voiced
+
+
+def test_the_voice_sings_the_melody_in_tune(song):
+    section, audio = _section_audio(song, Voice(vibrato=0.0))
+    times, f0, voiced = _pyin(audio)
+    seconds_per_beat = 60.0 / song.context.tempo_bpm
+    errors, voiced_notes = [], 0
+    notes = song.parts[(section.id, "vocal")].notes
+    for note in notes:
+        inside = (times >= note.start_beats * seconds_per_beat + 0.03) & (
+            times < note.end_beats * seconds_per_beat - 0.03)
+        heard = f0[inside & voiced]
+        voiced_notes += heard.size >= 0.5 * inside.sum() > 0
+        errors.extend(1200.0 * np.log2(heard / librosa.midi_to_hz(note.pitch)))
+    assert np.median(np.abs(errors)) <= 20.0
+    assert voiced_notes >= 0.9 * len(notes)
+
+
+def test_syllables_start_on_their_notes(song):
+    """Words that start and end with unvoiced consonants: each syllable's voicing (its
+    vowel) begins where its note does."""
+    section, _ = _sung_section(song)
+    words = ("top", "cat", "sit", "pick", "tap", "cup", "kit", "pot", "sack", "tick")
+    lyrics = song.lyrics[section.id]
+    lines = []
+    for line in lyrics.lines:
+        syllables = tuple(replace(s, text=words[i % len(words)], word_index=i)
+                          for i, s in enumerate(line.syllables))
+        lines.append(replace(line, syllables=syllables,
+                             text=" ".join(s.text for s in syllables)))
+    edited = replace(song, lyrics={**song.lyrics, section.id: replace(lyrics, lines=tuple(lines))},
+                     lanes=dict(song.lanes))
+    edited.lanes["vocal"] = replace(song.lanes["vocal"], voice=Voice(vibrato=0.0))
+    audio = lane_synth(edited.lanes["vocal"], edited.context, RATE).render_part(edited,
+                                                                               section.id)[0]
+    # a short window (23 ms) for sharp voicing onsets; the voice sings above 90 Hz here
+    times, _, voiced = _pyin(audio, frame_length=512, fmin=90)
+    onset_times = times[np.flatnonzero(voiced[1:] & ~voiced[:-1]) + 1]
+    notes = edited.parts[(section.id, "vocal")].notes
+    seconds_per_beat = 60.0 / song.context.tempo_bpm
+    errors = [np.min(np.abs(onset_times - notes[s.note_index].start_beats * seconds_per_beat))
+              for line in lines for s in line.syllables]
+    assert np.mean(np.array(errors) <= 0.030) >= 0.9, errors
+    assert np.median(errors) <= 0.015
+
+
+def _voice_recording(voice, pitch, warp):
+    """About 11 s of a person speaking, made as espeak-ng speech whose envelope WORLD
+    moves by `warp` along frequency (a larger or smaller vocal tract)."""
+    text = ("when the evening light is falling on the water I remember every summer that we "
+            "spent beside the river singing songs about the places we would go")
+    speech = speak(text, voice, 120, pitch)
+    x = speech.audio.astype(np.float64)
+    f0, times = pyworld.harvest(x, speech.sample_rate, f0_floor=40.0, frame_period=5.0)
+    envelope = pyworld.cheaptrick(x, f0, times, speech.sample_rate)
+    aperiodicity = pyworld.d4c(x, f0, times, speech.sample_rate)
+    bins = np.arange(envelope.shape[1])
+    envelope = np.stack([np.interp(bins / warp, bins, frame) for frame in envelope])
+    audio = pyworld.synthesize(f0, envelope, aperiodicity, speech.sample_rate, 5.0)
+    return np.tile(audio, 2)[: round(11.0 * speech.sample_rate)], speech.sample_rate
+
+
+def test_a_profile_moves_formants_and_pitch_toward_the_recorded_voice(song):
+    default = measure(_section_audio(song, Voice())[1], RATE, "default")
+    low = analyse_profile(*_voice_recording("en-us+m3", 20, 0.85), name="low")
+    high = analyse_profile(*_voice_recording("en-us+f4", 90, 1.2), name="high")
+    assert low.formant_hz < high.formant_hz and low.f0_median_hz < high.f0_median_hz
+    sung_low = measure(_section_audio(song, Voice(profile=low))[1], RATE, "low")
+    sung_high = measure(_section_audio(song, Voice(profile=high))[1], RATE, "high")
+    assert sung_low.formant_hz < default.formant_hz < sung_high.formant_hz
+    assert sung_low.centroid_hz < default.centroid_hz < sung_high.centroid_hz
+    # the low voice sings the melody octaves lower, nearer its own pitch
+    assert abs(np.log2(sung_low.f0_median_hz / low.f0_median_hz)) < abs(
+        np.log2(default.f0_median_hz / low.f0_median_hz)) - 0.9
+
+
+def test_too_short_or_silent_recordings_are_refused():
+    with pytest.raises(ValueError, match="at least 10 s"):
+        analyse_profile(np.random.default_rng(1).standard_normal(5 * RATE), RATE)
+    with pytest.raises(ValueError, match="silent"):
+        analyse_profile(np.zeros(12 * RATE, dtype=np.float32), RATE)
+
+
+def test_profiles_are_kept_in_the_project_and_reused_elsewhere(song, tmp_path):
+    audio, rate = _voice_recording("en-us+m3", 30, 0.9)
+    with Project.create(tmp_path / "one.ens") as project:
+        profile = add_profile(project, song, "me", audio, rate)
+        project.commit(song, "sing in my voice")
+        assert [r[0] for r in project.recordings()] == [profile.recording_id]
+        assert project.load().lanes["vocal"].voice.profile == profile
+    reused = profile_from_project(tmp_path / "one.ens")
+    assert reused == replace(profile, recording_id=-1)
+    with Project.open(tmp_path / "one.ens") as project:
+        delete_profile(project, song)
+        assert project.recordings() == [] and song.lanes["vocal"].voice.profile is None
+
+
+def test_same_input_gives_the_same_audio(song):
+    song.lanes["vocal"].voice = Voice()
+    first = render_lane(song, "vocal", RATE)
+    second = render_lane(song, "vocal", RATE)
+    assert np.any(first) and np.array_equal(first, second)
+
+
+def test_editing_one_word_sings_only_its_line_again(song):
+    song.lanes["vocal"].voice = Voice()
+    renderer = SongRenderer(RATE)
+    before = renderer.render(song).dry["vocal"].copy()  # the renderer reuses its arrays
+    sung = renderer.lines.sung
+    assert sung == sum(len(lyrics.lines) for lyrics in song.lyrics.values())
+    section, _ = _sung_section(song)
+    lyrics = song.lyrics[section.id]
+    line = lyrics.lines[0]
+    word = replace(line.syllables[0], text="Love")
+    edited_line = replace(line, syllables=(word,) + line.syllables[1:],
+                          text=" ".join(["Love"] + line.text.split()[1:]))
+    song.lyrics[section.id] = replace(lyrics, lines=(edited_line,) + lyrics.lines[1:])
+    after = renderer.render(song)
+    assert renderer.lines.sung == sung + 1
+    assert renderer.rendered == 1  # the one section of the vocal lane
+    assert not np.array_equal(before, after.dry["vocal"])
+    assert np.array_equal(after.dry["vocal"], render_lane(song, "vocal", RATE))
+
+
+def test_presets_differ_and_the_melody_fits_each_voice(song):
+    names = preset_names()
+    assert len(names) >= 4
+    ranges = {name: (preset(name).low, preset(name).high) for name in names}
+    assert len(set(ranges.values())) >= 2
+    for name in names:
+        shift = octave_shift(song, preset(name))
+        pitches = [n.pitch + shift for n in song.lane_notes("vocal")]
+        low, high = ranges[name]
+        assert np.mean([low <= p <= high for p in pitches]) >= 0.9, name
+    low_voice = measure(_section_audio(song, Voice("low bright"))[1], RATE, "low")
+    high_voice = measure(_section_audio(song, Voice("high bright"))[1], RATE, "high")
+    assert high_voice.f0_median_hz / low_voice.f0_median_hz == pytest.approx(2.0, rel=0.1)
+
+
+def test_a_sung_section_lasts_its_bars_and_stops_before_the_tail_ends(song):
+    song.lanes["vocal"].voice = Voice()
+    samples_per_beat = 60.0 / song.context.tempo_bpm * RATE
+    synth = lane_synth(song.lanes["vocal"], song.context, RATE)
+    for section in song.sections:
+        audio = synth.render_part(song, section.id)
+        bars = round(section.bars * song.context.meter.beats_per_bar * samples_per_beat)
+        assert audio.dtype == np.float32 and audio.shape[0] == 2
+        assert bars <= audio.shape[1] <= bars + 2 * RATE
+        assert np.max(np.abs(audio)) < 1.0
+
+
+
+def test_a_new_melody_keeps_to_the_chosen_voice(song):
+    from studio.engine.melody import section_melody
+
+    section, _ = _sung_section(song)
+    for name in ("low soft", "high bright"):
+        song.lanes["vocal"].voice = Voice(name)
+        notes = section_melody(song, song.lyrics[section.id]).notes
+        assert all(preset(name).low <= n.pitch <= preset(name).high for n in notes), name
+        alone = replace(song, parts={(section.id, "vocal"): Part("vocal", section.id, notes)})
+        assert octave_shift(alone, preset(name)) == 0  # the singer needs to move nothing
