@@ -41,7 +41,7 @@ _ARCH = {"verse": 4.0, "pre-chorus": 4.5, "chorus": 5.0, "bridge": 4.0}
 
 
 def vocal_melody(composition: Composition, lyrics: dict[int, SectionLyrics],
-                 voice_range: tuple[int, int] = DEFAULT_VOICE_RANGE,
+                 voice_range: tuple[int, int] | None = None,
                  variation: int = 0) -> dict[int, VocalPart]:
     """The vocal part of every section that has lyrics, by section id."""
     return {section_id: section_melody(composition, section_lyrics, voice_range, variation)
@@ -49,13 +49,14 @@ def vocal_melody(composition: Composition, lyrics: dict[int, SectionLyrics],
 
 
 def section_melody(composition: Composition, lyrics: SectionLyrics,
-                   voice_range: tuple[int, int] = DEFAULT_VOICE_RANGE,
+                   voice_range: tuple[int, int] | None = None,
                    variation: int = 0) -> VocalPart:
-    """One section's vocal notes, with every syllable pointing at its notes."""
+    """One section's vocal notes, with every syllable pointing at its notes. Without a
+    range given, the melody keeps to the range of the vocal lane's voice."""
     section = next(s for s in composition.sections if s.id == lyrics.section_id)
     twin = _twin(composition, section)
     rng = rng_for(composition.context.seed, twin.id, "vocal", variation)
-    low, high = singable_window(voice_range)
+    low, high = singable_window(voice_range or sung_range(composition))
     meter = composition.context.meter
     slots = line_slots(meter, section, len(lyrics.lines))
     singer = _Singer(composition.context, section, section.energy, low, high, rng)
@@ -66,6 +67,16 @@ def section_melody(composition: Composition, lyrics: SectionLyrics,
         closing = index == len(lyrics.lines) - 1
         lines.append(singer.sing(line, rhythm, index, closing))
     return VocalPart(section.id, tuple(singer.notes), replace(lyrics, lines=tuple(lines)))
+
+
+def sung_range(composition: Composition) -> tuple[int, int]:
+    """The MIDI range of the voice chosen for the vocal lane; the usual one when none is."""
+    lane = composition.lanes.get("vocal")
+    if lane is None or lane.voice is None:
+        return DEFAULT_VOICE_RANGE
+    from studio.engine.singing.presets import voice_range  # a table read; no audio libraries
+
+    return voice_range(composition)
 
 
 def singable_window(voice_range: tuple[int, int]) -> tuple[int, int]:

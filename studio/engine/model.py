@@ -194,8 +194,9 @@ class VoiceProfile:
 @dataclass(frozen=True)
 class NoteExpression:
     """How one vocal note is sung, where it differs from the voice: the note is the
-    `note_index`th of its section's vocal part; `vibrato` and `portamento` scale the voice's
-    vibrato depth and glide time into the note (None keeps the voice's)."""
+    `note_index`th of its section's vocal part; `vibrato` and `portamento` stand for the
+    voice's own for this note (its vibrato depth, its glide into the note; None keeps the
+    voice's)."""
 
     section_id: int
     note_index: int

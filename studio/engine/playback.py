@@ -11,6 +11,9 @@ work stays in the worker process.
 
 Positions are samples. A seek lands exactly: the next block starts at the requested sample.
 A loop [start, end) wraps inside a block, without a repeated or dropped sample.
+
+For meters the mixer keeps the peak of each lane after its fader, and of the output, since
+the window last took them (take_peaks): a running maximum in an array made beforehand.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ MAX_BLOCK = 8192  # the largest block a device may ask for at once
 SHARED_MEMORY_DIR = Path("/dev/shm")  # where POSIX shared memory lives on Linux
 SHARED_PREFIX = "ensemble-audio-"
 STALL_S = 0.5  # no callback for this long while playing: the device is gone
+METERED = 64  # lanes with a peak meter; the output's peak is kept after them
 _ABANDONED: list = []  # streams of devices that went away; closing them would hang
 
 
@@ -189,6 +193,7 @@ class Mixer:
         self._ramp = np.zeros(MAX_BLOCK, np.float32)
         self._steps = np.arange(MAX_BLOCK, dtype=np.float32)
         self._names: list[str] = []
+        self._peaks = np.zeros(METERED + 1, np.float32)  # lanes', then the output's
 
     # -- what the rest of the studio calls (any thread) ---------------------------------------
 
@@ -233,6 +238,15 @@ class Mixer:
     def length(self) -> int:
         return self._length
 
+    def take_peaks(self) -> tuple[dict[str, float], float]:
+        """The highest absolute sample of each lane (after its fader) and of the output since
+        the last call, and start again from silence. A block mixed between the copy and the
+        reset is not counted: a meter shows the next one."""
+        levels = self._peaks.copy()
+        self._peaks.fill(0.0)
+        return ({name: float(levels[i]) for i, name in enumerate(self._names[:METERED])},
+                float(levels[METERED]))
+
     # -- the audio thread ----------------------------------------------------------------------
 
     def render(self, out: np.ndarray) -> None:
@@ -246,12 +260,12 @@ class Mixer:
         block = self._buffer[:, :frames]
         incoming = self._incoming
         start = self.position
-        self.position = self._fill(block, self._audio, self._gains, start)
+        self.position = self._fill(block, self._audio, self._gains, start, meter=True)
         if incoming is not None:
             self._incoming = None
             audio, gains = incoming
             other = self._other[:, :frames]
-            self._fill(other, audio, gains, start)
+            self._fill(other, audio, gains, start, meter=False)
             ramp = self._ramp[:frames]
             np.divide(self._steps[:frames], np.float32(frames), out=ramp)
             other -= block
@@ -259,13 +273,16 @@ class Mixer:
             block += other
             self._audio, self._gains = audio, gains
             self._length = audio[0].shape[1] if audio else 0
+        level = max(block.max(), -block.min()) if frames else 0.0
+        if level > self._peaks[METERED]:
+            self._peaks[METERED] = level
         out[:] = block.T
 
     def _fill(self, block: np.ndarray, audio: list[np.ndarray], gains: np.ndarray,
-              position: int) -> int:
+              position: int, meter: bool) -> int:
         """Mix from `position` into `block`, wrapping at the loop's end (a position past the
         loop plays on); the next position. Past the song's end the block is silent and
-        playback stops."""
+        playback stops. With `meter`, each lane's peak after its gain is kept."""
         frames = block.shape[1]
         block.fill(0.0)
         filled = 0
@@ -279,9 +296,14 @@ class Mixer:
                 break
             target = block[:, filled:filled + take]
             scratch = self._scratch[:, :take]
-            for lane, gain in zip(audio, gains, strict=True):
+            peaks = self._peaks
+            for index, (lane, gain) in enumerate(zip(audio, gains, strict=True)):
                 np.multiply(lane[:, position:position + take], gain, out=scratch)
                 target += scratch
+                if meter and index < METERED:
+                    level = max(scratch.max(), -scratch.min())
+                    if level > peaks[index]:
+                        peaks[index] = level
             position += take
             filled += take
             if loop is not None and position == loop[1]:

@@ -11,6 +11,9 @@ step from the worse toward the better whatever the shift already is.
 build_context applies the shifts only where the prompt says nothing (explicit values always
 win); the energy lift is for the arrangement stage (Leanings.lift). The profile is JSON in the
 user's data folder, written atomically, so a crash never leaves half a profile.
+
+The studio's own settings (output device, playback rate, default loudness target, recent
+projects) are a second small JSON file beside it in the user's config folder: StudioSettings.
 """
 
 from __future__ import annotations
@@ -183,18 +186,70 @@ class PreferenceProfile:
             return None
 
     def _save(self) -> None:
-        """Write a temporary file beside the profile and move it over: all or nothing."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w") as stream:
-                json.dump({"format": FORMAT_VERSION, **asdict(self.leanings)}, stream, indent=1)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _write_json(self.path, {"format": FORMAT_VERSION, **asdict(self.leanings)})
+
+
+RECENT_KEPT = 8
+PLAYBACK_RATES_HZ = (44100, 48000)
+
+
+@dataclass
+class StudioSettings:
+    """What the person chose in the settings dialog, and the projects opened last (newest
+    first). `output_device` is a device name (indices change when devices come and go);
+    None is the system's default. `loudness_target` names a target (streaming, club,
+    broadcast) that new songs are mastered to."""
+
+    output_device: str | None = None
+    sample_rate_hz: int = 48000
+    loudness_target: str = "streaming"
+    recent_projects: list[str] = field(default_factory=list)
+
+    def remember(self, project: str | Path) -> None:
+        """Put a project first among the recent ones."""
+        path = str(Path(project).resolve())
+        self.recent_projects = [path] + [p for p in self.recent_projects if p != path]
+        del self.recent_projects[RECENT_KEPT:]
+
+
+def settings_path() -> Path:
+    return Path(platformdirs.user_config_dir("ensemble-studio")) / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> StudioSettings:
+    """The saved settings; the defaults when there are none or they cannot be read."""
+    try:
+        data = json.loads((path or settings_path()).read_text())
+        settings = StudioSettings(
+            output_device=None if data.get("output_device") is None
+            else str(data["output_device"]),
+            sample_rate_hz=int(data.get("sample_rate_hz", 48000)),
+            loudness_target=str(data.get("loudness_target", "streaming")),
+            recent_projects=[str(p) for p in data.get("recent_projects", [])])
+    except (OSError, ValueError, TypeError, AttributeError):
+        return StudioSettings()
+    if settings.sample_rate_hz not in PLAYBACK_RATES_HZ:
+        settings.sample_rate_hz = 48000
+    return settings
+
+
+def save_settings(settings: StudioSettings, path: Path | None = None) -> None:
+    _write_json(path or settings_path(), {"format": FORMAT_VERSION, **asdict(settings)})
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Write a temporary file beside `path` and move it over: all or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            json.dump(data, stream, indent=1)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _moved(name: str, shift: float, deviation: float, rating: float) -> float:

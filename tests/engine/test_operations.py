@@ -59,6 +59,22 @@ def test_extend_inserts_a_section_and_keeps_the_others(song):
         op.extend(song, "solo")
 
 
+def test_extend_at_a_place_inserts_a_section_there(song):
+    """What the studio's "Insert section before/after" asks for: a kind, a place, a length."""
+    after, change = op.extend(song, "bridge", bars=4, at=1)
+    new = after.sections[1]
+    assert new.kind == "bridge" and new.bars == 4 and new.chords
+    assert [s.id for s in after.sections[:1] + after.sections[2:]] == [
+        s.id for s in song.sections]
+    assert {sid for sid, _ in change.stale} == {new.id}
+    assert all((new.id, lane) in after.parts for lane in after.lanes)
+    curve = after.context.energy_curve
+    assert len(curve) == 2 * len(after.sections)
+    assert curve[2][0] == song.sections[0].bars and curve[3][0] == song.sections[0].bars + 4
+    first, _ = op.extend(song, "intro", at=0)
+    assert first.sections[0].kind == "intro" and first.sections[1].id == song.sections[0].id
+
+
 def test_delete_and_duplicate(song):
     target = song.sections[1]
     deleted, _ = op.delete_section(song, target.id)

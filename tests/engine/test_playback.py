@@ -231,3 +231,34 @@ def test_a_device_lost_while_playing_stops_playback_with_a_message():
     assert "before: None" in done.stdout
     assert "after: The audio device stopped; playback is paused. | playing: False" in \
         done.stdout
+
+
+def test_peaks_per_lane_and_of_the_output_for_meters():
+    lanes, wet = ramp_lanes(4 * BLOCK)
+    wet["keys"] = np.full_like(wet["keys"], 0.5)
+    wet["bass"] = np.zeros_like(wet["bass"])
+    wet["bass"][:, BLOCK + 7] = -0.75  # one negative sample in the second block
+    lanes["keys"].gain_db = -6.0
+    mixer = Mixer(RATE)
+    mixer.load(lanes, wet, {})
+    assert mixer.take_peaks() == ({"keys": 0.0, "bass": 0.0}, 0.0)  # nothing played yet
+    mixer.playing = True
+    out = np.zeros((BLOCK, 2), np.float32)
+    mixer.render(out)
+    lane_peaks, output = mixer.take_peaks()
+    keys = float(np.abs(wet["keys"][:, :BLOCK] * mixer._gains[0]).max())
+    assert lane_peaks["keys"] == pytest.approx(keys, rel=1e-6) and keys < 0.5
+    assert lane_peaks["bass"] == 0.0
+    assert output == pytest.approx(float(np.abs(out).max()), rel=1e-6)
+    mixer.render(out)
+    lane_peaks, output = mixer.take_peaks()
+    bass_gain = float(mixer._gains[1].max())
+    assert lane_peaks["bass"] == pytest.approx(0.75 * bass_gain, rel=1e-6)
+    assert output == pytest.approx(float(np.abs(out).max()), rel=1e-6)
+    lanes["keys"].mute = True
+    mixer.set_mix(lanes)
+    mixer.render(out)
+    assert mixer.take_peaks()[0]["keys"] == 0.0  # a muted lane's meter stays down
+    mixer.playing = False
+    mixer.render(out)
+    assert mixer.take_peaks() == ({"keys": 0.0, "bass": 0.0}, 0.0)

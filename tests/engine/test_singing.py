@@ -1,6 +1,8 @@
 """The singing voice: measured with analysers it does not share code with (librosa's pyin),
 on real audio rendered from composed songs."""
 
+import subprocess
+import sys
 from dataclasses import replace
 
 import librosa
@@ -9,7 +11,7 @@ import pytest
 import pyworld
 
 from studio import engine
-from studio.engine.model import Part, Voice
+from studio.engine.model import NoteExpression, Part, Voice
 from studio.engine.render import lane_synth, render_lane
 from studio.engine.renderer import SongRenderer
 from studio.engine.singing.espeak import speak
@@ -112,18 +114,31 @@ def _voice_recording(voice, pitch, warp):
     return np.tile(audio, 2)[: round(11.0 * speech.sample_rate)], speech.sample_rate
 
 
+def _timbre_and_pitch(audio):
+    """librosa's measures of sung audio: median spectral centroid of the loud frames, and
+    pyin's median F0."""
+    centroid = librosa.feature.spectral_centroid(y=audio, sr=RATE, n_fft=2048, hop_length=512)[0]
+    rms = librosa.feature.rms(y=audio, frame_length=2048, hop_length=512)[0]
+    f0, voiced, _ = librosa.pyin(audio, fmin=50, fmax=1100, sr=RATE, frame_length=2048,
+                                 hop_length=512)
+    return float(np.median(centroid[rms > 0.1 * rms.max()])), float(np.median(f0[voiced]))
+
+
 def test_a_profile_moves_formants_and_pitch_toward_the_recorded_voice(song):
-    default = measure(_section_audio(song, Voice())[1], RATE, "default")
+    """Recordings of a lower and a higher voice than the default preset's: singing in their
+    profiles moves the output's formants and pitch their way."""
     low = analyse_profile(*_voice_recording("en-us+m3", 20, 0.85), name="low")
     high = analyse_profile(*_voice_recording("en-us+f4", 90, 1.2), name="high")
     assert low.formant_hz < high.formant_hz and low.f0_median_hz < high.f0_median_hz
-    sung_low = measure(_section_audio(song, Voice(profile=low))[1], RATE, "low")
-    sung_high = measure(_section_audio(song, Voice(profile=high))[1], RATE, "high")
-    assert sung_low.formant_hz < default.formant_hz < sung_high.formant_hz
-    assert sung_low.centroid_hz < default.centroid_hz < sung_high.centroid_hz
+    sung = {name: _section_audio(song, Voice(profile=profile))[1]
+            for name, profile in (("default", None), ("low", low), ("high", high))}
+    formants = {name: measure(audio, RATE, name).formant_hz for name, audio in sung.items()}
+    assert formants["low"] < formants["default"] < formants["high"]
+    heard = {name: _timbre_and_pitch(audio) for name, audio in sung.items()}
+    assert heard["low"][0] < heard["default"][0] < heard["high"][0]
     # the low voice sings the melody octaves lower, nearer its own pitch
-    assert abs(np.log2(sung_low.f0_median_hz / low.f0_median_hz)) < abs(
-        np.log2(default.f0_median_hz / low.f0_median_hz)) - 0.9
+    assert abs(np.log2(heard["low"][1] / low.f0_median_hz)) < abs(
+        np.log2(heard["default"][1] / low.f0_median_hz)) - 0.9
 
 
 def test_too_short_or_silent_recordings_are_refused():
@@ -212,3 +227,61 @@ def test_a_new_melody_keeps_to_the_chosen_voice(song):
         assert all(preset(name).low <= n.pitch <= preset(name).high for n in notes), name
         alone = replace(song, parts={(section.id, "vocal"): Part("vocal", section.id, notes)})
         assert octave_shift(alone, preset(name)) == 0  # the singer needs to move nothing
+
+
+def test_a_note_can_have_its_own_vibrato(song):
+    """The voice sings without vibrato except on one long note: only that note wavers, and
+    only its line is sung again."""
+    section_id, index = max(((sid, i) for sid in song.lyrics
+                             for i in range(len(song.parts[(sid, "vocal")].notes))),
+                            key=lambda k: song.parts[(k[0], "vocal")].notes[k[1]].duration_beats)
+    notes = song.parts[(section_id, "vocal")].notes
+    renderer = SongRenderer(RATE)
+    song.lanes["vocal"].voice = Voice(vibrato=0.0)
+    renderer.render(song)
+    sung = renderer.lines.sung
+    song.lanes["vocal"].voice = Voice(vibrato=0.0, notes=(NoteExpression(section_id, index,
+                                                                          vibrato=2.0),))
+    audio = renderer.render(song).dry["vocal"][0]
+    assert renderer.lines.sung == sung + 1
+    start_s = song.section_start_beats(section_id) * 60.0 / song.context.tempo_bpm
+    seconds_per_beat = 60.0 / song.context.tempo_bpm
+
+    def wobble(note):
+        """The spread (10th to 90th percentile) of a note's pitch, away from its glides."""
+        a = start_s + note.start_beats * seconds_per_beat
+        b = start_s + note.end_beats * seconds_per_beat
+        _, f0, voiced = _pyin(audio[round((a + 0.3) * RATE): round((b - 0.15) * RATE)])
+        cents = 1200 * np.log2(f0[voiced] / librosa.midi_to_hz(note.pitch))
+        return np.subtract(*np.percentile(cents, [90, 10])) if cents.size >= 5 else None
+
+    long_beats = 0.75 / seconds_per_beat
+    others = [wobble(n) for i, n in enumerate(notes)
+              if i != index and n.duration_beats >= long_beats]
+    others = [w for w in others if w is not None]
+    assert others and wobble(notes[index]) > 80.0 and max(others) <= 30.0, others
+
+
+def test_rendering_loads_the_singer_and_nothing_else_does():
+    """The window imports the engine but never renders: the native singing libraries stay
+    out of its process."""
+    code = ("import sys, studio.engine, studio.engine.renderer, studio.engine.melody\n"
+            "loaded = [m for m in sys.modules if m.startswith(('pyworld', 'espeakng_loader',"
+            " 'studio.engine.singing.singer', 'studio.engine.singing.espeak'))]\n"
+            "print(loaded)\nsys.exit(1 if loaded else 0)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_line_with_nothing_to_say_stays_silent(song):
+    section, _ = _sung_section(song)
+    lyrics = song.lyrics[section.id]
+    line = lyrics.lines[0]
+    silent = replace(line, text="...", syllables=tuple(replace(s, text=".", word_index=0)
+                                                       for s in line.syllables))
+    song.lyrics[section.id] = replace(lyrics, lines=(silent,) + lyrics.lines[1:])
+    try:
+        audio = lane_synth(song.lanes["vocal"], song.context, RATE).render_part(song, section.id)
+    finally:
+        song.lyrics[section.id] = lyrics
+    assert np.any(audio)  # the other lines still sing

@@ -47,7 +47,7 @@ class LineScore:
 class LineCache:
     """Sung lines by hash; `sung` counts lines actually sung (not found here)."""
 
-    max_lines: int = 2000
+    max_lines: int = 400  # about 200 MB of lines at 44.1 kHz; a song has some 40
     lines: dict[str, tuple[np.ndarray, int]] = field(default_factory=dict)
     sung: int = 0
 
@@ -96,10 +96,10 @@ def line_scores(composition: Composition, section_id: int, voice: Voice,
 def _sung(note: Note, index: int, first_beats: float, seconds_per_beat: float, voice: Voice,
           overrides: dict, shift: int) -> SungNote:
     expression = overrides.get(index)
-    vibrato = voice.vibrato * (expression.vibrato if expression and expression.vibrato
-                               is not None else 1.0)
-    glide = voice.portamento * (expression.portamento if expression and expression.portamento
-                                is not None else 1.0)
+    vibrato, glide = voice.vibrato, voice.portamento
+    if expression is not None:
+        vibrato = expression.vibrato if expression.vibrato is not None else vibrato
+        glide = expression.portamento if expression.portamento is not None else glide
     start = round((note.start_beats - first_beats) * seconds_per_beat, 4)
     end = round((note.end_beats - first_beats) * seconds_per_beat, 4)
     return SungNote(start, end, float(note.pitch + shift), note.velocity, vibrato, glide)

@@ -154,7 +154,7 @@ def _f0_curve(score: LineScore, params: VoiceParams, times: np.ndarray,
     """F0 in Hz of every frame: the notes' pitches with glides into legato notes, and
     vibrato that starts a little into each long note."""
     notes = [n for notes in score.syllables for n in notes]
-    midi = np.full(times.shape, notes[0].pitch)
+    midi = np.full(times.shape, float(notes[0].pitch))
     rng = np.random.default_rng(seed)
     for previous, note in zip(notes, notes[1:], strict=False):
         glide = params.portamento_s * note.portamento

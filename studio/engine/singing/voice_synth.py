@@ -69,7 +69,10 @@ class VoiceSynth:
         if found is not None:
             return found
         seed = int(key[:8], 16)
-        audio, rate, origin = sing_line(score, self.params, seed)
+        try:
+            audio, rate, origin = sing_line(score, self.params, seed)
+        except ValueError:  # words with nothing to say ("..."): the line stays silent
+            audio, rate, origin = np.zeros(0, dtype=np.float32), self.sample_rate, 0
         if rate != self.sample_rate:
             audio = soxr.resample(audio, rate, self.sample_rate).astype(np.float32)
             origin = round(origin * self.sample_rate / rate)
