@@ -39,6 +39,9 @@ def main() -> None:
             time.sleep(0.02)
         if window.composition is None:
             raise SystemExit("the song did not generate")
+        while window.song_view.envelopes is None and time.monotonic() < deadline:
+            app.processEvents()  # the lanes' waveforms, once the audio is rendered
+            time.sleep(0.02)
         chorus = next(s for s in window.composition.sections if s.kind == "chorus")
         window.song_view.selected = chorus.id
         window.song_view.pixels_per_bar = 56  # wide enough to read the lyrics

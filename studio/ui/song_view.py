@@ -7,6 +7,12 @@ sectionSelected, the context menu emits actionRequested(operation name, argument
 window to run through the engine, editRequested for the piano roll or a lyric edit, and a
 click on the ruler seekRequested.
 Double-clicking a section's vocal lane edits its lyrics; any other lane opens its notes.
+
+Dragging edits the arrangement: a section block dragged sideways moves it (move_section),
+its right edge dragged resizes it (set_section_bars), and a point of the energy curve dragged
+up or down sets the energy at that section's start or end (set_section_energy). While the
+mouse is held only a preview is drawn; letting go emits one operation (operationRequested).
+Once the song is rendered, each lane shows its audio's envelope behind the notes.
 """
 
 from __future__ import annotations
@@ -15,20 +21,24 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QWidget
 
+from studio.engine import resources
 from studio.engine.model import Composition
+from studio.ui.song_geometry import CURVE_H, LANE_H, NAME_W, RULER_H, SECTION_H
+from studio.ui.song_view_drag import ArrangementDrag
+from studio.ui.waveforms import Envelopes, draw_envelope
 
 SECTION_COLOURS = {
     "intro": "#5b7083", "verse": "#3f7cac", "pre-chorus": "#7a5ea8", "chorus": "#c0504d",
     "bridge": "#d08c32", "drop": "#c0504d", "breakdown": "#4f9a72", "outro": "#5b7083",
 }
-RULER_H, SECTION_H, CURVE_H, LANE_H, NAME_W = 22, 34, 40, 64, 70
 
 
-class SongView(QWidget):
+class SongView(ArrangementDrag, QWidget):
     sectionSelected = Signal(int)
     actionRequested = Signal(str, tuple)
     editRequested = Signal(str, tuple)  # "notes" (section, lane) or "lyrics" (section,)
-    seekRequested = Signal(int)  # a sample at PLAYBACK_RATE, from a click on the ruler
+    seekRequested = Signal(int)  # a sample at the playback rate, from a click on the ruler
+    operationRequested = Signal(str, tuple, dict)  # an edit with keyword arguments
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +49,8 @@ class SongView(QWidget):
         self._picture: QPixmap | None = None
         self._picture_key: tuple = ()
         self.sample_rate = 48000
+        self.envelopes: Envelopes | None = None
+        self._drag: dict | None = None  # kind (move, resize, energy), what, where the mouse is
         self.setMouseTracking(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
 
@@ -97,7 +109,8 @@ class SongView(QWidget):
         zoom or the size changes), then the playhead over it: a moving playhead costs a
         copy of two thin strips, not a walk over every note."""
         painter = QPainter(self)
-        key = (id(self.composition), self.selected, self.pixels_per_bar, self.size().toTuple())
+        key = (id(self.composition), self.selected, self.pixels_per_bar, self.size().toTuple(),
+               id(self.envelopes))
         if self._picture is None or self._picture_key != key:
             self._picture, self._picture_key = self._draw_song(), key
         painter.drawPixmap(0, 0, self._picture)
@@ -105,6 +118,13 @@ class SongView(QWidget):
             x = self._x_of_seconds(self.playhead_s)
             painter.setPen(QPen(QColor("#ffffff"), 1))
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+            if self._drag is not None:
+                self._draw_drag(painter)
+
+    def show_envelopes(self, envelopes: Envelopes | None) -> None:
+        """The rendered lanes' envelopes (None while there are none for this song)."""
+        self.envelopes = envelopes
+        self.update()
 
     def _draw_song(self) -> QPixmap:
         picture = QPixmap(self.size())
@@ -152,6 +172,9 @@ class SongView(QWidget):
             path.moveTo(point) if index == 0 else path.lineTo(point)
         painter.setPen(QPen(QColor("#e8c547"), 1.5))
         painter.drawPath(path)
+        painter.setBrush(QColor("#e8c547"))
+        for _section, _which, point in self.energy_handles():
+            painter.drawEllipse(point, 2.5, 2.5)
 
     def _lanes(self, painter: QPainter) -> None:
         top = RULER_H + SECTION_H + CURVE_H
@@ -167,6 +190,10 @@ class SongView(QWidget):
             painter.setPen(QColor("#c9ccd1"))
             painter.drawText(QRectF(4, y, NAME_W - 6, LANE_H), Qt.AlignmentFlag.AlignVCenter,
                              name)
+            if self.envelopes is not None and name in self.envelopes.lanes:
+                draw_envelope(painter, self.envelopes, name, QRectF(NAME_W, y, self.width(),
+                                                                     LANE_H - 1),
+                              self.pixels_per_bar / self.envelopes.bins_per_bar)
             notes = [(sid, n) for (sid, lane), part in self.composition.parts.items()
                      if lane == name and sid in starts for n in part.notes]
             if not notes:
@@ -196,14 +223,17 @@ class SongView(QWidget):
     # -- the person ----------------------------------------------------------------------------
 
     def mousePressEvent(self, event) -> None:
-        if self.composition is not None and event.position().y() < RULER_H:
-            bars = max(0.0, (event.position().x() - NAME_W) / self.pixels_per_bar)
+        point = event.position()
+        if self.composition is not None and point.y() < RULER_H:
+            bars = max(0.0, (point.x() - NAME_W) / self.pixels_per_bar)
             context = self.composition.context
             seconds = bars * context.meter.beats_per_bar * 60.0 / context.tempo_bpm
             self.seekRequested.emit(round(seconds * self.sample_rate))
             return
-        section_id = self.section_at(event.position())
-        if section_id is not None:
+        if event.button() == Qt.MouseButton.LeftButton and self.composition is not None:
+            self._press_drag(point)
+        section_id = self.section_at(point)
+        if section_id is not None and (self._drag is None or self._drag["kind"] != "energy"):
             self.selected = section_id
             self.sectionSelected.emit(section_id)
             self.update()
@@ -219,10 +249,15 @@ class SongView(QWidget):
             self.editRequested.emit("notes", (section_id, lane))
 
     def contextMenuEvent(self, event) -> None:
-        point = QPointF(event.pos())
+        menu = self.section_menu(QPointF(event.pos()))
+        if menu is not None:
+            menu.exec(event.globalPos())
+
+    def section_menu(self, point: QPointF) -> QMenu | None:
+        """The context menu of the section (and lane) at `point`; None off the sections."""
         section_id = self.section_at(point)
         if section_id is None or self.composition is None:
-            return
+            return None
         self.selected = section_id
         self.sectionSelected.emit(section_id)
         lane = self.lane_at(point)
@@ -249,4 +284,10 @@ class SongView(QWidget):
                        lambda: self.actionRequested.emit("duplicate_section", (section_id,)))
         menu.addAction("Delete section",
                        lambda: self.actionRequested.emit("delete_section", (section_id,)))
-        menu.exec(event.globalPos())
+        index = [s.id for s in self.composition.sections].index(section_id)
+        for label, at in (("Insert section before", index), ("Insert section after", index + 1)):
+            submenu = menu.addMenu(label)
+            for kind in resources.table("sections"):
+                submenu.addAction(kind, lambda k=kind, a=at: self.operationRequested.emit(
+                    "extend", (k,), {"at": a}))
+        return menu

@@ -1,0 +1,62 @@
+"""The settings dialog: the audio output device, the playback sample rate and the loudness
+target new songs are mastered to. Accepting saves them (preferences.save_settings) and the
+window applies them to its transport at once."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
+
+from studio.engine.playback import Device, output_devices
+from studio.engine.preferences import PLAYBACK_RATES_HZ, StudioSettings
+from studio.ui.mixer import TARGETS
+
+DEFAULT_DEVICE = "System default"
+
+
+def available_devices() -> list[Device]:
+    """The output devices, or none when PortAudio itself cannot be used here."""
+    try:
+        return output_devices()
+    except OSError:
+        return []
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: StudioSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.device = QComboBox()
+        self.device.addItem(DEFAULT_DEVICE, None)
+        for device in available_devices():
+            self.device.addItem(f"{device.name} ({device.host_api})", device.name)
+        if settings.output_device is not None:
+            index = self.device.findData(settings.output_device)
+            if index < 0:  # a device that is not here now stays chosen for when it is back
+                self.device.addItem(f"{settings.output_device} (not connected)",
+                                    settings.output_device)
+                index = self.device.count() - 1
+            self.device.setCurrentIndex(index)
+        self.sample_rate = QComboBox()
+        self.sample_rate.addItems([str(rate) for rate in PLAYBACK_RATES_HZ])
+        self.sample_rate.setCurrentText(str(settings.sample_rate_hz))
+        self.loudness = QComboBox()
+        for label, name in TARGETS.items():
+            self.loudness.addItem(label, name)
+        self.loudness.setCurrentIndex(max(0, self.loudness.findData(settings.loudness_target)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        form = QFormLayout(self)
+        form.addRow("Output device", self.device)
+        form.addRow("Sample rate (Hz)", self.sample_rate)
+        form.addRow("Loudness of new songs", self.loudness)
+        form.addRow(buttons)
+        self._recent = list(settings.recent_projects)
+
+    def settings(self) -> StudioSettings:
+        return StudioSettings(output_device=self.device.currentData(),
+                              sample_rate_hz=int(self.sample_rate.currentText()),
+                              loudness_target=self.loudness.currentData(),
+                              recent_projects=self._recent)

@@ -1,0 +1,148 @@
+"""The studio window's jobs: one job at a time in the worker, its progress drained by the
+window's timer, and its result committed as one version that undo and redo step over.
+
+JobActions is a part of StudioWindow (kept apart to keep the window's module small).
+"""
+
+from __future__ import annotations
+
+import queue
+from pathlib import Path
+
+from PySide6.QtGui import QUndoCommand
+
+from studio.engine.background import JobFailed
+from studio.engine.master import loudness_target
+from studio.engine.progress import Cancelled
+from studio.engine.prompt import parse_seconds
+from studio.engine.tasks import unpack
+from studio.engine.workspace import Job
+
+
+class VersionStep(QUndoCommand):
+    """One finished job: undo makes the version before it current, redo the one it made."""
+
+    def __init__(self, window, before: int | None, after: int, text: str) -> None:
+        super().__init__(text)
+        self.window, self.before, self.after = window, before, after
+        self.first = True
+
+    def redo(self) -> None:
+        if self.first:  # the job already made this version current
+            self.first = False
+            return
+        self.window.checkout(self.after)
+
+    def undo(self) -> None:
+        if self.before is not None:
+            self.window.checkout(self.before)
+
+
+class JobActions:
+    """Start a job, follow it, and land its result as a version (or, for an export, files)."""
+
+    def generate(self) -> None:
+        prompt = self.prompt.text().strip() or self.prompt.placeholderText()
+        try:
+            length = parse_seconds(text) if (text := self.length.text().strip()) else None
+        except ValueError as error:
+            self.statusBar().showMessage(str(error))
+            return
+        self._start(self.workspace.start_generate(prompt, self.seed.value(), length,
+                                                  progress=self.events.put))
+
+    def run_operation(self, operation: str, args: tuple, kwargs: dict | None = None) -> None:
+        if self.composition is None:
+            return
+        self._start(self.workspace.start(operation, *args, progress=self.events.put,
+                                         **(kwargs or {})))
+
+    def refine(self) -> None:
+        text = self.refine_box.text().strip()
+        if not text or self.composition is None:
+            return
+        from studio.engine.serialize import composition_to_dict
+
+        self._start(self.workspace.start_job(
+            "studio.engine.tasks:refine",
+            {"composition": composition_to_dict(self.composition), "text": text},
+            progress=self.events.put))
+
+    def export(self, folder: str | Path, **options) -> None:
+        if self.composition is None:
+            return
+        from studio.engine.serialize import composition_to_dict
+
+        job = self.workspace.worker.submit(
+            "studio.engine.tasks:export",
+            {"composition": composition_to_dict(self.composition), "out_dir": str(folder),
+             "options": options}, progress=self.events.put, replace=True)
+        self._start(Job(job, "export", f"Export to {folder}"), commits=False)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def checkout(self, version_id: int) -> None:
+        self.workspace.project.checkout(version_id)
+        self.refresh()
+
+    def _start(self, job: Job, commits: bool = True) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        self.job, self._commits = job, commits
+        self.generate_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.stage.setText(job.message or job.kind)
+
+    def _poll(self) -> None:
+        self._collect_audio()
+        self._collect_waveforms()
+        self.mixer.show_levels(*self.transport.mixer.take_peaks())
+        self._show_position()
+        while True:
+            try:
+                event = self.events.get_nowait()
+            except queue.Empty:
+                break
+            self.progress.setValue(int(1000 * event.fraction))
+            self.stage.setText(f"{event.stage}: {event.message}"[:60])
+            self.progressed.emit(event.fraction, f"{event.stage}: {event.message}")
+        job = self.job
+        if job is None or not job.done:
+            return
+        self.job = None
+        self.generate_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        before = self._head_id()
+        ok = False
+        try:
+            if self._commits:
+                info = self.workspace.finish(job)
+                self.undo_stack.push(VersionStep(self, before, info.id, info.message))
+                message = info.message
+            else:
+                written = unpack(job.handle.result(0))
+                message = f"{job.message}: {len(written)} files written"
+            ok = True
+        except Cancelled:
+            message = "Cancelled; nothing changed"
+        except (JobFailed, ValueError) as error:
+            message = f"Failed: {error}"
+        self.statusBar().showMessage(message)
+        self.progress.setValue(1000)
+        self.refresh()
+        self.jobFinished.emit(job.kind, ok, message)
+        if ok and job.kind == "generate":
+            self._master_to_default()
+
+    def _master_to_default(self) -> None:
+        """A new song is mastered to the loudness the settings name, as its next version."""
+        target = self.settings.loudness_target
+        try:
+            lufs = loudness_target(target)
+        except ValueError:
+            return  # a target this version does not know: the song keeps its own
+        if abs(lufs - self.composition.mastering.target_lufs) > 1e-6:
+            self.run_operation("set_mastering", (), {"target_lufs": target})
