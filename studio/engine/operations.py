@@ -27,12 +27,21 @@ from studio.engine.model import (
     Lane,
     Mood,
     Note,
+    NoteExpression,
     Part,
     Section,
+    Voice,
+    VoiceProfile,
 )
 from studio.engine.orchestrator import make_lanes, place_part
+from studio.engine.singing.presets import default_preset, preset_names
 
 LOUDNESS_RANGE = (-30.0, -6.0)  # LUFS a master may be asked for
+# How far a voice's (or one note's) vibrato, glide and breath may go from the preset's (1),
+# and how far it may move toward a profile.
+VOICE_RANGES = {"vibrato": (0.0, 3.0), "portamento": (0.0, 4.0), "breath": (0.0, 2.0),
+                "profile_amount": (0.0, 1.0)}
+_KEEP = object()  # "leave as it is", where None has a meaning of its own
 
 
 @dataclass(frozen=True)
@@ -260,6 +269,84 @@ def set_lane_fx(composition: Composition, lane: str, **settings) -> tuple[Compos
     return song, Change("mix", f"Effects on {lane}: {described}")
 
 
+def set_voice(composition: Composition, *, preset: str | None = None, profile=_KEEP,
+              profile_amount: float | None = None, vibrato: float | None = None,
+              portamento: float | None = None,
+              breath: float | None = None) -> tuple[Composition, Change]:
+    """The vocal lane's voice changed: another preset, a person's profile (a VoiceProfile or
+    its dict; None sings the preset alone), how far it moves toward the profile (0..1), its
+    vibrato, glide and breath (1 is the preset's). The notes stay; the vocal sings again."""
+    _lane(composition, "vocal")
+    if preset is not None and preset not in preset_names():
+        raise ValueError(f"there is no voice preset '{preset}' (choose from "
+                         f"{', '.join(preset_names())})")
+    if isinstance(profile, dict):
+        profile = VoiceProfile(**profile)
+    if profile is not _KEEP and profile is not None and not isinstance(profile, VoiceProfile):
+        raise ValueError(f"a voice profile is a VoiceProfile or its dict, not {profile!r}")
+    amounts = {name: _in_range(name, value) for name, value in (
+        ("profile_amount", profile_amount), ("vibrato", vibrato), ("portamento", portamento),
+        ("breath", breath)) if value is not None}
+    changes = {**amounts, **({"preset": preset} if preset is not None else {}),
+               **({"profile": profile} if profile is not _KEEP else {})}
+    if not changes:
+        raise ValueError("name something of the voice to change")
+    old = composition.lanes["vocal"].voice or Voice(default_preset())
+    voice = replace(old, **changes)
+    if voice == old:
+        raise ValueError("the voice is already so")
+    song = _copy(composition)
+    song.lanes["vocal"].voice = voice
+    return song, Change("voice", f"Voice: {_voice_message(old, voice)}", _sung(song))
+
+
+def set_note_expression(composition: Composition, section_id: int, note_index: int, *,
+                        vibrato=_KEEP, portamento=_KEEP) -> tuple[Composition, Change]:
+    """How one vocal note is sung: its vibrato depth and its glide into it, as multiples of
+    the voice's (None: the voice's own again). Only that section sings again."""
+    return set_note_expressions(composition, section_id, [
+        {"note_index": note_index,
+         **({"vibrato": vibrato} if vibrato is not _KEEP else {}),
+         **({"portamento": portamento} if portamento is not _KEEP else {})}])
+
+
+def set_note_expressions(composition: Composition, section_id: int,
+                         edits: list[dict]) -> tuple[Composition, Change]:
+    """Several notes' expression in one section at once (one edit of the piano roll): each
+    a dict with `note_index` and `vibrato` and/or `portamento` (see set_note_expression)."""
+    section = _section(composition, section_id)
+    part = composition.parts.get((section.id, "vocal"))
+    if part is None:
+        raise ValueError(f"{_label(composition, section)} has no vocal notes")
+    old = composition.lanes["vocal"].voice or Voice(default_preset())
+    overrides = {n.note_index: n for n in old.notes if n.section_id == section.id}
+    for edit in edits:
+        edit = dict(edit)
+        index = edit.pop("note_index")
+        if not 0 <= index < len(part.notes):
+            raise ValueError(f"the vocal of {_label(composition, section)} has "
+                             f"{len(part.notes)} notes: there is no note {index}")
+        unknown = set(edit) - {"vibrato", "portamento"}
+        if unknown or not edit:
+            raise ValueError("a note's expression is its vibrato and portamento, not "
+                             f"{', '.join(sorted(unknown)) or 'nothing'}")
+        values = {k: None if v is None else _in_range(k, v) for k, v in edit.items()}
+        expression = replace(overrides.get(index, NoteExpression(section.id, index)), **values)
+        overrides[index] = expression
+        if expression.vibrato is None and expression.portamento is None:
+            del overrides[index]  # the voice's own again
+    notes = tuple(sorted([n for n in old.notes if n.section_id != section.id]
+                         + list(overrides.values()), key=lambda n: (n.section_id, n.note_index)))
+    if notes == old.notes:
+        raise ValueError("the notes are already sung so")
+    song = _copy(composition)
+    song.lanes["vocal"].voice = replace(old, notes=notes)
+    count = len(edits)
+    what = f"note {edits[0]['note_index'] + 1}" if count == 1 else f"{count} notes"
+    return song, Change("voice", f"Expression of {what} in {_label(composition, section)}",
+                        frozenset({(section.id, "vocal")}))
+
+
 def set_buses(composition: Composition, **settings) -> tuple[Composition, Change]:
     """A change of the song's reverb or delay bus (see model.Buses)."""
     known = {f.name for f in fields(Buses)}
@@ -459,6 +546,32 @@ def set_song_lyrics(composition: Composition, text: str) -> tuple[Composition, C
 
 # -- helpers ---------------------------------------------------------------------------------
 
+def _sung(song: Composition) -> frozenset[tuple[int, str]]:
+    """Every section the vocal lane sings in."""
+    return frozenset((s.id, "vocal") for s in song.sections if (s.id, "vocal") in song.parts)
+
+
+def _in_range(name: str, value: float) -> float:
+    low, high = VOICE_RANGES[name]
+    if not low <= float(value) <= high:
+        raise ValueError(f"{name.replace('_', ' ')} {float(value):g} is out of range: choose "
+                         f"{low:g} to {high:g}")
+    return float(value)
+
+
+def _voice_message(old: Voice, new: Voice) -> str:
+    said = []
+    if new.preset != old.preset:
+        said.append(new.preset)
+    if new.profile != old.profile:
+        said.append(f"sung as '{new.profile.name}'" if new.profile else "no profile")
+    for name, label in (("profile_amount", "profile strength"), ("vibrato", "vibrato"),
+                        ("portamento", "glide"), ("breath", "breath")):
+        if getattr(new, name) != getattr(old, name):
+            said.append(f"{label} {getattr(new, name):.0%}")
+    return ", ".join(said)
+
+
 def _regenerate(song: Composition, section_ids: list[int], lanes: list[str],
                 next_variation: bool) -> frozenset[tuple[int, str]]:
     """Generate the unlocked parts of the given sections and lanes in place; the stale keys."""
@@ -472,7 +585,18 @@ def _regenerate(song: Composition, section_ids: list[int], lanes: list[str],
             part = place_part(song, section, lane, variation)
             if old is None or old.notes != part.notes:
                 stale.add((section.id, lane))
+                if lane == "vocal":
+                    _forget_expression(song, section.id)
     return frozenset(stale)
+
+
+def _forget_expression(song: Composition, section_id: int) -> None:
+    """New vocal notes in a section: what was said of its old notes no longer applies."""
+    lane = song.lanes.get("vocal")
+    voice = lane.voice if lane is not None else None
+    if voice is not None and any(n.section_id == section_id for n in voice.notes):
+        lane.voice = replace(voice, notes=tuple(n for n in voice.notes
+                                                if n.section_id != section_id))
 
 
 def _check_unlocked(composition: Composition, section_ids: list[int]) -> None:

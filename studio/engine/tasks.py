@@ -107,6 +107,18 @@ def operate(payload: dict, progress, cancel) -> dict:
         "stale": sorted(change.stale), "all_audio": change.all_audio}})
 
 
+def analyse_voice(payload: dict, progress, cancel) -> bytes:
+    """{audio (mono, or (channels, samples)), sample_rate, name} -> the VoiceProfile a
+    recording makes, as a dict (WORLD over ten seconds or more: too heavy for the window)."""
+    from studio.engine.singing.profile import analyse_profile
+
+    progress(ProgressEvent("voice", 0.0, f"listening to '{payload['name']}'"))
+    cancel.check()
+    profile = analyse_profile(payload["audio"], payload["sample_rate"], payload["name"])
+    progress(ProgressEvent("voice", 1.0, "done"))
+    return pack(dataclasses.asdict(profile))
+
+
 def _provider(settings: dict | None) -> LyricsProvider | None:
     return make_provider(**settings) if settings else None
 

@@ -51,6 +51,7 @@ from studio.ui.inspector import inspector_text
 from studio.ui.mixer import MixerPanel
 from studio.ui.project_files import ProjectFiles
 from studio.ui.song_view import SongView
+from studio.ui.voice_panel import VoicePanel
 from studio.ui.window_editors import EditorActions
 from studio.ui.window_jobs import JobActions, VersionStep
 from studio.ui.window_playback import PLAYBACK_BLOCK, PlaybackActions, device_index
@@ -150,6 +151,9 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.mixer = MixerPanel()
         self.mixer.operationRequested.connect(self.run_operation)
         self._dock("Mixer", self.mixer, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.voice_panel = VoicePanel(self)
+        self.voice_panel.operationRequested.connect(self.run_operation)
+        self._dock("Voice", self.voice_panel)
 
         file_menu = self.menuBar().addMenu("&File")
         self.files = ProjectFiles(self, file_menu)
@@ -198,6 +202,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("window_state", self.saveState())
         self.timer.stop()
+        self.voice_panel.shut_down()
         if self.job is not None:
             self.job.cancel()
         self.transport.close()
@@ -227,6 +232,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             self.song_view.show_envelopes(None)  # the old audio no longer lines up
         self.song_view.show_song(self.composition)
         self.mixer.show_song(self.composition)
+        self.voice_panel.show_song(self.composition)
         if self.composition is not None:
             context = self.composition.context
             self.song_facts.setText(f"{context.key.name}   {context.tempo_bpm:g} bpm   "

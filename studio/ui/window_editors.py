@@ -1,6 +1,7 @@
-"""The studio window's editors: the piano roll for a part and the lyrics of a section, as
-dialogs. Accepting one runs the edit as one operation; while the piano roll is open its notes
-are kept in the project's journal, so a crash loses nothing.
+"""The studio window's editors: the piano roll for a part (for the vocal lane, how its notes
+are sung) and the lyrics of a section, as dialogs. Accepting one runs the edit as one
+operation; while the piano roll is open its edit is kept in the project's journal, so a crash
+loses nothing.
 
 EditorActions is a part of StudioWindow (kept apart to keep the window's module small).
 """
@@ -11,6 +12,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QInputDialog
 
 from studio.engine import operations
+from studio.engine.model import Voice
+from studio.engine.singing.presets import default_preset
 from studio.ui.piano_roll import PianoRollDialog
 
 AUTOSAVE_MS = 1000  # an editor's changes reach the journal this long after the last one
@@ -25,7 +28,9 @@ class EditorActions:
         song = self.composition
         if song is None:
             return
-        if what == "notes":
+        if what == "notes" and args[1] == "vocal":
+            self._open_vocal_roll(song, args[0])
+        elif what == "notes":
             section_id, lane = args
             section = next(s for s in song.sections if s.id == section_id)
             part = song.parts.get((section_id, lane))
@@ -52,6 +57,30 @@ class EditorActions:
                 self.run_operation("set_lyrics", (section_id, text))
             else:
                 self.workspace.project.discard_recovery()
+
+    def _open_vocal_roll(self, song, section_id: int) -> None:
+        """The vocal notes with their syllables; accepting sends how the notes the person
+        shaped are sung, as one operation."""
+        section = next(s for s in song.sections if s.id == section_id)
+        part = song.parts.get((section_id, "vocal"))
+        lyrics = song.lyrics.get(section_id)
+        labels = {syllable.note_index: syllable.text for line in (lyrics.lines if lyrics else ())
+                  for syllable in line.syllables}
+        voice = song.lanes["vocal"].voice or Voice(default_preset())
+        dialog = PianoRollDialog(f"vocal — {section.kind}", part.notes if part else (),
+                                 section.bars * song.context.meter.beats_per_bar, self,
+                                 voice=voice, section_id=section_id, labels=labels)
+        autosave = QTimer(dialog, singleShot=True, interval=AUTOSAVE_MS)
+        autosave.timeout.connect(lambda: self._journal(
+            operations.set_note_expressions, song, section_id, dialog.expression.edits()))
+        dialog.roll.changed.connect(autosave.start)
+        accepted = self.dialog_result(dialog)
+        autosave.stop()
+        edits = dialog.expression.edits()
+        if accepted and edits:
+            self.run_operation("set_note_expressions", (section_id, edits))
+        else:
+            self.workspace.project.discard_recovery()
 
     def _journal_notes(self, song, section_id: int, lane: str, notes) -> None:
         self._journal(operations.set_notes, song, section_id, lane, list(notes))

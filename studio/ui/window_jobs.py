@@ -51,11 +51,19 @@ class JobActions:
         self._start(self.workspace.start_generate(prompt, self.seed.value(), length,
                                                   progress=self.events.put))
 
-    def run_operation(self, operation: str, args: tuple, kwargs: dict | None = None) -> None:
+    def run_operation(self, operation: str, args: tuple, kwargs: dict | None = None,
+                      then=None) -> None:
+        """Run an engine operation in the worker; its result is one version, after which
+        `then(info)` runs (when given)."""
         if self.composition is None:
             return
         self._start(self.workspace.start(operation, *args, progress=self.events.put,
-                                         **(kwargs or {})))
+                                         **(kwargs or {})), then=then)
+
+    def run_task(self, job: Job, then) -> None:
+        """Follow a worker job that makes no version; `then(result)` gets its unpacked result
+        in this thread and returns what to tell the person."""
+        self._start(job, commits=False, then=then)
 
     def refine(self) -> None:
         text = self.refine_box.text().strip()
@@ -77,7 +85,9 @@ class JobActions:
             "studio.engine.tasks:export",
             {"composition": composition_to_dict(self.composition), "out_dir": str(folder),
              "options": options}, progress=self.events.put, replace=True)
-        self._start(Job(job, "export", f"Export to {folder}"), commits=False)
+        message = f"Export to {folder}"
+        self._start(Job(job, "export", message), commits=False,
+                    then=lambda written: f"{message}: {len(written)} files written")
 
     def cancel(self) -> None:
         if self.job is not None:
@@ -87,10 +97,12 @@ class JobActions:
         self.workspace.project.checkout(version_id)
         self.refresh()
 
-    def _start(self, job: Job, commits: bool = True) -> None:
+    def _start(self, job: Job, commits: bool = True, then=None) -> None:
+        """Follow a job. One that commits becomes a version, then `then(info)` runs; one that
+        does not hands its unpacked result to `then`, which returns what to say."""
         if self.job is not None:
             self.job.cancel()
-        self.job, self._commits = job, commits
+        self.job, self._commits, self._then = job, commits, then
         self.generate_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
@@ -112,7 +124,7 @@ class JobActions:
         job = self.job
         if job is None or not job.done:
             return
-        self.job = None
+        self.job, then = None, self._then
         self.generate_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         before = self._head_id()
@@ -122,9 +134,10 @@ class JobActions:
                 info = self.workspace.finish(job)
                 self.undo_stack.push(VersionStep(self, before, info.id, info.message))
                 message = info.message
+                if then is not None:
+                    then(info)
             else:
-                written = unpack(job.handle.result(0))
-                message = f"{job.message}: {len(written)} files written"
+                message = then(unpack(job.handle.result(0)))
             ok = True
         except Cancelled:
             message = "Cancelled; nothing changed"

@@ -204,3 +204,96 @@ def test_set_section_energy_moves_the_curve_and_the_parts(song):
         s.energy) for s in others)
     quiet, _ = op.set_section_energy(song, target.id, end=-3)
     assert quiet.context.energy_curve[5][1] == pytest.approx(0.05)
+
+
+def vocal_and_other_keys(song):
+    """Every section's render key, the vocal lane's apart from the rest."""
+    from studio.engine.renderer import segment_key
+
+    keys = {(s.id, lane): segment_key(song, s.id, lane, 44100)
+            for s in song.sections for lane in song.lanes}
+    vocal = {k: v for k, v in keys.items() if k[1] == "vocal"}
+    return vocal, {k: v for k, v in keys.items() if k[1] != "vocal"}
+
+
+def test_a_new_voice_sings_the_vocal_again_and_nothing_else(song):
+    from studio.engine.model import VoiceProfile
+
+    after, change = op.set_voice(song, preset="low bright", vibrato=0.5)
+    assert after.lanes["vocal"].voice.preset == "low bright"
+    assert after.lanes["vocal"].voice.vibrato == 0.5
+    assert after.parts == song.parts and after.lyrics == song.lyrics
+    assert song.lanes["vocal"].voice is None  # the old version is untouched
+    sung = {k for k in song.parts if k[1] == "vocal"}
+    assert change.stale == sung and change.kind == "voice" and "low bright" in change.message
+    vocal_before, others_before = vocal_and_other_keys(song)
+    vocal_after, others_after = vocal_and_other_keys(after)
+    assert others_after == others_before
+    assert all(vocal_after[k] != vocal_before[k] for k in sung)
+
+    profile = VoiceProfile("mine", 180.0, 140.0, 260.0, 520.0, 1500.0, 0.2, recording_id=3)
+    profiled, change = op.set_voice(after, profile=vars(profile), profile_amount=0.5)
+    assert profiled.lanes["vocal"].voice.profile == profile
+    assert "sung as 'mine'" in change.message and "profile strength 50%" in change.message
+    assert vocal_and_other_keys(profiled)[0] != vocal_after
+    plain, change = op.set_voice(profiled, profile=None)
+    assert plain.lanes["vocal"].voice.profile is None and "no profile" in change.message
+    assert plain.lanes["vocal"].voice.preset == "low bright"  # the rest stays
+
+
+def test_a_voice_refuses_what_it_cannot_sing(song):
+    with pytest.raises(ValueError, match="no voice preset 'choir'"):
+        op.set_voice(song, preset="choir")
+    with pytest.raises(ValueError, match="vibrato 5 is out of range"):
+        op.set_voice(song, vibrato=5)
+    with pytest.raises(ValueError, match="profile strength|profile amount"):
+        op.set_voice(song, profile_amount=-0.1)
+    with pytest.raises(ValueError, match="name something"):
+        op.set_voice(song)
+    same, _ = op.set_voice(song, preset="high bright")
+    with pytest.raises(ValueError, match="already"):
+        op.set_voice(same, preset="high bright")
+    no_vocal = op._copy(song)
+    del no_vocal.lanes["vocal"]
+    with pytest.raises(ValueError, match="no vocal lane"):
+        op.set_voice(no_vocal, preset="low soft")
+
+
+def test_one_note_sung_its_own_way(song):
+    sid = next(k[0] for k, p in song.parts.items() if k[1] == "vocal" and len(p.notes) > 3)
+    notes = song.parts[(sid, "vocal")].notes
+    after, change = op.set_note_expression(song, sid, 2, vibrato=2.0, portamento=0.0)
+    voice = after.lanes["vocal"].voice
+    assert [(n.section_id, n.note_index, n.vibrato, n.portamento) for n in voice.notes] == [
+        (sid, 2, 2.0, 0.0)]
+    assert change.stale == {(sid, "vocal")} and "note 3" in change.message
+    vocal_before, others_before = vocal_and_other_keys(song)
+    vocal_after, others_after = vocal_and_other_keys(after)
+    assert others_after == others_before and vocal_after[(sid, "vocal")] != vocal_before[
+        (sid, "vocal")]
+    # the rest of the note's expression stays; None gives the voice's own back
+    kept, _ = op.set_note_expression(after, sid, 2, vibrato=None)
+    assert [(n.vibrato, n.portamento) for n in kept.lanes["vocal"].voice.notes] == [(None, 0.0)]
+    back, _ = op.set_note_expression(kept, sid, 2, portamento=None)
+    assert back.lanes["vocal"].voice.notes == ()
+    with pytest.raises(ValueError, match=f"has {len(notes)} notes: there is no note"):
+        op.set_note_expression(song, sid, len(notes), vibrato=1.5)
+    with pytest.raises(ValueError, match="portamento 9 is out of range"):
+        op.set_note_expression(song, sid, 0, portamento=9)
+    with pytest.raises(ValueError, match="already sung so"):
+        op.set_note_expression(song, sid, 0, vibrato=None)
+    with pytest.raises(ValueError, match="no section"):
+        op.set_note_expression(song, 999, 0, vibrato=1.0)
+    many, change = op.set_note_expressions(song, sid, [{"note_index": 0, "vibrato": 0.0},
+                                                       {"note_index": 1, "portamento": 2.0}])
+    assert len(many.lanes["vocal"].voice.notes) == 2 and "2 notes" in change.message
+
+
+def test_new_vocal_notes_forget_the_old_notes_expression(song):
+    sung = [k[0] for k, p in song.parts.items() if k[1] == "vocal" and p.notes]
+    sid, other = sung[0], sung[-1]
+    expressed, _ = op.set_note_expression(song, sid, 0, vibrato=0.0)
+    expressed, _ = op.set_note_expression(expressed, other, 0, vibrato=0.0)
+    varied, change = op.vary_lane(expressed, sid, "vocal")
+    assert (sid, "vocal") in change.stale
+    assert [n.section_id for n in varied.lanes["vocal"].voice.notes] == [other]
