@@ -20,6 +20,8 @@ from studio.engine.memory import keep_freed_memory
 from studio.engine.preferences import PreferenceProfile
 from studio.engine.prompt import parse_seconds
 from studio.engine.render import stem_samples
+from studio.engine.singing.presets import default_preset
+from studio.engine.singing.presets import preset_names as voice_names
 from studio.project import ProjectError
 
 
@@ -81,6 +83,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 target = float(target)
             composition, _ = operations.set_mastering(composition, preset=args.master_preset,
                                                       target_lufs=target)
+        composition, recording = voice_options(args, composition)
         options = export_options(args, composition)
     except ValueError as error:
         print(f"studio: {error}", file=sys.stderr)
@@ -90,7 +93,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     bar.close()
     if args.project is not None:
         version = commit_render(args.project, composition,
-                                f"Generate from \"{args.prompt}\" (seed {seed})")
+                                f"Generate from \"{args.prompt}\" (seed {seed})", recording)
         print(f"committed version {version} to {args.project}")
     context = composition.context
     print(f"{composition.title}: {context.key.name}, {context.tempo_bpm:g} bpm, {context.meter}, "
@@ -162,6 +165,54 @@ def lyrics_options(args: argparse.Namespace) -> dict:
     return options
 
 
+def add_voice_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--voice", choices=voice_names(), help="the singing voice's preset")
+    command.add_argument("--voice-from", type=Path, metavar="FILE",
+                         help="sing in a person's voice: a recording (WAV or FLAC, at least "
+                              "10 s of singing or speaking) or a project file whose voice "
+                              "profile to reuse")
+
+
+def voice_options(args: argparse.Namespace,
+                  composition: engine.Composition) -> tuple[engine.Composition, tuple | None]:
+    """The composition with the voice options applied, and the recording a profile was made
+    from as (name, audio, sample rate), to keep in the project file; ValueError says what
+    is wrong with the file."""
+    if "vocal" not in composition.lanes or (args.voice is None and args.voice_from is None):
+        if args.voice is not None or args.voice_from is not None:
+            print("studio: this song has no vocal lane; the voice options do nothing",
+                  file=sys.stderr)
+        return composition, None
+    recording = None
+    changes = {}
+    if args.voice_from is not None:
+        changes["profile"], recording = read_voice(args.voice_from)
+    voice = composition.lanes["vocal"].voice
+    if args.voice is not None and args.voice != (voice.preset if voice else default_preset()):
+        changes["preset"] = args.voice
+    if changes:
+        composition, _ = operations.set_voice(composition, **changes)
+    return composition, recording
+
+
+def read_voice(path: Path) -> tuple[object, tuple | None]:
+    """The voice profile in a recording or a project file, and the recording if it was one."""
+    import soundfile
+
+    from studio.engine.singing.profile import analyse_profile, profile_from_project
+
+    if not path.exists():
+        raise ValueError(f"there is no file {path}")
+    if path.suffix == ".ensemble":
+        return profile_from_project(path), None
+    try:
+        audio, rate = soundfile.read(path, dtype="float32", always_2d=True)
+    except (soundfile.LibsndfileError, RuntimeError) as error:
+        raise ValueError(f"cannot read {path.name} as audio: {error}") from None
+    audio = audio.T
+    return analyse_profile(audio, rate, path.stem), (path.stem, audio, rate)
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     from studio.ui.app import run  # only the window needs Qt
 
@@ -182,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("project", type=Path, nargs="?")
     window.set_defaults(func=cmd_open)
     add_lyrics_options(render)
+    add_voice_options(render)
     render.set_defaults(func=cmd_render)
     add_project_commands(commands, parse_length, add_lyrics_options, lyrics_options)
     return parser

@@ -7,6 +7,7 @@ import argparse
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from studio import engine
@@ -143,8 +144,15 @@ def cmd_rate(args: argparse.Namespace) -> int:
     return 0
 
 
-def commit_render(path: Path, composition: engine.Composition, message: str) -> int:
-    """Commit a rendered song to a project file (created when missing); its version id."""
+def commit_render(path: Path, composition: engine.Composition, message: str,
+                  recording: tuple | None = None) -> int:
+    """Commit a rendered song to a project file (created when missing); its version id. The
+    recording (name, audio, sample rate) its voice profile was made from is kept there too."""
     project = Project.open(path) if path.exists() else Project.create(path)
     with project:
+        if recording is not None:
+            recording_id = project.add_recording(*recording)
+            profile = composition.lanes["vocal"].voice.profile
+            composition, _ = operations.set_voice(
+                composition, profile=replace(profile, recording_id=recording_id))
         return project.commit(composition, message, "generate").id

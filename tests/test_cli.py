@@ -86,3 +86,45 @@ def test_render_a_section_as_flac_for_the_club(tmp_path, capsys):
     assert soundfile.info(out / "master.flac").subtype == "PCM_16"
     assert main(["render", "pop", "-o", str(tmp_path / "x"), "--loudness", "loud"]) == 2
     assert "no loudness target 'loud'" in capsys.readouterr().err
+
+
+def test_render_sings_in_a_voice_made_from_a_recording(tmp_path, capsys):
+    from studio.engine.singing.espeak import speak
+    from studio.project import Project
+
+    speech = speak("the morning river runs below the hills and we walk along it singing "
+                   "about the light that falls on every open window of the town, and then we "
+                   "go home again", "en-us+m3", 110, 20)
+    voice = tmp_path / "low voice.wav"
+    soundfile.write(voice, speech.audio, speech.sample_rate)
+    assert soundfile.info(voice).duration >= 10.0
+    project = tmp_path / "song.ensemble"
+    assert main(["render", "folk song about rivers", "-o", str(tmp_path / "out"), "--seed", "5",
+                 "--length", "0:25", "--stems", "none", "--voice", "low soft",
+                 "--voice-from", str(voice), "--project", str(project)]) == 0
+    with Project.open(project) as opened:
+        sung = opened.load().lanes["vocal"].voice
+        (recording_id, name, rate, audio), = opened.recordings()
+    assert sung.preset == "low soft" and sung.profile.name == "low voice"
+    assert sung.profile.recording_id == recording_id and rate == speech.sample_rate
+    assert audio.shape[-1] == speech.audio.size
+    assert sung.profile.f0_median_hz < 160.0  # a low speaking voice
+    again = tmp_path / "again.ensemble"
+    assert main(["render", "folk song about rivers", "-o", str(tmp_path / "out2"), "--seed", "5",
+                 "--length", "0:25", "--stems", "none", "--voice-from", str(project),
+                 "--project", str(again)]) == 0
+    with Project.open(again) as opened:
+        assert opened.load().lanes["vocal"].voice.profile.name == "low voice"
+        assert not opened.recordings()  # the recording stays where it was made
+
+
+def test_a_voice_recording_too_short_is_refused(tmp_path, capsys):
+    short = tmp_path / "short.wav"
+    soundfile.write(short, [0.1, -0.1] * 22050, 44100)
+    assert main(["render", "pop song", "-o", str(tmp_path / "out"), "--length", "0:25",
+                 "--voice-from", str(short)]) == 2
+    assert "at least 10 s" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert main(["render", "pop song", "-o", str(tmp_path / "out"), "--length", "0:25",
+                 "--voice-from", str(tmp_path / "missing.wav")]) == 2
+    assert "no file" in capsys.readouterr().err
