@@ -263,9 +263,15 @@ def test_a_note_can_have_its_own_vibrato(song):
 
 
 def test_rendering_loads_the_singer_and_nothing_else_does():
-    """The window imports the engine but never renders: the native singing libraries stay
-    out of its process."""
+    """The window imports the engine and may write melodies but never renders: the native
+    singing libraries stay out of its process."""
     code = ("import sys, studio.engine, studio.engine.renderer, studio.engine.melody\n"
+            "from studio.engine.model import Voice, VoiceProfile\n"
+            "song = studio.engine.compose('a folk song', 1, length_s=20)\n"
+            "profile = VoiceProfile('me', 120.0, 100.0, 180.0, 500.0, 900.0, 0.2)\n"
+            "song.lanes['vocal'].voice = Voice('low soft', profile=profile)\n"
+            "from studio.engine.melody import section_melody\n"
+            "section_melody(song, next(iter(song.lyrics.values())))\n"
             "loaded = [m for m in sys.modules if m.startswith(('pyworld', 'espeakng_loader',"
             " 'studio.engine.singing.singer', 'studio.engine.singing.espeak'))]\n"
             "print(loaded)\nsys.exit(1 if loaded else 0)\n")
@@ -285,3 +291,25 @@ def test_a_line_with_nothing_to_say_stays_silent(song):
     finally:
         song.lyrics[section.id] = lyrics
     assert np.any(audio)  # the other lines still sing
+
+
+def test_breaths_between_phrases_and_louder_sections():
+    from studio.engine.singing.score import LineScore, SungNote
+    from studio.engine.singing.singer import sing_line
+
+    notes = tuple((SungNote(0.5 * i, 0.5 * i + 0.45, 64 + i, 90, 0.0),) for i in range(4))
+
+    def sung(breath, energy):
+        score = LineScore("take me back home", (0, 1, 2, 3), notes, 1.0, energy, breath)
+        audio, rate, origin = sing_line(score, preset("high soft"), seed=7)
+        return audio, rate, origin
+
+    with_breath, rate, origin = sung(1.0, 0.5)
+    without, _, same_origin = sung(0.0, 0.5)
+    assert origin == same_origin
+    before = slice(0, origin - round(0.1 * rate))  # the breath ends before the "t"
+    assert np.sqrt(np.mean(with_breath[before] ** 2)) > 1e-3 > np.max(np.abs(without[before]))
+    assert np.array_equal(with_breath[origin:], without[origin:])
+    loud, _, _ = sung(0.0, 0.9)
+    level_db = 20 * np.log10(np.sqrt(np.mean(loud ** 2)) / np.sqrt(np.mean(without ** 2)))
+    assert 1.0 < level_db < 4.0  # the section's energy, about 6 dB over its whole range

@@ -72,12 +72,10 @@ def with_profile(params: VoiceParams, profile: VoiceProfile, amount: float) -> V
     own = speaker_profile(params.espeak_voice, params.espeak_pitch)
     ratio = min(1.4, max(0.7, profile.formant_hz / own.formant_hz))
     shift = math.exp((1.0 - amount) * math.log(params.formant_shift) + amount * math.log(ratio))
-    low, high = profile_range(profile)
+    low, high = _moved_range(params, profile, amount)
     return replace(
-        params, formant_shift=shift,
-        breathiness=(1.0 - amount) * params.breathiness + amount * profile.breathiness,
-        low=round((1.0 - amount) * params.low + amount * low),
-        high=round((1.0 - amount) * params.high + amount * high))
+        params, formant_shift=shift, low=low, high=high,
+        breathiness=(1.0 - amount) * params.breathiness + amount * profile.breathiness)
 
 
 def profile_range(profile: VoiceProfile) -> tuple[int, int]:
@@ -90,9 +88,19 @@ def profile_range(profile: VoiceProfile) -> tuple[int, int]:
 
 
 def voice_range(composition: Composition) -> tuple[int, int]:
-    """The MIDI range the vocal melody should keep to for the composition's voice."""
-    params = voice_params(lane_voice(composition))
-    return params.low, params.high
+    """The MIDI range the vocal melody should keep to for the composition's voice (worked
+    out without speaking: the melody is written where the singer is not loaded)."""
+    voice = lane_voice(composition)
+    params = preset(voice.preset)
+    if voice.profile is None or voice.profile_amount <= 0.0:
+        return params.low, params.high
+    return _moved_range(params, voice.profile, min(1.0, voice.profile_amount))
+
+
+def _moved_range(params: VoiceParams, profile: VoiceProfile, amount: float) -> tuple[int, int]:
+    low, high = profile_range(profile)
+    return (round((1.0 - amount) * params.low + amount * low),
+            round((1.0 - amount) * params.high + amount * high))
 
 
 def _midi(hz: float) -> float:
