@@ -141,6 +141,13 @@ def test_a_profile_moves_formants_and_pitch_toward_the_recorded_voice(song):
         np.log2(heard["default"][1] / low.f0_median_hz)) - 0.9
 
 
+def test_a_recording_reads_the_same_in_either_layout():
+    audio, rate = _voice_recording("en-us+m3", 30, 1.0)
+    stereo = np.stack([audio, audio]).astype(np.float32)
+    assert analyse_profile(stereo, rate) == analyse_profile(stereo.T, rate) == analyse_profile(
+        stereo[0], rate)
+
+
 def test_too_short_or_silent_recordings_are_refused():
     with pytest.raises(ValueError, match="at least 10 s"):
         analyse_profile(np.random.default_rng(1).standard_normal(5 * RATE), RATE)
@@ -204,16 +211,18 @@ def test_presets_differ_and_the_melody_fits_each_voice(song):
     assert high_voice.f0_median_hz / low_voice.f0_median_hz == pytest.approx(2.0, rel=0.1)
 
 
-def test_a_sung_section_lasts_its_bars_and_stops_before_the_tail_ends(song):
+@pytest.mark.parametrize("rate", [22050, 48000])
+def test_a_sung_section_lasts_its_bars_and_stops_before_the_tail_ends(song, rate):
     song.lanes["vocal"].voice = Voice()
-    samples_per_beat = 60.0 / song.context.tempo_bpm * RATE
-    synth = lane_synth(song.lanes["vocal"], song.context, RATE)
+    samples_per_beat = 60.0 / song.context.tempo_bpm * rate
+    synth = lane_synth(song.lanes["vocal"], song.context, rate)
     for section in song.sections:
         audio = synth.render_part(song, section.id)
         bars = round(section.bars * song.context.meter.beats_per_bar * samples_per_beat)
         assert audio.dtype == np.float32 and audio.shape[0] == 2
-        assert bars <= audio.shape[1] <= bars + 2 * RATE
+        assert bars <= audio.shape[1] <= bars + 2 * rate
         assert np.max(np.abs(audio)) < 1.0
+        assert section.id not in song.lyrics or np.any(audio)
 
 
 

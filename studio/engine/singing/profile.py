@@ -25,11 +25,12 @@ SILENCE_RMS = 1e-4
 
 
 def analyse_profile(audio: np.ndarray, sample_rate: int, name: str = "my voice") -> VoiceProfile:
-    """A profile from a recording (mono, or (channels, samples)); ValueError when it is
-    shorter than MIN_SECONDS, silent, or has too little voice in it."""
+    """A profile from a recording (mono, (channels, samples) or, as sound files are read,
+    (samples, channels)); ValueError when it is shorter than MIN_SECONDS, silent, or has too
+    little voice in it."""
     mono = np.asarray(audio, dtype=np.float32)
     if mono.ndim == 2:
-        mono = mono.mean(axis=0)
+        mono = mono.mean(axis=int(np.argmin(mono.shape)))
     seconds = mono.size / float(sample_rate)
     if seconds < MIN_SECONDS:
         raise ValueError(f"a voice profile needs at least {MIN_SECONDS:.0f} s of singing or "

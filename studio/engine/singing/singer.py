@@ -24,6 +24,7 @@ MIN_VOWEL_S = 0.06
 HOLD_AT = 0.35  # of the spoken vowel: where its envelope is held
 VOWEL_LEVEL = 3e-3  # the mean power of a vowel frame's envelope, before dynamics
 BREATH_S = 0.3
+RELEASE_FRAMES, ATTACK_FRAMES = 8, 2  # 40 ms and 10 ms
 SILENT = 1e-16
 
 
@@ -35,7 +36,8 @@ def sing_line(score: LineScore, params: VoiceParams, seed: int) -> tuple[np.ndar
     f0 = _f0_curve(score, params, plan.times, seed) * plan.voiced
     envelope, aperiodicity = plan.spectra(analysis)
     _shape(envelope, aperiodicity, params, analysis.sample_rate)
-    envelope *= _gains(score, plan.times, plan.vowel, envelope)[:, None]
+    fades = _fades(plan.silent)
+    envelope *= (_gains(score, plan.times, plan.vowel, envelope) * fades * fades)[:, None]
     envelope[plan.silent] = SILENT
     aperiodicity[plan.silent] = 1.0
     audio = pyworld.synthesize(np.ascontiguousarray(f0), np.ascontiguousarray(envelope),
@@ -210,6 +212,18 @@ def _gains(score: LineScore, times: np.ndarray, vowel: np.ndarray,
     kernel = np.hanning(9)
     db = np.convolve(np.pad(db, 4, mode="edge"), kernel / kernel.sum(), mode="valid")
     return level * 10.0 ** (db / 10.0)
+
+
+def _fades(silent: np.ndarray) -> np.ndarray:
+    """Amplitude of each frame next to silence: sound fades out over RELEASE_FRAMES into a
+    rest, and in over ATTACK_FRAMES after one, so a phrase never stops or starts with a
+    click."""
+    index = np.arange(len(silent))
+    far = len(silent) + RELEASE_FRAMES
+    following = np.minimum.accumulate(np.where(silent, index, far)[::-1])[::-1]
+    previous = np.maximum.accumulate(np.where(silent, index, -far))
+    return (np.clip((following - index) / RELEASE_FRAMES, 0.0, 1.0)
+            * np.clip((index - previous) / ATTACK_FRAMES, 0.0, 1.0))
 
 
 def _add_breath(audio: np.ndarray, score: LineScore, params: VoiceParams, plan: _Plan,
