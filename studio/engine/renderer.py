@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -269,8 +269,8 @@ def segment_key(composition: Composition, section_id: int, lane: str, sample_rat
 
 def _sung_recipe(composition: Composition, section_id: int) -> tuple:
     """What a section of the singing voice depends on beyond its notes: the words and their
-    alignment, the voice, the section's energy, the song's seed and the octave the voice
-    sings the whole melody in."""
+    alignment, the voice (with only this section's note expressions), the section's energy,
+    the song's seed and the octave the voice sings the whole melody in."""
     from studio.engine.singing.presets import voice_params
     from studio.engine.singing.score import octave_shift, sung_voice
 
@@ -278,7 +278,8 @@ def _sung_recipe(composition: Composition, section_id: int) -> tuple:
     lyrics = composition.lyrics.get(section_id)
     section = next(s for s in composition.sections if s.id == section_id)
     params = voice_params(voice)
-    return ("sung", lyrics.lines if lyrics else None, voice, params, round(section.energy, 3),
+    own = replace(voice, notes=tuple(n for n in voice.notes if n.section_id == section_id))
+    return ("sung", lyrics.lines if lyrics else None, own, params, round(section.energy, 3),
             composition.context.seed, octave_shift(composition, params))
 
 

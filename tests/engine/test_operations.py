@@ -271,6 +271,9 @@ def test_one_note_sung_its_own_way(song):
     vocal_after, others_after = vocal_and_other_keys(after)
     assert others_after == others_before and vocal_after[(sid, "vocal")] != vocal_before[
         (sid, "vocal")]
+    # only that section sings again: the other sections' vocal keys stay
+    assert {k: v for k, v in vocal_after.items() if k[0] != sid} == {
+        k: v for k, v in vocal_before.items() if k[0] != sid}
     # the rest of the note's expression stays; None gives the voice's own back
     kept, _ = op.set_note_expression(after, sid, 2, vibrato=None)
     assert [(n.vibrato, n.portamento) for n in kept.lanes["vocal"].voice.notes] == [(None, 0.0)]
