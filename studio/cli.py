@@ -88,8 +88,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"studio: {error}", file=sys.stderr)
         return 2
-    song = engine.render_song(composition, args.sample_rate, progress=bar)
-    engine.export_song(composition, song, args.out, options, progress=bar)
+    engine.render_and_export(composition, args.out, options, progress=bar)
     bar.close()
     if args.project is not None:
         version = commit_render(args.project, composition,

@@ -14,7 +14,7 @@ import math
 import threading
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -108,73 +108,130 @@ def export_song(
     tied notes is no longer a readable sheet. Every option and the range are checked before
     anything is written: a ValueError leaves `out_dir` as it was.
     """
-    out_rate = rendered.sample_rate if options.sample_rate is None else options.sample_rate
-    check_format(options.format, out_rate, options.bit_depth)
-    stems = {"wet": rendered.stems, "dry": rendered.dry_stems, "none": {}}[options.stems]
-    lengths = {np.shape(audio)[-1] for audio in (rendered.master, *stems.values())}
+    stems = _chosen_stems(options, rendered.dry_stems, rendered.stems)
+    length = _one_length(rendered.master, stems)
+    with SongExport(composition, out_dir, options, sample_rate=rendered.sample_rate,
+                    length=length, progress=progress) as export:
+        export.add_stems(rendered.dry_stems, rendered.stems)
+        return export.finish(rendered)
+
+
+class SongExport:
+    """An export begun before its audio exists, so that its files are written while the
+    rest is made: the MIDI file, the lyrics and the context from the start (during the
+    render), the stems once `add_stems` hands them over (during mastering), the master with
+    `finish`, which waits for every file and writes the report.
+
+    Made with the render's sample rate and length, it checks the options and the range at
+    once: a ValueError leaves `out_dir` as it was. Used as a context manager, an export left
+    unfinished (an error, a cancel) drops the files not yet begun and waits for the rest.
+    """
+
+    def __init__(self, composition: Composition, out_dir: str | Path,
+                 options: ExportOptions = ExportOptions(), *, sample_rate: int, length: int,
+                 progress: ProgressCallback = ignore_progress) -> None:
+        self.options, self.progress = options, progress
+        self.sample_rate, self.length = sample_rate, length
+        self.out_rate = sample_rate if options.sample_rate is None else options.sample_rate
+        check_format(options.format, self.out_rate, options.bit_depth)
+        self.span = resolve_range(composition, sample_rate, length,
+                                  section_id=options.section_id, start_s=options.start_s,
+                                  end_s=options.end_s)
+        self.whole = self.span.start == 0 and self.span.end == length
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._write = partial(write_audio, sample_rate=self.out_rate,
+                              bit_depth=options.bit_depth, file_format=options.format)
+        self._pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="export")
+        self._jobs: dict[str, tuple[Path | None, Future]] = {}
+        self._stems_added = False
+        self._master_path = self.out_dir / f"master.{options.format}"
+        for key, (path, job) in _score_jobs(composition, self.out_dir, options, self.span,
+                                            self.whole).items():
+            self._jobs[key] = (path, self._pool.submit(job))
+        context = self.out_dir / "context.json"
+        text = json.dumps(context_document(composition), indent=2, ensure_ascii=False) + "\n"
+        self._jobs["context"] = (context, self._pool.submit(
+            partial(context.write_text, text, encoding="utf-8")))
+
+    def add_stems(self, dry_stems: dict[str, np.ndarray], stems: dict[str, np.ndarray]) -> None:
+        """Start writing the stems the options ask for (dry, or with effects)."""
+        chosen = _chosen_stems(self.options, dry_stems, stems)
+        if chosen and _one_length(None, chosen) != self.length:
+            raise ValueError(f"the stems are {_one_length(None, chosen)} samples long, not "
+                             f"the {self.length} this export was begun for")
+        if chosen:
+            (self.out_dir / "stems").mkdir(exist_ok=True)
+        for number, name in enumerate(chosen, start=1):
+            path = self.out_dir / "stems" / f"{number:02d}-{name}.{self.options.format}"
+            self._jobs[f"stem:{name}"] = (path, self._pool.submit(
+                _write_stem, self._write, path, chosen[name], self.span, self.out_rate))
+        self._stems_added = True
+
+    def finish(self, rendered: RenderedSong) -> dict[str, Path]:
+        """Write the master (and the stems, if not handed over yet), wait for every file and
+        write the report; the paths as export_song returns them."""
+        if not self._stems_added:
+            self.add_stems(rendered.dry_stems, rendered.stems)
+        if rendered.master.shape[-1] != self.length:
+            raise ValueError(f"the master is {rendered.master.shape[-1]} samples long, not "
+                             f"the {self.length} this export was begun for")
+        master_audio = _Once(partial(range_audio, rendered.master, self.span, self.out_rate))
+        known = rendered.master_report if self.whole and self.out_rate == self.sample_rate \
+            else None
+        jobs = {"master": (self._master_path, self._pool.submit(
+                    lambda: self._write(self._master_path, master_audio()))),
+                "loudness": (None, self._pool.submit(
+                    lambda: _loudness(master_audio(), self.out_rate, self.options, known))),
+                **{k: v for k, v in self._jobs.items() if k != "context"},
+                "context": self._jobs["context"]}
+        paths = {key: path for key, (path, _) in jobs.items() if path is not None}
+        paths["report"] = self.out_dir / "report.json"
+        self.progress(ProgressEvent("export", 0.0, f"{len(paths)} files to {self.out_dir}"))
+        results = self._wait(jobs, len(paths))
+        # the sample peak is the one written, dither and clipping included
+        measured = {**results["loudness"], "sample_peak_dbfs": to_db(results["master"])}
+        report = report_document(self.options, self.span, self.out_rate, measured,
+                                 self.out_dir, paths)
+        paths["report"].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        self.progress(ProgressEvent("export", 1.0, paths["report"].name))
+        return paths
+
+    def _wait(self, jobs: dict[str, tuple[Path | None, Future]], total: int) -> dict:
+        """What each job returned, reporting each file as it is done."""
+        keys = {future: key for key, (_, future) in jobs.items()}
+        results, done = {}, 0
+        for future in as_completed(keys):
+            key = keys[future]
+            results[key] = future.result()
+            if jobs[key][0] is not None:
+                done += 1
+                self.progress(ProgressEvent("export", done / total, jobs[key][0].name))
+        return results
+
+    def close(self) -> None:
+        """Drop the files not yet begun and wait for those being written."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> SongExport:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def _chosen_stems(options: ExportOptions, dry_stems: dict[str, np.ndarray],
+                  stems: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"wet": stems, "dry": dry_stems, "none": {}}[options.stems]
+
+
+def _one_length(master: np.ndarray | None, stems: dict[str, np.ndarray]) -> int:
+    """The one length of the master and stems; ValueError when they differ."""
+    lengths = {np.shape(audio)[-1] for audio in
+               ((master,) if master is not None else ()) + tuple(stems.values())}
     if len(lengths) > 1:
         raise ValueError(f"the master and stems must have one length, got {sorted(lengths)}")
-    span = resolve_range(composition, rendered.sample_rate, lengths.pop(),
-                         section_id=options.section_id, start_s=options.start_s,
-                         end_s=options.end_s)
-    out_dir = Path(out_dir)
-    jobs = _jobs(composition, rendered, stems, out_dir, options, span, out_rate)
-    paths = {key: path for key, (path, _) in jobs.items() if path is not None}
-    paths["report"] = out_dir / "report.json"
-    progress(ProgressEvent("export", 0.0, f"{len(paths)} files to {out_dir}"))
-    (out_dir / "stems" if stems else out_dir).mkdir(parents=True, exist_ok=True)
-    results = _run(jobs, len(paths), progress)
-    # the sample peak is the one written, dither and clipping included
-    measured = {**results["loudness"], "sample_peak_dbfs": to_db(results["master"])}
-    report = report_document(options, span, out_rate, measured, out_dir, paths)
-    paths["report"].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    progress(ProgressEvent("export", 1.0, paths["report"].name))
-    return paths
-
-
-def _run(jobs: dict[str, tuple[Path | None, Job]], total: int,
-         progress: ProgressCallback) -> dict[str, object]:
-    """Run the jobs on two threads, reporting each file as it is done; what each returned."""
-    results = {}
-    done = 0
-    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        futures = {pool.submit(job): key for key, (_, job) in jobs.items()}
-        try:
-            for future in as_completed(futures):
-                key = futures[future]
-                results[key] = future.result()
-                if jobs[key][0] is not None:
-                    done += 1
-                    progress(ProgressEvent("export", done / total, jobs[key][0].name))
-        except BaseException:
-            for future in futures:  # files not yet begun are dropped; the error goes up
-                future.cancel()
-            raise
-    return results
-
-
-def _jobs(composition: Composition, rendered: RenderedSong, stems: dict[str, np.ndarray],
-          out_dir: Path, options: ExportOptions, span: SampleRange,
-          out_rate: int) -> dict[str, tuple[Path | None, Job]]:
-    """Every file to write and the call that writes it, the longest first. The master is
-    written by one job and measured by another (no file: None) at the same time."""
-    master_audio = _Once(partial(range_audio, rendered.master, span, out_rate))
-    master = out_dir / f"master.{options.format}"
-    write = partial(write_audio, sample_rate=out_rate, bit_depth=options.bit_depth,
-                    file_format=options.format)
-    whole = span.start == 0 and span.end == rendered.master.shape[-1]
-    known = rendered.master_report if whole and out_rate == rendered.sample_rate else None
-    jobs = {"master": (master, lambda: write(master, master_audio())),
-            "loudness": (None, lambda: _loudness(master_audio(), out_rate, options, known))}
-    jobs.update(_score_jobs(composition, out_dir, options, span, whole))
-    for number, name in enumerate(stems, start=1):
-        path = out_dir / "stems" / f"{number:02d}-{name}.{options.format}"
-        jobs[f"stem:{name}"] = (path, partial(_write_stem, write, path, stems[name], span,
-                                              out_rate))
-    context = out_dir / "context.json"
-    text = json.dumps(context_document(composition), indent=2, ensure_ascii=False) + "\n"
-    jobs["context"] = (context, partial(context.write_text, text, encoding="utf-8"))
-    return jobs
+    return lengths.pop()
 
 
 def _score_jobs(composition: Composition, out_dir: Path, options: ExportOptions,

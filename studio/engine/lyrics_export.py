@@ -53,11 +53,14 @@ def _stamp(seconds: float) -> str:
 
 def lead_sheet(composition: Composition, vocals: dict[int, VocalPart]):
     """A music21 Score: the vocal line with lyrics, chord symbols, key, meter and tempo."""
-    from music21 import key, metadata, meter, stream, tempo
+    from music21 import instrument, key, metadata, meter, stream, tempo
 
     context = composition.context
     part = stream.Part(id="voice")
     part.partName = "Voice"
+    singer = instrument.Vocalist()
+    singer.partId = singer.instrumentId = "P1"  # else a random id: the same song, another file
+    part.insert(0, singer)
     part.insert(0, key.Key(_m21_name(context.key.tonic), context.key.mode))
     part.insert(0, meter.TimeSignature(str(context.meter)))
     part.insert(0, tempo.MetronomeMark(number=context.tempo_bpm, referent=1.0))

@@ -10,13 +10,16 @@ rng_for(seed, section, lane, variation).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
 from studio.engine import resources
 from studio.engine.arrangement import arrange
 from studio.engine.context import build_context
+from studio.engine.export import ExportOptions, SongExport
 from studio.engine.generators import generator_for
 from studio.engine.harmony import harmonize
 from studio.engine.lyrics import fit_song_lyrics, write_lyrics, write_section_lyrics
@@ -29,7 +32,7 @@ from studio.engine.model import Composition, CompositionContext, Lane, Mastering
 from studio.engine.preferences import Leanings
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.prompt import read_prompt
-from studio.engine.render import section_starts
+from studio.engine.render import section_starts, stem_samples
 from studio.engine.renderer import SongRenderer
 from studio.engine.rng import rng_for
 
@@ -171,9 +174,11 @@ def generate_parts(composition: Composition, progress: ProgressCallback,
 def render_song(composition: Composition, sample_rate: int = 44100, *,
                 progress: ProgressCallback = ignore_progress,
                 cancel: CancelToken | None = None,
-                renderer: SongRenderer | None = None) -> RenderedSong:
+                renderer: SongRenderer | None = None,
+                on_mixed: Callable[[dict, dict], None] | None = None) -> RenderedSong:
     """Render every lane, mix and master. A renderer kept between calls re-renders only the
-    sections that changed since its last render."""
+    sections that changed since its last render. `on_mixed(dry_stems, stems)` is called
+    before mastering (SongExport.add_stems writes the stems while the master is made)."""
     cancel = cancel or CancelToken()
     renderer = renderer or SongRenderer(sample_rate)
     if renderer.sample_rate != sample_rate:
@@ -181,6 +186,8 @@ def render_song(composition: Composition, sample_rate: int = 44100, *,
     state = renderer.render(composition, progress=progress, cancel=cancel)
     cancel.check()
     progress(ProgressEvent("mix", 1.0, "mixed"))
+    if on_mixed is not None:
+        on_mixed(state.dry, state.stems)
     settings = composition.mastering
     progress(ProgressEvent("master", 0.0, f"{settings.preset}, to {settings.target_lufs:g} LUFS"))
     mastered, report = master_measured(
@@ -190,6 +197,25 @@ def render_song(composition: Composition, sample_rate: int = 44100, *,
     progress(ProgressEvent("master", 1.0, f"{report['integrated_lufs']:.1f} LUFS, "
                                           f"{report['true_peak_dbtp']:.1f} dBTP"))
     return RenderedSong(sample_rate, state.dry, state.stems, state.mix, mastered, report)
+
+
+def render_and_export(composition: Composition, out_dir: str | Path,
+                      options: ExportOptions | None = None, *,
+                      progress: ProgressCallback = ignore_progress,
+                      cancel: CancelToken | None = None,
+                      renderer: SongRenderer | None = None,
+                      ) -> tuple[RenderedSong, dict[str, Path]]:
+    """render_song then export_song, overlapped: the MIDI file, lyrics and context are
+    written during the render, the stems while the master is made. The options and range
+    are checked before anything is rendered or written (ValueError)."""
+    options = options or ExportOptions()
+    sample_rate = renderer.sample_rate if renderer is not None else (
+        options.sample_rate or 44100)
+    with SongExport(composition, out_dir, options, sample_rate=sample_rate,
+                    length=stem_samples(composition, sample_rate), progress=progress) as export:
+        rendered = render_song(composition, sample_rate, progress=progress, cancel=cancel,
+                               renderer=renderer, on_mixed=export.add_stems)
+        return rendered, export.finish(rendered)
 
 
 def section_spans(composition: Composition, sample_rate: int) -> list[tuple[int, int, float]]:

@@ -13,11 +13,11 @@ import json
 import zlib
 
 from studio.engine import operations
-from studio.engine.export import ExportOptions, export_song
+from studio.engine.export import ExportOptions
 from studio.engine.lyrics_providers import LyricsProvider, make_provider
 from studio.engine.mix import RETURNS
 from studio.engine.orchestrator import compose as compose_song
-from studio.engine.orchestrator import render_song
+from studio.engine.orchestrator import render_and_export, render_song
 from studio.engine.playback import share_audio
 from studio.engine.progress import ProgressEvent
 from studio.engine.renderer import SongRenderer
@@ -49,9 +49,8 @@ def export(payload: dict, progress, cancel) -> bytes:
     exported with ExportOptions(**options)."""
     song = composition_from_dict(payload["composition"])
     options = ExportOptions(**payload.get("options", {}))
-    rendered = render_song(song, options.sample_rate or 44100, progress=progress,
-                           cancel=cancel)
-    paths = export_song(song, rendered, payload["out_dir"], options, progress=progress)
+    _, paths = render_and_export(song, payload["out_dir"], options, progress=progress,
+                                 cancel=cancel)
     return pack({key: str(path) for key, path in paths.items()})
 
 

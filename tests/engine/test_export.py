@@ -361,3 +361,41 @@ def test_a_real_song_section_cuts_its_midi_and_lyrics(tmp_path, real_song):
     assert midi_notes(cut) == clipped(midi_notes(to_midi(composition)), first_tick, end_tick)
     lyrics = [m.text for track in cut.tracks for m in track if m.type == "lyrics"]
     assert lyrics[0].rstrip("-") == composition.lyrics[sung].lines[0].syllables[0].text
+
+
+def test_render_and_export_writes_what_the_two_steps_write(tmp_path):
+    """The overlapped path (files written while the song renders and masters) gives the same
+    files, byte for byte, as rendering first and exporting after."""
+    song = engine.compose("lo-fi beat about rain", 3, length_s=25)
+    options = ExportOptions(bit_depth=16)
+    rendered = engine.render_song(song, RATE)
+    apart = export.export_song(song, rendered, tmp_path / "apart", options)
+    events = []
+    _, together = engine.render_and_export(song, tmp_path / "together", options,
+                                           progress=events.append)
+    assert list(together) == list(apart)
+    for key, path in apart.items():
+        assert together[key].read_bytes() == path.read_bytes(), key
+    done = [e for e in events if e.stage == "export"]
+    assert done[-1].fraction == 1.0 and {e.message for e in done} >= {"master.wav", "song.mid"}
+
+
+def test_render_and_export_checks_before_it_renders_and_stops_on_cancel(tmp_path):
+    song = engine.compose("lo-fi beat about rain", 3, length_s=25)
+    stages = []
+    with pytest.raises(ValueError, match="no section 99"):
+        engine.render_and_export(song, tmp_path / "bad", ExportOptions(section_id=99),
+                                 progress=lambda e: stages.append(e.stage))
+    assert not (tmp_path / "bad").exists() and "render" not in stages
+    token = engine.CancelToken()
+
+    def cancel_while_rendering(event):
+        if event.stage == "render":
+            token.cancel()
+
+    with pytest.raises(engine.Cancelled):
+        engine.render_and_export(song, tmp_path / "cancelled", progress=cancel_while_rendering,
+                                 cancel=token)
+    written = {p.name for p in (tmp_path / "cancelled").iterdir()}
+    assert "master.wav" not in written and "report.json" not in written
+    assert not (tmp_path / "cancelled" / "stems").exists()
