@@ -302,6 +302,15 @@ def test_a_line_with_nothing_to_say_stays_silent(song):
     assert np.any(audio)  # the other lines still sing
 
 
+def test_a_voice_espeak_does_not_have_fails_loudly_not_silently(song):
+    """Only words with nothing to say make a silent line: a broken voice is an error."""
+    section, _ = _sung_section(song)
+    synth = lane_synth(song.lanes["vocal"], song.context, RATE)
+    synth.params = replace(synth.params, espeak_voice="xx-nowhere")
+    with pytest.raises(ValueError, match="no voice 'xx-nowhere'"):
+        synth.render_part(song, section.id)
+
+
 def test_breaths_between_phrases_and_louder_sections():
     from studio.engine.singing.score import LineScore, SungNote
     from studio.engine.singing.singer import sing_line

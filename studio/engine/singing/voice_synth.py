@@ -18,6 +18,7 @@ from studio.engine.render import TAIL_S, LaneSynth
 from studio.engine.singing.presets import voice_params
 from studio.engine.singing.score import LineCache, LineScore, line_scores, octave_shift, sung_voice
 from studio.engine.singing.singer import sing_line
+from studio.engine.singing.world import Unsaid
 
 GAIN = 0.5  # the sung level beside the SoundFont lanes
 
@@ -71,7 +72,7 @@ class VoiceSynth:
         seed = int(key[:8], 16)
         try:
             audio, rate, origin = sing_line(score, self.params, seed)
-        except ValueError:  # words with nothing to say ("..."): the line stays silent
+        except Unsaid:  # words with nothing to say ("..."): the line stays silent
             audio, rate, origin = np.zeros(0, dtype=np.float32), self.sample_rate, 0
         if rate != self.sample_rate:
             audio = soxr.resample(audio, rate, self.sample_rate).astype(np.float32)
