@@ -181,6 +181,7 @@ def test_no_device_is_said_not_raised_in_the_audio_thread():
 
 
 @pytest.mark.slow
+@pytest.mark.own_process
 def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
     """60 s through the JACK dummy device at 48 kHz in 512-frame blocks while the worker
     process composes and renders whole songs: no underflow, and the 99th percentile of the
