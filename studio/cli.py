@@ -196,19 +196,13 @@ def voice_options(args: argparse.Namespace,
 
 def read_voice(path: Path) -> tuple[object, tuple | None]:
     """The voice profile in a recording or a project file, and the recording if it was one."""
-    import soundfile
-
-    from studio.engine.singing.profile import analyse_profile, profile_from_project
+    from studio.engine.singing.profile import analyse_profile, profile_from_project, read_recording
 
     if not path.exists():
         raise ValueError(f"there is no file {path}")
     if path.suffix == ".ensemble":
         return profile_from_project(path), None
-    try:
-        audio, rate = soundfile.read(path, dtype="float32", always_2d=True)
-    except (soundfile.LibsndfileError, RuntimeError) as error:
-        raise ValueError(f"cannot read {path.name} as audio: {error}") from None
-    audio = audio.T
+    audio, rate = read_recording(path)
     return analyse_profile(audio, rate, path.stem), (path.stem, audio, rate)
 
 

@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
 from studio.engine.model import Composition, Voice
 from studio.engine.operations import VOICE_RANGES
 from studio.engine.singing.presets import default_preset, preset_names
-from studio.engine.singing.profile import MIN_SECONDS, profile_from_project, record
+from studio.engine.singing.profile import (
+    MIN_SECONDS,
+    profile_from_project,
+    read_recording,
+    record,
+)
 from studio.project import SUFFIX, ProjectError
 
 RECORD_S = MIN_SECONDS + 0.5  # "Record 10 s" keeps a little more than the least it needs
@@ -145,15 +150,12 @@ class VoicePanel(QWidget):
 
     def import_recording(self, path: str | Path) -> None:
         """A WAV or FLAC file of someone singing or speaking, analysed into a profile."""
-        import soundfile
-
-        path = Path(path)
         try:
-            audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
-        except (RuntimeError, OSError) as error:
-            self.say(f"'{path.name}' cannot be read as audio: {error}")
+            audio, rate = read_recording(path)
+        except ValueError as error:
+            self.say(str(error))
             return
-        self.analyse(np.ascontiguousarray(audio.T), rate, path.stem)
+        self.analyse(audio, rate, Path(path).stem)
 
     def analyse(self, audio: np.ndarray, sample_rate: int, name: str) -> None:
         """Have the worker make a profile of a recording; then keep the recording in the

@@ -80,6 +80,19 @@ def speaker_profile(espeak_voice: str, pitch: int) -> VoiceProfile:
     return measure(speech.audio, speech.sample_rate, espeak_voice)
 
 
+def read_recording(path: str | Path) -> tuple[np.ndarray, int]:
+    """A recording from a sound file as (channels, samples) float32 and its rate; ValueError
+    naming the file when it cannot be read."""
+    import soundfile
+
+    path = Path(path)
+    try:
+        audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    except (RuntimeError, OSError) as error:  # soundfile's errors are RuntimeErrors
+        raise ValueError(f"'{path.name}' cannot be read as audio: {error}") from None
+    return np.ascontiguousarray(audio.T), rate
+
+
 def record(seconds: float, sample_rate: int = 44100) -> np.ndarray:
     """Record from the default input device: mono float32 (1, samples)."""
     import sounddevice
