@@ -21,6 +21,7 @@ loudness is set after it and never before.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 from pedalboard import Compressor, HighShelfFilter, Limiter, LowShelfFilter, Pedalboard
@@ -28,7 +29,7 @@ from pedalboard import Compressor, HighShelfFilter, Limiter, LowShelfFilter, Ped
 from studio.engine import resources
 from studio.engine.meter import (
     integrated_lufs,
-    loudness_range_lu,
+    loudness_and_range,
     loudness_report,
     sample_peak,
     to_db,
@@ -131,35 +132,48 @@ def master_measured(
         audio = _tone_and_glue(audio, sample_rate, preset, loudness)
         if sections:
             audio = ride_sections(audio, sample_rate, sections, preset.section_spread_lu)
-        loudness = integrated_lufs(audio, sample_rate)
+    measured = Measured(*loudness_and_range(audio, sample_rate), float("nan"))
     goal_plr_db = ceiling_dbtp - target_lufs - PLR_MARGIN_DB - (preset.plr_db if preset else 0.0)
     # A true peak is never below the sample peak, so when the sample peak alone already puts
     # the ratio well over the goal, the costly oversampled measure would change nothing.
     peak_dbtp = to_db(sample_peak(audio))
-    if peak_dbtp - loudness - goal_plr_db < PLR_TOLERANCE_DB:
+    if peak_dbtp - measured.lufs - goal_plr_db < PLR_TOLERANCE_DB:
         peak_dbtp = true_peak_dbtp(audio)
+    measured = replace(measured, peak_dbtp=peak_dbtp)
     overshoot_db = None
-    limited, limited_lufs = audio, loudness
+    limited = audio
     for _ in range(2):
-        limited, limited_lufs, peak_dbtp = _limit_to_plr(
-            audio, sample_rate, goal_plr_db, loudness, peak_dbtp, overshoot_db)
+        limited, measured = _limit_to_plr(audio, sample_rate, goal_plr_db, measured,
+                                          overshoot_db)
         if limited is audio:
             break
         # The search estimated true peaks; the last gain needs the real one. Should the
         # estimate have been short, search once more with the overshoot actually measured.
         exact_dbtp = true_peak_dbtp(limited)
-        shortfall_db = (target_lufs - limited_lufs) - (ceiling_dbtp - exact_dbtp)
-        peak_dbtp, overshoot_db = exact_dbtp, exact_dbtp - to_db(sample_peak(limited))
+        shortfall_db = (target_lufs - measured.lufs) - (ceiling_dbtp - exact_dbtp)
+        measured = replace(measured, peak_dbtp=exact_dbtp)
+        overshoot_db = exact_dbtp - to_db(sample_peak(limited))
         if shortfall_db <= SHORTFALL_DB:
             break
-    gain_db = min(target_lufs - limited_lufs, ceiling_dbtp - CEILING_MARGIN_DB - peak_dbtp)
+    gain_db = min(target_lufs - measured.lufs,
+                  ceiling_dbtp - CEILING_MARGIN_DB - measured.peak_dbtp)
     mastered = limited * np.float32(10.0 ** (gain_db / 20.0))
-    # a gain moves every measure by itself: the loudness and true peak already measured
-    # hold for the result (but for float rounding), and only the range is left to measure
-    return mastered, {"integrated_lufs": limited_lufs + gain_db,
-                      "loudness_range_lu": loudness_range_lu(mastered, sample_rate),
-                      "true_peak_dbtp": peak_dbtp + gain_db,
+    # A gain moves loudness and true peak by itself and leaves the range as it was (but for
+    # blocks crossing the -70 LUFS gate, far below any that count): the measures already
+    # made hold for the result, but for float rounding.
+    return mastered, {"integrated_lufs": measured.lufs + gain_db,
+                      "loudness_range_lu": measured.range_lu,
+                      "true_peak_dbtp": measured.peak_dbtp + gain_db,
                       "sample_peak_dbfs": to_db(sample_peak(mastered))}
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Integrated loudness (LUFS), loudness range (LU) and true peak (dBTP, or an estimate)."""
+
+    lufs: float
+    range_lu: float
+    peak_dbtp: float
 
 
 def ride_sections(audio: np.ndarray, sample_rate: int, sections: list[tuple[int, int, float]],
@@ -181,12 +195,31 @@ def ride_sections(audio: np.ndarray, sample_rate: int, sections: list[tuple[int,
     gains = np.clip(wanted - (levels - np.average(levels, weights=weights)), -MAX_RIDE_DB,
                     MAX_RIDE_DB)
     ramp = int(RIDE_RAMP_S * sample_rate)
-    points_x, points_y = [], []
+    points = []
     for (start, stop, _, _), gain in zip(measured, gains, strict=True):
-        points_x += [start + ramp // 2, max(start + ramp // 2, stop - ramp // 2)]
-        points_y += [gain, gain]
-    envelope = np.interp(np.arange(audio.shape[1]), points_x, points_y).astype(np.float32)
-    return audio * np.power(np.float32(10.0), envelope / np.float32(20.0))
+        points += [(start + ramp // 2, float(gain)),
+                   (max(start + ramp // 2, stop - ramp // 2), float(gain))]
+    return gain_curve(audio, points)
+
+
+def gain_curve(audio: np.ndarray, points: list[tuple[int, float]]) -> np.ndarray:
+    """The audio times a gain in dB drawn straight between (sample, dB) points (as np.interp
+    draws it: level before the first point and after the last). A flat stretch costs one
+    multiplication; only the slopes are computed sample by sample."""
+    length = audio.shape[1]
+    out = np.empty_like(audio)
+    edges = [(0, points[0][1]), *points, (length, points[-1][1])]
+    for (x0, y0), (x1, y1) in pairwise(edges):
+        lo, hi = max(0, x0), min(length, x1)
+        if hi <= lo:
+            continue
+        if y0 == y1:
+            np.multiply(audio[:, lo:hi], np.float32(10.0 ** (y0 / 20.0)), out=out[:, lo:hi])
+        else:
+            db = y0 + (y1 - y0) * (np.arange(lo, hi) - x0) / (x1 - x0)
+            np.multiply(audio[:, lo:hi], (10.0 ** (db / 20.0)).astype(np.float32),
+                        out=out[:, lo:hi])
+    return out
 
 
 def _tone_and_glue(audio: np.ndarray, sample_rate: int, preset: MasterPreset,
@@ -206,43 +239,43 @@ def _tone_and_glue(audio: np.ndarray, sample_rate: int, preset: MasterPreset,
 
 
 def _limit_to_plr(
-    audio: np.ndarray, sample_rate: int, goal_plr_db: float, loudness: float, peak_dbtp: float,
+    audio: np.ndarray, sample_rate: int, goal_plr_db: float, measured: Measured,
     overshoot_db: float | None = None,
-) -> tuple[np.ndarray, float, float]:
+) -> tuple[np.ndarray, Measured]:
     """Audio whose peak-to-loudness ratio is at most `goal_plr_db`, limited no more than needed.
 
-    Takes and returns the audio with its loudness and (estimated) true peak. The drive into
+    Takes and returns the audio with its measures (the true peak estimated). The drive into
     the limiter is searched (see `_next_drive`); when no drive reaches the goal, the narrowest
     ratio found is kept. Oversampling every pass would dominate the cost, so a pass's true
     peak is its sample peak plus the inter-sample overshoot measured once (or given): a
     limiter pins peaks alike from pass to pass.
     """
-    excess_db = peak_dbtp - loudness - goal_plr_db
+    excess_db = measured.peak_dbtp - measured.lufs - goal_plr_db
     if excess_db <= 0.0:
-        return audio, loudness, peak_dbtp
+        return audio, measured
     full_scale = audio / np.float32(sample_peak(audio))
     tried = [(QUIET_DRIVE_DB, excess_db)]  # (drive, PLR excess over the goal)
-    best: tuple = ((True, excess_db), audio, loudness, peak_dbtp)
+    best: tuple = ((True, excess_db), audio, measured)
     drive_db = _next_drive(tried)
     for _ in range(MAX_PASSES):
         limiter = Limiter(threshold_db=LIMITER_THRESHOLD_DB, release_ms=RELEASE_MS)
         limited = limiter(full_scale * np.float32(10.0 ** (drive_db / 20.0)), sample_rate)
-        loudness = integrated_lufs(limited, sample_rate)
+        lufs, range_lu = loudness_and_range(limited, sample_rate)
         if overshoot_db is None:  # estimated near the loudest samples; checked at the end
             overshoot_db = true_peak_dbtp(limited, ESTIMATE_DB) - to_db(sample_peak(limited))
-        peak_dbtp = to_db(sample_peak(limited)) + overshoot_db
-        excess_db = peak_dbtp - loudness - goal_plr_db
+        pass_measured = Measured(lufs, range_lu, to_db(sample_peak(limited)) + overshoot_db)
+        excess_db = pass_measured.peak_dbtp - lufs - goal_plr_db
         tried.append((drive_db, excess_db))
         # best: meets the goal with the least drive, else comes closest to it
         rank = (excess_db > 0.0, excess_db if excess_db > 0.0 else drive_db)
         if rank < best[0]:
-            best = (rank, limited, loudness, peak_dbtp)
+            best = (rank, limited, pass_measured)
         if -PLR_TOLERANCE_DB <= excess_db <= 0.0:
             break
         drive_db = _next_drive(tried)
         if drive_db is None:
             break
-    return best[1:]
+    return best[1], best[2]
 
 
 def _next_drive(tried: list[tuple[float, float]]) -> float | None:

@@ -22,8 +22,7 @@ from studio.engine.mix import (
     apply_lane,
     audible_lanes,
     bus_plugin,
-    bus_returns,
-    faded,
+    mix_wet,
     process_lane,
     process_lanes,
     sum_stems,
@@ -175,10 +174,8 @@ class SongRenderer:
             return
         fresh = process_lanes({n: state.dry[n] for n in redo}, state.lanes, self.sample_rate)
         state.wet = {n: fresh[n] if n in redo else old.wet[n] for n in state.dry}
-        state.stems = faded(state.wet, state.lanes)
-        state.stems.update(bus_returns(state.stems, state.lanes, state.buses, state.tempo_bpm,
-                                       self.sample_rate))
-        state.mix = sum_stems(list(state.stems.values()), _length(state.dry))
+        state.stems, state.mix = mix_wet(state.wet, state.lanes, state.buses, state.tempo_bpm,
+                                         self.sample_rate)
 
     def _remix_ranges(self, state: RenderState, old: RenderState,
                       changed: dict[str, list[tuple[int, int]]]) -> None:
