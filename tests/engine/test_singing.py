@@ -1,6 +1,7 @@
 """The singing voice: measured with analysers it does not share code with (librosa's pyin),
 on real audio rendered from composed songs."""
 
+import hashlib
 import subprocess
 import sys
 from dataclasses import replace
@@ -174,6 +175,21 @@ def test_same_input_gives_the_same_audio(song):
     first = render_lane(song, "vocal", RATE)
     second = render_lane(song, "vocal", RATE)
     assert np.any(first) and np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("voice", sorted({preset(n).espeak_voice for n in preset_names()}
+                                          | {"en-us"}))
+def test_speech_is_the_same_in_any_process_whatever_was_said_before(voice):
+    """espeak-ng seeds its noise from the clock and carries its pitch flutter from one
+    utterance to the next; a fresh process and one that has spoken before must agree."""
+    line = "the summer nights are calling me home"
+    code = ("import hashlib\nfrom studio.engine.singing.espeak import speak\n"
+            f"print(hashlib.sha256(speak({line!r}, {voice!r}).audio.tobytes()).hexdigest())\n")
+    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    speak("something else first, and then something more", voice, pitch=30)
+    after = [hashlib.sha256(speak(line, voice).audio.tobytes()).hexdigest() for _ in range(3)]
+    assert after == [fresh] * 3
 
 
 def test_editing_one_word_sings_only_its_line_again(song):

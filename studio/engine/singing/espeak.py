@@ -3,14 +3,27 @@
 The library keeps global state, so it is initialised once per process and every call holds
 one lock. `speak` returns the speech of one text as float32 samples with its phonemes: their
 names, the sample each starts at, whether it is a vowel, and the word it belongs to.
+
+The same words come out as the same samples in every process, whatever was said before:
+espeak-ng's random jitter and breath noise (its own generator, and the C library's for Klatt
+voices) are seeded from the words before each text, and its pitch flutter and roughness,
+which walk on through every utterance and are never rewound, are turned off in every voice
+(see _steady_data). WORLD sings the pitch afresh, so neither is missed.
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
 import threading
+import zlib
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +34,8 @@ _DONT_EXIT = 0x8000  # espeakINITIALIZE_DONT_EXIT: an error returns instead of e
 _CHARS_UTF8 = 1
 _EVENT_END, _EVENT_WORD, _EVENT_PHONEME = 0, 1, 7
 _RATE, _PITCH, _RANGE = 1, 3, 4  # espeakRATE, espeakPITCH, espeakRANGE
+STEADY = "steady"  # the variant of a voice named without one: steady, nothing else
+_STEADY_LINES = "flutter 0\nroughness 0\n"
 
 # IPA letters of vowels (and the syllabic mark): a phoneme holding one is a syllable nucleus
 _VOWELS = set("aeiouyæɑɒɐɔəɘɚɛɜɝɞɪʊʌʏøœɶɤɯɨʉ") | {"\u0329"}
@@ -84,7 +99,9 @@ class _Engine:
                                           ctypes.c_void_p, ctypes.c_void_p]
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.lock = threading.Lock()
-        path = espeakng_loader.get_data_path().encode()
+        self.lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+        self.libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        path = str(_steady_data(Path(espeakng_loader.get_data_path()))).encode()
         self.sample_rate = self.lib.espeak_Initialize(
             _SYNCHRONOUS, 0, path, _PHONEME_EVENTS | _PHONEME_IPA | _DONT_EXIT)
         if self.sample_rate <= 0:
@@ -108,13 +125,18 @@ class _Engine:
 
     def speak(self, text: str, voice: str, rate_wpm: int, pitch: int) -> Speech:
         with self.lock:
-            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            named = voice if "+" in voice else f"{voice}+{STEADY}"
+            if self.lib.espeak_SetVoiceByName(named.encode()) != 0:
                 raise ValueError(f"espeak-ng has no voice '{voice}'")
             self.lib.espeak_SetParameter(_RATE, rate_wpm, 0)
             self.lib.espeak_SetParameter(_PITCH, pitch, 0)
             self.lib.espeak_SetParameter(_RANGE, 0, 0)  # a monotone is easiest to re-pitch
             self._chunks, self._events = [], []
             data = text.encode() + b"\0"
+            # espeak-ng seeds its noise from the clock when it starts
+            seed = zlib.crc32(b"%s %d %d " % (voice.encode(), rate_wpm, pitch) + data)
+            self.lib.espeak_ng_SetRandSeed(seed)
+            self.libc.srand(seed)
             self.lib.espeak_Synth(data, len(data), 0, 0, 0, _CHARS_UTF8, None, None)
             self.lib.espeak_Synchronize()
             chunks, events = self._chunks, self._events
@@ -122,6 +144,31 @@ class _Engine:
         audio = _trimmed(audio / 32768.0, self.sample_rate)
         return Speech(audio, self.sample_rate,
                       _phonemes(text, events, self.sample_rate, len(audio)))
+
+
+def _steady_data(shipped: Path) -> Path:
+    """espeak-ng's data as shipped, but for its voice variants, each made steady (no pitch
+    flutter, no roughness; and a STEADY variant that is only that): a directory of the
+    process's own, removed at exit, that links to the shipped files and writes only the
+    variants (a few lines each)."""
+    root = Path(tempfile.mkdtemp(prefix="ensemble-espeak-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    data = root / "espeak-ng-data"
+    variants = data / "voices" / "!v"
+    variants.mkdir(parents=True)
+    for entry in shipped.iterdir():
+        if entry.name != "voices":
+            os.symlink(entry, data / entry.name)
+    for entry in (shipped / "voices").iterdir():
+        if entry.name != "!v":
+            os.symlink(entry, data / "voices" / entry.name)
+    for entry in (shipped / "voices" / "!v").iterdir():
+        text = entry.read_text(encoding="utf-8", errors="replace")
+        (variants / entry.name).write_text(text.rstrip("\n") + "\n" + _STEADY_LINES,
+                                           encoding="utf-8")
+    (variants / STEADY).write_text(f"language variant\nname {STEADY}\n{_STEADY_LINES}",
+                                   encoding="utf-8")
+    return data
 
 
 def _trimmed(audio: np.ndarray, sample_rate: int) -> np.ndarray:
