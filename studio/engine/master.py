@@ -253,13 +253,14 @@ def _limit_to_plr(
     excess_db = measured.peak_dbtp - measured.lufs - goal_plr_db
     if excess_db <= 0.0:
         return audio, measured
-    full_scale = audio / np.float32(sample_peak(audio))
+    peak = sample_peak(audio)
     tried = [(QUIET_DRIVE_DB, excess_db)]  # (drive, PLR excess over the goal)
     best: tuple = ((True, excess_db), audio, measured)
     drive_db = _next_drive(tried)
     for _ in range(MAX_PASSES):
         limiter = Limiter(threshold_db=LIMITER_THRESHOLD_DB, release_ms=RELEASE_MS)
-        limited = limiter(full_scale * np.float32(10.0 ** (drive_db / 20.0)), sample_rate)
+        # the drive is from full scale: the loudest sample is brought to 0 dBFS, then driven
+        limited = limiter(audio * np.float32(10.0 ** (drive_db / 20.0) / peak), sample_rate)
         lufs, range_lu = loudness_and_range(limited, sample_rate)
         if overshoot_db is None:  # estimated near the loudest samples; checked at the end
             overshoot_db = true_peak_dbtp(limited, ESTIMATE_DB) - to_db(sample_peak(limited))

@@ -24,7 +24,7 @@ CANDIDATE_DB = 6.0  # blocks whose peak is this far under the loudest sample are
 _TAPS = 21  # input samples each interpolated point is made of
 _BLOCK = 1024  # samples per block when looking for candidates
 _WINDOWS = 1 << 16  # interpolated at a time: its windows of neighbours are 5.5 MB
-_FRAMES = 1 << 16  # frames handed to libebur128 at a time, interleaved
+_FRAMES = 1 << 14  # frames handed to libebur128 at a time, interleaved
 _GATE_BLOCK_S = 0.4  # BS.1770 gating block: shorter audio has no integrated loudness
 _MODES = pyebur128.MeasurementMode
 
@@ -34,15 +34,14 @@ def integrated_lufs(audio: np.ndarray, sample_rate: int) -> float:
     audio = np.asarray(audio)
     if audio.shape[-1] <= _GATE_BLOCK_S * sample_rate or not np.any(audio):
         return float("-inf")
-    return float(pyebur128.get_loudness_global(_state(audio, sample_rate, _MODES.MODE_I)))
+    meter = LoudnessMeter(audio.shape[0], sample_rate)
+    meter.add(audio)
+    return meter.lufs()
 
 
 def loudness_range_lu(audio: np.ndarray, sample_rate: int) -> float:
     """EBU R128 loudness range (LRA) in LU; 0 for audio too short or quiet to have one."""
-    audio = np.asarray(audio)
-    if audio.shape[-1] < 3 * sample_rate or not np.any(audio):
-        return 0.0
-    return float(pyebur128.get_loudness_range(_state(audio, sample_rate, _MODES.MODE_LRA)))
+    return loudness_and_range(audio, sample_rate)[1]
 
 
 def loudness_and_range(audio: np.ndarray, sample_rate: int) -> tuple[float, float]:
@@ -51,9 +50,48 @@ def loudness_and_range(audio: np.ndarray, sample_rate: int) -> tuple[float, floa
     audio = np.asarray(audio)
     if audio.shape[-1] < 3 * sample_rate or not np.any(audio):
         return integrated_lufs(audio, sample_rate), 0.0
-    state = _state(audio, sample_rate, _MODES.MODE_I | _MODES.MODE_LRA)
-    return (float(pyebur128.get_loudness_global(state)),
-            float(pyebur128.get_loudness_range(state)))
+    meter = LoudnessMeter(audio.shape[0], sample_rate, with_range=True)
+    meter.add(audio)
+    return meter.lufs(), meter.range_lu()
+
+
+class LoudnessMeter:
+    """The loudness of audio handed over a stretch at a time, in order: the same integrated
+    loudness (and, when asked for, loudness range) integrated_lufs and loudness_range_lu
+    give for all of it at once, so audio can be measured as it is made."""
+
+    def __init__(self, channels: int, sample_rate: int, *, with_range: bool = False) -> None:
+        mode = _MODES.MODE_I | _MODES.MODE_LRA if with_range else _MODES.MODE_I
+        self._state = pyebur128.R128State(channels, sample_rate, mode)
+        self._sample_rate, self._with_range = sample_rate, with_range
+        self._frames, self._heard = 0, False
+        self._block = np.empty((_FRAMES, channels), dtype=np.float32)
+
+    def add(self, audio: np.ndarray) -> None:
+        """Measure the next (channels, samples), handed to libebur128 interleaved a block at
+        a time (no interleaved copy of the whole)."""
+        frames = audio.shape[-1]
+        for first in range(0, frames, _FRAMES):
+            count = min(_FRAMES, frames - first)
+            block = self._block[:count]
+            block[:] = audio[:, first:first + count].T
+            self._state.add_frames(block.ravel(), count)
+        self._frames += frames
+        self._heard = self._heard or bool(np.any(audio))
+
+    def lufs(self) -> float:
+        """Integrated loudness so far; -inf when silent or under 400 ms."""
+        if self._frames <= _GATE_BLOCK_S * self._sample_rate or not self._heard:
+            return float("-inf")
+        return float(pyebur128.get_loudness_global(self._state))
+
+    def range_lu(self) -> float:
+        """Loudness range so far; 0 for audio too short or quiet to have one."""
+        if not self._with_range:
+            raise ValueError("this meter measures the integrated loudness only")
+        if self._frames < 3 * self._sample_rate or not self._heard:
+            return 0.0
+        return float(pyebur128.get_loudness_range(self._state))
 
 
 def sample_peak(audio: np.ndarray) -> float:
@@ -120,19 +158,6 @@ def loudness_report(audio: np.ndarray, sample_rate: int) -> dict:
 
 def to_db(amplitude: float) -> float:
     return 20.0 * float(np.log10(amplitude)) if amplitude > 0.0 else float("-inf")
-
-
-def _state(audio: np.ndarray, sample_rate: int, mode) -> pyebur128.R128State:
-    """libebur128's state after all of the audio, handed over interleaved a block at a time
-    (no interleaved copy of the whole)."""
-    channels, frames = audio.shape
-    state = pyebur128.R128State(channels, sample_rate, mode)
-    block = np.empty((min(_FRAMES, frames), channels), dtype=np.float32)
-    for first in range(0, frames, _FRAMES):
-        count = min(_FRAMES, frames - first)
-        block[:count] = audio[:, first:first + count].T
-        state.add_frames(block[:count].ravel(), count)
-    return state
 
 
 @cache

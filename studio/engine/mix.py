@@ -10,9 +10,10 @@ to the mix exactly. Defaults come from resources/mixing.toml, shaped by the genr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
+from functools import partial
 
 import numpy as np
 from pedalboard import (
@@ -22,6 +23,7 @@ from pedalboard import (
     HighShelfFilter,
     LowShelfFilter,
     Pedalboard,
+    Plugin,
     Reverb,
 )
 
@@ -38,6 +40,8 @@ GAP_S = 1.0
 PAD_S = 0.25
 _SPAN_BLOCK = 1024
 _MIX_BLOCK = 1 << 14  # samples of every lane faded, sent and summed at a time
+BUS_TAIL_S = 12.0  # a bus's response to a stretch of its send is first run this long past it
+BUS_SILENCE = 1e-6  # a response quieter than this over its last half second has died away
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mix")  # pedalboard frees the GIL
 
 
@@ -227,10 +231,11 @@ def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Bus
     half = length // 2
     for done in [_POOL.submit(fade, 0, half), _POOL.submit(fade, half, length)]:
         done.result()
-    jobs = {bus: _POOL.submit(_run, bus_plugin(bus, buses, tempo_bpm), sends[bus], sample_rate)
-            for bus in RETURNS}
+    jobs = {bus: _POOL.submit(_piece_return, partial(bus_plugin, bus, buses, tempo_bpm),
+                              sends[bus], sample_rate, length) for bus in RETURNS}
     for bus, job in jobs.items():
-        stems[bus] = job.result()
+        response = job.result()
+        stems[bus] = sends[bus] if response is None else response  # nothing sent: silence
         total += stems[bus]
     return stems, total
 
@@ -274,7 +279,26 @@ def fx_settings(fx: LaneFx, **settings) -> LaneFx:
     return replace(fx, **{k: float(v) for k, v in settings.items()})
 
 
-def _run(plugin, audio: np.ndarray, sample_rate: int) -> np.ndarray:
-    if not np.any(audio):
-        return audio
-    return plugin(audio, sample_rate).astype(np.float32, copy=False)
+def bus_response(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rate: int,
+                 room: int) -> np.ndarray:
+    """A bus's response to `send` and the silence after it: run BUS_TAIL_S past the send,
+    or on to `room` samples when it has not died away by then (or there is no more room)."""
+    length = send.shape[1]
+    for tail_s in (BUS_TAIL_S, None):
+        stop = room if tail_s is None else min(room, length + int(tail_s * sample_rate))
+        padded = send
+        if stop != length:
+            padded = np.zeros((send.shape[0], stop), dtype=np.float32)
+            padded[:, :length] = send
+        response = make_plugin()(padded, sample_rate).astype(np.float32, copy=False)
+        if stop == room or np.abs(response[:, -int(0.5 * sample_rate):]).max() < BUS_SILENCE:
+            break
+    return response
+
+
+def _piece_return(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rate: int,
+                  room: int) -> np.ndarray | None:
+    """bus_response, or None when nothing was sent."""
+    if not np.any(send):
+        return None
+    return bus_response(make_plugin, send, sample_rate, room)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from studio.engine.mix import (
     apply_lane,
     audible_lanes,
     bus_plugin,
+    bus_response,
     mix_wet,
     process_lane,
     process_lanes,
@@ -43,8 +45,6 @@ from studio.engine.render_cache import RenderCache
 PREROLL_S = 1.0  # effects run this long before a change to settle on the same input
 SETTLE_S = 2.0  # and this long after it, until they meet the old audio again
 FADE_S = 0.01
-BUS_TAIL_S = 12.0  # a bus's response to a change is first run this long past it
-BUS_SILENCE = 1e-6  # a response quieter than this over its last half second has died away
 
 
 @dataclass(frozen=True)
@@ -227,15 +227,12 @@ class SongRenderer:
         rate, total = self.sample_rate, _length(state.dry)
         start = min(first for first, _ in pieces)
         end = max(first + delta.shape[1] for first, delta in pieces)
-        stop = total
-        for tail_s in (BUS_TAIL_S, None):
-            stop = total if tail_s is None else min(total, end + int(tail_s * rate))
-            send = np.zeros((2, stop - start), dtype=np.float32)
-            for first, delta in pieces:
-                send[:, first - start:first - start + delta.shape[1]] += delta
-            response = bus_plugin(bus, state.buses, state.tempo_bpm)(send, rate)
-            if stop == total or np.abs(response[:, -int(0.5 * rate):]).max() < BUS_SILENCE:
-                break
+        send = np.zeros((2, end - start), dtype=np.float32)
+        for first, delta in pieces:
+            send[:, first - start:first - start + delta.shape[1]] += delta
+        response = bus_response(partial(bus_plugin, bus, state.buses, state.tempo_bpm), send,
+                                rate, total - start)
+        stop = start + response.shape[1]
         state.stems[bus][:, start:stop] += response
         return start, stop
 
