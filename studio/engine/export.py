@@ -119,8 +119,9 @@ def export_song(
 class SongExport:
     """An export begun before its audio exists, so that its files are written while the
     rest is made: the MIDI file, the lyrics and the context from the start (during the
-    render), the stems once `add_stems` hands them over (during mastering), the master with
-    `finish`, which waits for every file and writes the report.
+    render), the stems as `add_stems` hands them over (the lanes' while the buses are made,
+    the rest during mastering), the master with `finish`, which waits for every file and
+    writes the report.
 
     Made with the render's sample rate and length, it checks the options and the range at
     once: a ValueError leaves `out_dir` as it was. Used as a context manager, an export left
@@ -144,7 +145,7 @@ class SongExport:
                               bit_depth=options.bit_depth, file_format=options.format)
         self._pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="export")
         self._jobs: dict[str, tuple[Path | None, Future]] = {}
-        self._stems_added = False
+        self._stems = 0  # stems begun so far
         self._master_path = self.out_dir / f"master.{options.format}"
         for key, (path, job) in _score_jobs(composition, self.out_dir, options, self.span,
                                             self.whole).items():
@@ -155,24 +156,27 @@ class SongExport:
             partial(context.write_text, text, encoding="utf-8")))
 
     def add_stems(self, dry_stems: dict[str, np.ndarray], stems: dict[str, np.ndarray]) -> None:
-        """Start writing the stems the options ask for (dry, or with effects)."""
+        """Start writing the stems the options ask for (dry, or with effects). It may be
+        called again as more stems are made (the lanes, then the buses' returns): stems
+        already begun are not written twice, and new ones are numbered on from the last."""
         chosen = _chosen_stems(self.options, dry_stems, stems)
         if chosen and _one_length(None, chosen) != self.length:
             raise ValueError(f"the stems are {_one_length(None, chosen)} samples long, not "
                              f"the {self.length} this export was begun for")
         if chosen:
             (self.out_dir / "stems").mkdir(exist_ok=True)
-        for number, name in enumerate(chosen, start=1):
-            path = self.out_dir / "stems" / f"{number:02d}-{name}.{self.options.format}"
+        for name, audio in chosen.items():
+            if f"stem:{name}" in self._jobs:
+                continue
+            self._stems += 1
+            path = self.out_dir / "stems" / f"{self._stems:02d}-{name}.{self.options.format}"
             self._jobs[f"stem:{name}"] = (path, self._pool.submit(
-                _write_stem, self._write, path, chosen[name], self.span, self.out_rate))
-        self._stems_added = True
+                _write_stem, self._write, path, audio, self.span, self.out_rate))
 
     def finish(self, rendered: RenderedSong) -> dict[str, Path]:
         """Write the master (and the stems, if not handed over yet), wait for every file and
         write the report; the paths as export_song returns them."""
-        if not self._stems_added:
-            self.add_stems(rendered.dry_stems, rendered.stems)
+        self.add_stems(rendered.dry_stems, rendered.stems)
         if rendered.master.shape[-1] != self.length:
             raise ValueError(f"the master is {rendered.master.shape[-1]} samples long, not "
                              f"the {self.length} this export was begun for")
@@ -302,21 +306,34 @@ def write_audio(path: str | Path, audio: np.ndarray, sample_rate: int, bit_depth
     # one C-ordered block reused: soundfile wants interleaved frames, and a transposed view
     # would be copied on every write
     block = np.empty((min(_BLOCK, audio.shape[-1]), audio.shape[0]), dtype=np.float32)
+    ints = np.empty(block.shape, dtype=np.int32) if bit_depth == 24 else None
     with soundfile.SoundFile(path, "w", sample_rate, audio.shape[0], SUBTYPES[bit_depth],
                              format=FORMATS[file_format]) as sound:
         for first in range(0, audio.shape[-1], _BLOCK):
             frames = block[: min(_BLOCK, audio.shape[-1] - first)]
-            if bit_depth == 24:  # integer formats wrap past full scale
-                np.clip(audio[:, first:first + _BLOCK].T, -1.0, 1.0, out=frames)
-            else:
-                frames[:] = audio[:, first:first + _BLOCK].T
+            frames[:] = audio[:, first:first + _BLOCK].T
             if bit_depth == 16:
                 frames = _dither_to_int16(frames, rng)
                 peak = max(peak, sample_peak(frames) / 32768.0)
+            elif ints is not None:
+                frames = _to_pcm24(frames, ints[:len(frames)])
+                peak = max(peak, sample_peak(frames) / 2.0 ** 31)
             else:
                 peak = max(peak, sample_peak(frames))
             sound.write(frames)
     return peak
+
+
+def _to_pcm24(frames: np.ndarray, ints: np.ndarray) -> np.ndarray:
+    """Float frames (overwritten) as 24-bit samples, rounded and clipped at full scale, in
+    the top bits of `ints`: libsndfile then only drops the low byte, which costs it less than
+    converting floats."""
+    np.multiply(frames, np.float32(1 << 23), out=frames)
+    np.rint(frames, out=frames)
+    np.clip(frames, -(1 << 23), (1 << 23) - 1, out=frames)
+    ints[:] = frames
+    np.left_shift(ints, 8, out=ints)
+    return ints
 
 
 def report_document(options: ExportOptions, span: SampleRange, out_rate: int, measured: dict,

@@ -24,10 +24,12 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
-from pedalboard import Compressor, HighShelfFilter, Limiter, LowShelfFilter, Pedalboard
+from pedalboard import Compressor, HighShelfFilter, LowShelfFilter, Pedalboard
 
 from studio.engine import resources
+from studio.engine.limiting import PLR_TOLERANCE_DB, Measured, limit_to_plr
 from studio.engine.meter import (
+    LoudnessMeter,
     integrated_lufs,
     loudness_and_range,
     loudness_report,
@@ -36,19 +38,12 @@ from studio.engine.meter import (
     true_peak_dbtp,
 )
 from studio.engine.model import CompositionContext
+from studio.engine.streaming import stream_through
 
 PLR_MARGIN_DB = 0.05  # keeps rounding in the last gain step from landing just over the ceiling
 CEILING_MARGIN_DB = 0.01  # a master pinned to the ceiling lands under it in 32-bit floats
-PLR_TOLERANCE_DB = 1.0  # limiting up to this much harder than needed saves search passes
-LIMITER_THRESHOLD_DB = 0.0
-RELEASE_MS = 100.0
-QUIET_DRIVE_DB = -8.0  # a full-scale mix turned down this far passes the limiter untouched
-MAX_DRIVE_DB = 30.0
-MAX_STEP_DB = 12.0
-FIRST_SLOPE = 0.35  # decibels of ratio a decibel of drive takes off, typical of mixed songs
-MAX_PASSES = 6
 SHORTFALL_DB = 0.25  # loudness a ceiling may cost before the search is redone with true peaks
-ESTIMATE_DB = 1.0  # the limiter search estimates overshoot from blocks this near the peak
+SURE_DB = 2.0  # a ratio this far past the goal on the estimated loudness is surely limited
 RIDE_RAMP_S = 0.5  # section gains change over this long, centred on the boundary
 MAX_RIDE_DB = 6.0  # no section is ridden further than this
 LOW_SHELF_HZ = 120.0
@@ -128,33 +123,34 @@ def master_measured(
     loudness = integrated_lufs(audio, sample_rate)
     if not np.isfinite(loudness):
         return mix, loudness_report(audio, sample_rate)
+    measured = Measured(loudness, float("nan"), float("nan"), exact=False)
     if preset is not None:
-        audio = _tone_and_glue(audio, sample_rate, preset, loudness)
-        if sections:
-            audio = ride_sections(audio, sample_rate, sections, preset.section_spread_lu)
-    measured = Measured(*loudness_and_range(audio, sample_rate), float("nan"))
+        audio, estimate = _shaped(audio, sample_rate, preset, loudness, sections or [])
+        measured = replace(measured, lufs=estimate)
     goal_plr_db = ceiling_dbtp - target_lufs - PLR_MARGIN_DB - (preset.plr_db if preset else 0.0)
-    # A true peak is never below the sample peak, so when the sample peak alone already puts
-    # the ratio well over the goal, the costly oversampled measure would change nothing.
-    peak_dbtp = to_db(sample_peak(audio))
-    if peak_dbtp - measured.lufs - goal_plr_db < PLR_TOLERANCE_DB:
-        peak_dbtp = true_peak_dbtp(audio)
-    measured = replace(measured, peak_dbtp=peak_dbtp)
+    measured = replace(measured, peak_dbtp=to_db(sample_peak(audio)))
+    # A true peak is never below the sample peak: when the sample peak alone puts the ratio
+    # surely past the goal, neither the oversampled peak nor the exact loudness would change
+    # what comes next (the limiter's passes measure what they make).
+    if _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB + SURE_DB:
+        measured = _exactly(audio, sample_rate, measured, goal_plr_db)
     overshoot_db = None
     limited = audio
     for _ in range(2):
-        limited, measured = _limit_to_plr(audio, sample_rate, goal_plr_db, measured,
-                                          overshoot_db)
+        limited, measured = limit_to_plr(audio, sample_rate, goal_plr_db, measured,
+                                         overshoot_db)
         if limited is audio:
             break
         # The search estimated true peaks; the last gain needs the real one. Should the
         # estimate have been short, search once more with the overshoot actually measured.
         exact_dbtp = true_peak_dbtp(limited)
         shortfall_db = (target_lufs - measured.lufs) - (ceiling_dbtp - exact_dbtp)
-        measured = replace(measured, peak_dbtp=exact_dbtp)
         overshoot_db = exact_dbtp - to_db(sample_peak(limited))
+        measured = replace(measured, peak_dbtp=exact_dbtp)
         if shortfall_db <= SHORTFALL_DB:
             break
+    if not measured.exact:  # no pass narrowed the ratio: the audio as it came
+        measured = _exactly(limited, sample_rate, measured, float("-inf"))
     gain_db = min(target_lufs - measured.lufs,
                   ceiling_dbtp - CEILING_MARGIN_DB - measured.peak_dbtp)
     mastered = limited * np.float32(10.0 ** (gain_db / 20.0))
@@ -167,39 +163,78 @@ def master_measured(
                       "sample_peak_dbfs": to_db(sample_peak(mastered))}
 
 
-@dataclass(frozen=True)
-class Measured:
-    """Integrated loudness (LUFS), loudness range (LU) and true peak (dBTP, or an estimate)."""
-
-    lufs: float
-    range_lu: float
-    peak_dbtp: float
+def _excess_db(measured: Measured, goal_plr_db: float) -> float:
+    return measured.peak_dbtp - measured.lufs - goal_plr_db
 
 
-def ride_sections(audio: np.ndarray, sample_rate: int, sections: list[tuple[int, int, float]],
-                  spread_lu: float) -> np.ndarray:
-    """Section gains that make each section's loudness follow its energy: `spread_lu` LU per
-    unit of energy around the song's mean, whatever the arrangement already gave it, ramped
-    over RIDE_RAMP_S at each boundary. Limiting afterwards narrows peaks, not this contour."""
-    measured = []
-    for start, stop, energy in sections:
-        lufs = integrated_lufs(audio[:, start:stop], sample_rate)
-        if np.isfinite(lufs):
-            measured.append((start, stop, energy, lufs))
-    if len(measured) < 2:
-        return audio
-    weights = np.array([stop - start for start, stop, _, _ in measured], dtype=float)
-    energies = np.array([m[2] for m in measured])
-    levels = np.array([m[3] for m in measured])
-    wanted = spread_lu * (energies - np.average(energies, weights=weights))
-    gains = np.clip(wanted - (levels - np.average(levels, weights=weights)), -MAX_RIDE_DB,
-                    MAX_RIDE_DB)
+def _exactly(audio: np.ndarray, sample_rate: int, measured: Measured,
+             goal_plr_db: float) -> Measured:
+    """The audio's loudness and range measured, and its true peak too unless the sample
+    peak alone already puts the ratio well past the goal."""
+    lufs, range_lu = loudness_and_range(audio, sample_rate)
+    measured = Measured(lufs, range_lu, measured.peak_dbtp)
+    if _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB:
+        measured = replace(measured, peak_dbtp=true_peak_dbtp(audio))
+    return measured
+
+
+def _shaped(audio: np.ndarray, sample_rate: int, preset: MasterPreset, loudness: float,
+            sections: list[tuple[int, int, float]]) -> tuple[np.ndarray, float]:
+    """The mix through the preset's tone and glue, each section measured as it is made, then
+    ridden to its energy; and the loudness of the result as estimated from its sections'."""
+    meters = [(start, stop, LoudnessMeter(audio.shape[0], sample_rate))
+              for start, stop, _ in sections] or [(0, audio.shape[1],
+                                                   LoudnessMeter(audio.shape[0], sample_rate))]
+
+    def measure(first: int, stretch: np.ndarray) -> None:
+        for start, stop, meter in meters:
+            lo, hi = max(start, first), min(stop, first + stretch.shape[1])
+            if hi > lo:
+                meter.add(stretch[:, lo - first:hi - first])
+
+    chain = _tone_and_glue(preset, loudness)
+    if chain is not None:
+        audio = stream_through(chain, lambda first, stop: audio[:, first:stop], audio.shape,
+                               sample_rate, measure)
+    else:
+        measure(0, audio)
+    whole = LoudnessMeter.together([meter for _, _, meter in meters])
+    levels = [meter.lufs() for _, _, meter in meters]
+    gains = section_gains(sections, levels, preset.section_spread_lu) if sections else None
+    if gains is None:
+        return audio, whole
     ramp = int(RIDE_RAMP_S * sample_rate)
-    points = []
-    for (start, stop, _, _), gain in zip(measured, gains, strict=True):
-        points += [(start + ramp // 2, float(gain)),
-                   (max(start + ramp // 2, stop - ramp // 2), float(gain))]
-    return gain_curve(audio, points)
+    points, weights, moves = [], [], []
+    for (start, stop, _), lufs, gain in zip(sections, levels, gains, strict=True):
+        if gain is not None:  # a silent section is left to its neighbours' ramps
+            points += [(start + ramp // 2, gain),
+                       (max(start + ramp // 2, stop - ramp // 2), gain)]
+            weights.append((stop - start) * 10.0 ** (lufs / 10.0))
+            moves.append(10.0 ** (gain / 10.0))
+    # each section's loudness moves by its gain; the whole by the power mean of the moves
+    moved = float(np.dot(weights, moves) / np.sum(weights))
+    return gain_curve(audio, points), whole + 10.0 * float(np.log10(moved))
+
+
+def section_gains(sections: list[tuple[int, int, float]], levels: list[float],
+                  spread_lu: float) -> list[float | None] | None:
+    """Section gains (dB) that make each section's loudness (`levels`, LUFS) follow its
+    energy: `spread_lu` LU per unit of energy around the song's mean, whatever the
+    arrangement already gave it. None for a silent section, and instead of the list when
+    fewer than two sections have a loudness to ride."""
+    heard = [i for i, lufs in enumerate(levels) if np.isfinite(lufs)]
+    if len(heard) < 2:
+        return None
+    weights = np.array([sections[i][1] - sections[i][0] for i in heard], dtype=float)
+    energies = np.array([sections[i][2] for i in heard])
+    loudness = np.array([levels[i] for i in heard])
+    wanted = spread_lu * (energies - np.average(energies, weights=weights))
+    ridden = np.clip(wanted - (loudness - np.average(loudness, weights=weights)),
+                     -MAX_RIDE_DB, MAX_RIDE_DB)
+    gains: list[float | None] = [None] * len(levels)
+    for i, gain in zip(heard, ridden, strict=True):
+        gains[i] = float(gain)
+    return gains
 
 
 def gain_curve(audio: np.ndarray, points: list[tuple[int, float]]) -> np.ndarray:
@@ -222,8 +257,9 @@ def gain_curve(audio: np.ndarray, points: list[tuple[int, float]]) -> np.ndarray
     return out
 
 
-def _tone_and_glue(audio: np.ndarray, sample_rate: int, preset: MasterPreset,
-                   loudness: float) -> np.ndarray:
+def _tone_and_glue(preset: MasterPreset, loudness: float) -> Pedalboard | None:
+    """The preset's shelves and glue compressor (its threshold relative to the mix's
+    `loudness`); None when it has neither."""
     plugins = []
     if preset.low_db:
         plugins.append(LowShelfFilter(cutoff_frequency_hz=LOW_SHELF_HZ, gain_db=preset.low_db))
@@ -233,73 +269,4 @@ def _tone_and_glue(audio: np.ndarray, sample_rate: int, preset: MasterPreset,
         plugins.append(Compressor(threshold_db=loudness + preset.glue_threshold_lu,
                                   ratio=preset.glue_ratio, attack_ms=preset.glue_attack_ms,
                                   release_ms=preset.glue_release_ms))
-    if not plugins:
-        return audio
-    return Pedalboard(plugins)(audio, sample_rate).astype(np.float32, copy=False)
-
-
-def _limit_to_plr(
-    audio: np.ndarray, sample_rate: int, goal_plr_db: float, measured: Measured,
-    overshoot_db: float | None = None,
-) -> tuple[np.ndarray, Measured]:
-    """Audio whose peak-to-loudness ratio is at most `goal_plr_db`, limited no more than needed.
-
-    Takes and returns the audio with its measures (the true peak estimated). The drive into
-    the limiter is searched (see `_next_drive`); when no drive reaches the goal, the narrowest
-    ratio found is kept. Oversampling every pass would dominate the cost, so a pass's true
-    peak is its sample peak plus the inter-sample overshoot measured once (or given): a
-    limiter pins peaks alike from pass to pass.
-    """
-    excess_db = measured.peak_dbtp - measured.lufs - goal_plr_db
-    if excess_db <= 0.0:
-        return audio, measured
-    peak = sample_peak(audio)
-    tried = [(QUIET_DRIVE_DB, excess_db)]  # (drive, PLR excess over the goal)
-    best: tuple = ((True, excess_db), audio, measured)
-    drive_db = _next_drive(tried)
-    for _ in range(MAX_PASSES):
-        limiter = Limiter(threshold_db=LIMITER_THRESHOLD_DB, release_ms=RELEASE_MS)
-        # the drive is from full scale: the loudest sample is brought to 0 dBFS, then driven
-        limited = limiter(audio * np.float32(10.0 ** (drive_db / 20.0) / peak), sample_rate)
-        lufs, range_lu = loudness_and_range(limited, sample_rate)
-        if overshoot_db is None:  # estimated near the loudest samples; checked at the end
-            overshoot_db = true_peak_dbtp(limited, ESTIMATE_DB) - to_db(sample_peak(limited))
-        pass_measured = Measured(lufs, range_lu, to_db(sample_peak(limited)) + overshoot_db)
-        excess_db = pass_measured.peak_dbtp - lufs - goal_plr_db
-        tried.append((drive_db, excess_db))
-        # best: meets the goal with the least drive, else comes closest to it
-        rank = (excess_db > 0.0, excess_db if excess_db > 0.0 else drive_db)
-        if rank < best[0]:
-            best = (rank, limited, pass_measured)
-        if -PLR_TOLERANCE_DB <= excess_db <= 0.0:
-            break
-        drive_db = _next_drive(tried)
-        if drive_db is None:
-            break
-    return best[1], best[2]
-
-
-def _next_drive(tried: list[tuple[float, float]]) -> float | None:
-    """The next drive to try, aiming at the middle of the accepted band under the goal.
-
-    Below the goal (all tries over it), step up by the excess over the ratio each decibel of
-    drive took off between the last two tries (secant); once the goal is bracketed, cut the
-    bracket where a straight line between its ends crosses the aim (regula falsi).
-    None when the drive is at its limit and the goal still out of reach.
-    """
-    aim = -PLR_TOLERANCE_DB / 2.0
-    over = sorted(t for t in tried if t[1] > aim)
-    under = sorted(t for t in tried if t[1] <= aim)
-    low_drive, low_excess = over[-1]
-    if under:
-        high_drive, high_excess = under[0]
-        share = float(np.clip((low_excess - aim) / (low_excess - high_excess), 0.25, 0.75))
-        return low_drive + share * (high_drive - low_drive)
-    if low_drive >= MAX_DRIVE_DB:
-        return None
-    slope = FIRST_SLOPE
-    if len(over) > 1:
-        (d0, e0), (d1, e1) = over[-2], over[-1]
-        slope = float(np.clip((e0 - e1) / (d1 - d0), 0.1, 1.0))
-    step_db = min((low_excess - aim) / slope, MAX_STEP_DB)
-    return min(low_drive + step_db, MAX_DRIVE_DB)
+    return Pedalboard(plugins) if plugins else None

@@ -194,10 +194,13 @@ def audible_lanes(lanes: Mapping[str, Lane]) -> set[str]:
 
 
 def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Buses,
-            tempo_bpm: float, sample_rate: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+            tempo_bpm: float, sample_rate: int,
+            on_faded: Callable[[dict[str, np.ndarray]], None] | None = None,
+            ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Lanes after their inserts through their faders (silent when muted or not soloed),
     their sends to the buses, the buses' returns, and the mix: the sum of them all, lanes in
-    order and then the returns.
+    order and then the returns. `on_faded` is given the lanes' stems as soon as they are
+    done, while the buses are still to make (an export starts writing them).
 
     Faders, sends and the lanes' sum are made a block at a time, each block still in the
     cache for the next step, the song's two halves at once."""
@@ -233,6 +236,8 @@ def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Bus
         done.result()
     jobs = {bus: _POOL.submit(_piece_return, partial(bus_plugin, bus, buses, tempo_bpm),
                               sends[bus], sample_rate, length) for bus in RETURNS}
+    if on_faded is not None:
+        on_faded(dict(stems))
     for bus, job in jobs.items():
         response = job.result()
         stems[bus] = sends[bus] if response is None else response  # nothing sent: silence
@@ -251,14 +256,16 @@ def bus_plugin(bus: str, buses: Buses, tempo_bpm: float):
 
 def mix_stems(dry_stems: Mapping[str, np.ndarray], lanes: Mapping[str, Lane],
               buses: Buses | None = None, tempo_bpm: float = 120.0,
-              sample_rate: int = 44100) -> tuple[dict[str, np.ndarray], np.ndarray]:
+              sample_rate: int = 44100,
+              on_faded: Callable[[dict[str, np.ndarray]], None] | None = None,
+              ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Stems with effects (each lane after its inserts and fader, then the reverb and delay
-    returns) and the mix, which is their sum."""
+    returns) and the mix, which is their sum; `on_faded` as mix_wet has it."""
     lengths = {stem.shape[-1] for stem in dry_stems.values()}
     if len(lengths) > 1:
         raise ValueError(f"stems must have one length, got lengths {sorted(lengths)}")
     return mix_wet(process_lanes(dry_stems, lanes, sample_rate), lanes, buses or Buses(),
-                   tempo_bpm, sample_rate)
+                   tempo_bpm, sample_rate, on_faded)
 
 
 def sum_stems(stems: list[np.ndarray], length: int) -> np.ndarray:

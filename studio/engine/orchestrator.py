@@ -175,19 +175,21 @@ def render_song(composition: Composition, sample_rate: int = 44100, *,
                 progress: ProgressCallback = ignore_progress,
                 cancel: CancelToken | None = None,
                 renderer: SongRenderer | None = None,
-                on_mixed: Callable[[dict, dict], None] | None = None) -> RenderedSong:
+                on_stems: Callable[[dict, dict], None] | None = None) -> RenderedSong:
     """Render every lane, mix and master. A renderer kept between calls re-renders only the
-    sections that changed since its last render. `on_mixed(dry_stems, stems)` is called
-    before mastering (SongExport.add_stems writes the stems while the master is made)."""
+    sections that changed since its last render. `on_stems(dry_stems, stems)` is called as
+    stems are done: with the lanes' once they are through their faders (when the lanes are
+    mixed afresh), and with all of them before mastering (SongExport.add_stems writes them
+    meanwhile)."""
     cancel = cancel or CancelToken()
     renderer = renderer or SongRenderer(sample_rate)
     if renderer.sample_rate != sample_rate:
         raise ValueError(f"the renderer works at {renderer.sample_rate} Hz, not {sample_rate}")
-    state = renderer.render(composition, progress=progress, cancel=cancel)
+    state = renderer.render(composition, progress=progress, cancel=cancel, on_faded=on_stems)
     cancel.check()
     progress(ProgressEvent("mix", 1.0, "mixed"))
-    if on_mixed is not None:
-        on_mixed(state.dry, state.stems)
+    if on_stems is not None:
+        on_stems(state.dry, state.stems)
     settings = composition.mastering
     progress(ProgressEvent("master", 0.0, f"{settings.preset}, to {settings.target_lufs:g} LUFS"))
     mastered, report = master_measured(
@@ -214,7 +216,7 @@ def render_and_export(composition: Composition, out_dir: str | Path,
     with SongExport(composition, out_dir, options, sample_rate=sample_rate,
                     length=stem_samples(composition, sample_rate), progress=progress) as export:
         rendered = render_song(composition, sample_rate, progress=progress, cancel=cancel,
-                               renderer=renderer, on_mixed=export.add_stems)
+                               renderer=renderer, on_stems=export.add_stems)
         return rendered, export.finish(rendered)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -84,8 +85,11 @@ class SongRenderer:
         self.lines = _line_cache()  # sung lines, so a lyric edit sings only its line again
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
-               cancel: CancelToken | None = None) -> RenderState:
-        """Dry stems, processed stems and mix of the composition, reusing what it can."""
+               cancel: CancelToken | None = None,
+               on_faded: Callable[[dict, dict], None] | None = None) -> RenderState:
+        """Dry stems, processed stems and mix of the composition, reusing what it can.
+        When the lanes are mixed afresh, `on_faded(dry stems, lane stems)` is called as soon
+        as the lanes are through their faders, before the buses are made."""
         layout = self._layout(composition)
         self._render_missing(composition, layout, progress, cancel)
         total = stem_samples(composition, self.sample_rate)
@@ -111,7 +115,7 @@ class SongRenderer:
         if reusable and _same_mix(old, state):
             self._remix_ranges(state, old, changed)
         else:
-            self._remix(state, old if reusable else None, set(changed))
+            self._remix(state, old if reusable else None, set(changed), on_faded)
         self.state = state
         self._evict(layout)
         return state
@@ -163,7 +167,8 @@ class SongRenderer:
         if stop >= stem.shape[1]:
             fade_end(stem, self.sample_rate)
 
-    def _remix(self, state: RenderState, old: RenderState | None, changed: set[str]) -> None:
+    def _remix(self, state: RenderState, old: RenderState | None, changed: set[str],
+               on_faded: Callable[[dict, dict], None] | None = None) -> None:
         """Insert effects where a lane's sound or effects changed, then faders, sends and the
         mix; all of it kept from the last render when nothing changed."""
         redo = {n for n in state.dry if old is None or n in changed or n not in old.wet
@@ -174,8 +179,9 @@ class SongRenderer:
             return
         fresh = process_lanes({n: state.dry[n] for n in redo}, state.lanes, self.sample_rate)
         state.wet = {n: fresh[n] if n in redo else old.wet[n] for n in state.dry}
+        faded = None if on_faded is None else partial(on_faded, state.dry)
         state.stems, state.mix = mix_wet(state.wet, state.lanes, state.buses, state.tempo_bpm,
-                                         self.sample_rate)
+                                         self.sample_rate, faded)
 
     def _remix_ranges(self, state: RenderState, old: RenderState,
                       changed: dict[str, list[tuple[int, int]]]) -> None:
