@@ -43,7 +43,7 @@ from studio.engine.streaming import stream_through
 PLR_MARGIN_DB = 0.05  # keeps rounding in the last gain step from landing just over the ceiling
 CEILING_MARGIN_DB = 0.01  # a master pinned to the ceiling lands under it in 32-bit floats
 SHORTFALL_DB = 0.25  # loudness a ceiling may cost before the search is redone with true peaks
-SURE_DB = 2.0  # a ratio this far past the goal on the estimated loudness is surely limited
+SURE_DB = 0.5  # a ratio this far past the goal on the estimated loudness is surely limited
 RIDE_RAMP_S = 0.5  # section gains change over this long, centred on the boundary
 MAX_RIDE_DB = 6.0  # no section is ridden further than this
 LOW_SHELF_HZ = 120.0
@@ -134,21 +134,19 @@ def master_measured(
     # what comes next (the limiter's passes measure what they make).
     if _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB + SURE_DB:
         measured = _exactly(audio, sample_rate, measured, goal_plr_db)
-    overshoot_db = None
-    limited = audio
-    for _ in range(2):
-        limited, measured = limit_to_plr(audio, sample_rate, goal_plr_db, measured,
-                                         overshoot_db)
-        if limited is audio:
-            break
+    found = limit_to_plr(audio, sample_rate, goal_plr_db, measured)
+    if found.drive_db is not None:
         # The search estimated true peaks; the last gain needs the real one. Should the
-        # estimate have been short, search once more with the overshoot actually measured.
-        exact_dbtp = true_peak_dbtp(limited)
-        shortfall_db = (target_lufs - measured.lufs) - (ceiling_dbtp - exact_dbtp)
-        overshoot_db = exact_dbtp - to_db(sample_peak(limited))
-        measured = replace(measured, peak_dbtp=exact_dbtp)
-        if shortfall_db <= SHORTFALL_DB:
-            break
+        # estimate have been short, search on with every estimate raised by what it lacked.
+        exact_dbtp = true_peak_dbtp(found.audio)
+        short_db = exact_dbtp - found.measured.peak_dbtp
+        if (target_lufs - found.measured.lufs) - (ceiling_dbtp - exact_dbtp) > SHORTFALL_DB:
+            tried = found.tried[:1] + [(d, e + short_db) for d, e in found.tried[1:]]
+            further = limit_to_plr(audio, sample_rate, goal_plr_db, measured, tried, short_db)
+            if further.drive_db is not None:
+                found, exact_dbtp = further, true_peak_dbtp(further.audio)
+        found = replace(found, measured=replace(found.measured, peak_dbtp=exact_dbtp))
+    limited, measured = found.audio, found.measured
     if not measured.exact:  # no pass narrowed the ratio: the audio as it came
         measured = _exactly(limited, sample_rate, measured, float("-inf"))
     gain_db = min(target_lufs - measured.lufs,

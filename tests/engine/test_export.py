@@ -19,6 +19,7 @@ from studio.engine.export_range import cut_midi, section_range
 from studio.engine.lyrics_export import line_times_s, lrc_text
 from studio.engine.meter import loudness_report
 from studio.engine.midi_file import to_midi
+from studio.engine.mix import RETURNS
 from studio.engine.orchestrator import RenderedSong
 from studio.engine.progress import ProgressEvent
 from studio.engine.render import section_starts, stem_samples
@@ -399,3 +400,24 @@ def test_render_and_export_checks_before_it_renders_and_stops_on_cancel(tmp_path
     written = {p.name for p in (tmp_path / "cancelled").iterdir()}
     assert "master.wav" not in written and "report.json" not in written
     assert not (tmp_path / "cancelled" / "stems").exists()
+
+
+def test_stems_handed_over_in_parts_keep_the_render_order(tmp_path):
+    """The lanes' stems are handed over as soon as their faders are done, before the buses'
+    returns exist; written in two parts, they are numbered as if written at once."""
+    song = engine.compose("lo-fi beat about rain", 3, length_s=25)
+    handed = []
+    rendered = engine.render_song(song, RATE,
+                                  on_stems=lambda dry, stems: handed.append(list(stems)))
+    lanes = [name for name in rendered.stems if name not in RETURNS]
+    assert handed == [lanes, list(rendered.stems)]
+    with export.SongExport(song, tmp_path, sample_rate=RATE,
+                           length=rendered.master.shape[-1]) as begun:
+        begun.add_stems(rendered.dry_stems, {name: rendered.stems[name] for name in lanes})
+        begun.add_stems(rendered.dry_stems, {name: rendered.stems[name] for name in lanes})
+        paths = begun.finish(rendered)
+    written = sorted(path.name for path in (tmp_path / "stems").iterdir())
+    assert written == [f"{n:02d}-{name}.wav" for n, name in enumerate(rendered.stems, start=1)]
+    for name in rendered.stems:
+        assert np.allclose(soundfile.read(paths[f"stem:{name}"], always_2d=True)[0].T,
+                           rendered.stems[name], atol=2 ** -22)

@@ -6,12 +6,14 @@ from dataclasses import replace
 import numpy as np
 import pyloudnorm
 import pytest
+from pedalboard import Limiter
 from scipy.signal import resample_poly
 from songs import make_song
 
 from studio import engine
-from studio.engine import master, meter, mix, render
+from studio.engine import master, meter, mix, render, streaming
 from studio.engine.model import Buses, Lane, LaneFx
+from studio.engine.orchestrator import section_spans
 
 RATES_HZ = (44100, 48000)
 # lane -> (gain_db, pan), like the default mix in resources/lanes.toml
@@ -222,3 +224,52 @@ def test_loudness_range_of_a_song_with_loud_and_quiet_halves():
     tone[: 10 * rate] *= 10 ** (-12 / 20)
     lra = meter.loudness_range_lu(np.tile(tone, (2, 1)), rate)
     assert 10.0 < lra < 13.0
+
+
+def test_a_plugin_streamed_a_stretch_at_a_time_makes_the_same_audio():
+    audio = _noise(5 * 44100 + 123)
+    whole = Limiter(threshold_db=-9.0)(audio, 44100)
+    seen = []
+    streamed = streaming.stream_through(
+        Limiter(threshold_db=-9.0), lambda first, stop: audio[:, first:stop], audio.shape, 44100,
+        lambda first, stretch: seen.append((first, stretch.copy())))
+    assert np.array_equal(streamed, whole)
+    assert [first for first, _ in seen] == list(range(0, audio.shape[1], streaming.STRETCH))
+    assert np.array_equal(np.concatenate([stretch for _, stretch in seen], axis=1), whole)
+    with pytest.raises(ValueError, match="made"):  # output shorter than its input
+        streaming.stream_through(lambda x, rate, reset: x[:, 1:], lambda a, b: audio[:, a:b],
+                                 audio.shape, 44100, lambda first, stretch: None)
+
+
+@pytest.mark.parametrize("rate", RATES_HZ)
+def test_loudness_measured_in_pieces_is_the_loudness_of_the_whole(rate):
+    audio = _noise(12 * rate, seed=3)
+    audio[:, : 5 * rate] *= 0.2  # a quiet start, so the range is wide
+    pieces = meter.LoudnessMeter(2, rate, with_range=True)
+    for piece in np.array_split(audio, 7, axis=1):
+        pieces.add(piece)
+    assert pieces.lufs() == pytest.approx(meter.integrated_lufs(audio, rate), abs=1e-9)
+    assert pieces.range_lu() == pytest.approx(meter.loudness_range_lu(audio, rate), abs=1e-9)
+    halves = [meter.LoudnessMeter(2, rate), meter.LoudnessMeter(2, rate)]
+    for half, piece in zip(halves, np.array_split(audio, 2, axis=1), strict=True):
+        half.add(piece)
+    assert meter.LoudnessMeter.together(halves) == pytest.approx(
+        meter.integrated_lufs(audio, rate), abs=0.05)
+    silent = meter.LoudnessMeter(2, rate)
+    silent.add(np.zeros((2, rate), np.float32))
+    assert silent.lufs() == meter.LoudnessMeter.together([silent]) == float("-inf")
+
+
+def test_the_master_reports_what_it_made(song_audio):
+    """The master's report comes from measures made along the way (loudness and range while
+    the limiter runs); measured again afterwards, the master reads the same."""
+    song, rate, dry = song_audio
+    _, mixed = mix.mix_stems(dry, _with_fx(song), song.buses, song.context.tempo_bpm, rate)
+    for target_lufs in (-14.0, -9.0):
+        mastered, report = master.master_measured(
+            mixed, rate, target_lufs, preset=master.master_preset(song.context, "punchy"),
+            sections=section_spans(song, rate))
+        again = meter.loudness_report(mastered, rate)
+        for key, value in report.items():
+            assert value == pytest.approx(again[key], abs=0.02), key
+        assert report["integrated_lufs"] == pytest.approx(target_lufs, abs=0.05)
