@@ -1,9 +1,7 @@
 """The master's limiter: a peak-to-loudness ratio narrowed no more than a target needs.
 
 pedalboard's Limiter (JUCE's) is driven from full scale; how hard is searched, each pass
-measured (loudness, range, sample peak) while it is made (see streaming). Oversampling all
-of every pass would dominate the cost, so a pass's true peak is estimated from the blocks
-near its loudest samples; the master measures the one it keeps in full.
+measured in full (loudness, range, true peak) while it is made (see streaming).
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from pedalboard import Limiter
 
-from studio.engine.meter import LoudnessMeter, sample_peak, true_peak_dbtp
+from studio.engine.meter import LoudnessMeter, TruePeakMeter, sample_peak
 from studio.engine.streaming import stream_through
 
 PLR_TOLERANCE_DB = 1.0  # limiting up to this much harder than needed saves search passes
@@ -31,13 +29,12 @@ _DRIVES_DB = (-4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.
               MAX_DRIVE_DB)
 _NARROWED_DB = (0.09, 0.63, 1.49, 2.18, 2.98, 3.59, 4.15, 4.71, 5.13, 5.62, 5.95, 6.25, 6.61,
                 6.89, 7.12, 12.12)
-ESTIMATE_DB = 1.0  # the search estimates overshoot from blocks this near the peak
 
 
 @dataclass(frozen=True)
 class Measured:
-    """Integrated loudness (LUFS), loudness range (LU) and true peak (dBTP, or an estimate
-    of it); `exact` is False while the loudness is only estimated (and the range unknown)."""
+    """Integrated loudness (LUFS), loudness range (LU) and true peak (dBTP); `exact` is False
+    while the loudness is only estimated, the range unknown and the peak a sample peak."""
 
     lufs: float
     range_lu: float
@@ -45,64 +42,48 @@ class Measured:
     exact: bool = True
 
 
-@dataclass(frozen=True)
-class Search:
-    """What a search for the limiter's drive found: the audio (limited, or as it was when no
-    pass narrowed its ratio) with its measures and drive (None when not limited), and every
-    try as (drive, PLR excess over the goal), for a search to go on from."""
+def limit_to_plr(audio: np.ndarray, sample_rate: int, goal_plr_db: float,
+                 unlimited: Measured) -> tuple[np.ndarray, Measured]:
+    """Audio whose peak-to-loudness ratio is at most `goal_plr_db`, limited no more than
+    needed, with its measures. `unlimited` measures the audio as given.
 
-    audio: np.ndarray
-    measured: Measured
-    drive_db: float | None
-    tried: list[tuple[float, float]]
-
-
-def limit_to_plr(audio: np.ndarray, sample_rate: int, goal_plr_db: float, unlimited: Measured,
-                 tried: list[tuple[float, float]] | None = None,
-                 correction_db: float = 0.0) -> Search:
-    """Audio whose peak-to-loudness ratio is at most `goal_plr_db`, limited no more than needed.
-
-    `unlimited` measures the audio as given. The drive into the limiter is searched (see
-    `_next_drive`), going on from `tried` when given; when no drive reaches the goal, the
-    narrowest ratio found is kept. Each pass's true peak is estimated near its loudest
-    samples (harder limiting leaves larger overshoots between samples), raised by
-    `correction_db`.
+    The drive into the limiter is searched (see `_next_drive`); when no drive reaches the
+    goal, the narrowest ratio found is kept (the audio as given, if no pass narrowed it).
     """
     excess_db = unlimited.peak_dbtp - unlimited.lufs - goal_plr_db
-    tried = list(tried or [(QUIET_DRIVE_DB, excess_db)])
     if excess_db <= 0.0:
-        return Search(audio, unlimited, None, tried)
+        return audio, unlimited
     peak = sample_peak(audio)
-    best = ((True, excess_db), Search(audio, unlimited, None, tried))
+    tried = [(QUIET_DRIVE_DB, excess_db)]  # (drive, PLR excess over the goal)
+    best: tuple = ((True, excess_db), audio, unlimited)
     for _ in range(MAX_PASSES):
         drive_db = _next_drive(tried)
         if drive_db is None:
             break
         # the drive is from full scale: the loudest sample is brought to 0 dBFS, then driven
-        limited, lufs, range_lu = limited_pass(
-            audio, sample_rate, np.float32(10.0 ** (drive_db / 20.0) / peak))
-        measured = Measured(lufs, range_lu,
-                            true_peak_dbtp(limited, ESTIMATE_DB) + correction_db)
-        excess_db = measured.peak_dbtp - lufs - goal_plr_db
+        limited, measured = limited_pass(audio, sample_rate,
+                                         np.float32(10.0 ** (drive_db / 20.0) / peak))
+        excess_db = measured.peak_dbtp - measured.lufs - goal_plr_db
         tried.append((drive_db, excess_db))
         # best: meets the goal with the least drive, else comes closest to it
         rank = (excess_db > 0.0, excess_db if excess_db > 0.0 else drive_db)
         if rank < best[0]:
-            best = (rank, Search(limited, measured, drive_db, tried))
+            best = (rank, limited, measured)
         if -PLR_TOLERANCE_DB <= excess_db <= 0.0:
             break
-    return best[1]
+    return best[1], best[2]
 
 
 def limited_pass(audio: np.ndarray, sample_rate: int,
-                 scale: np.float32) -> tuple[np.ndarray, float, float]:
-    """The audio times `scale` through the limiter, with its integrated loudness and
-    loudness range, measured while it is made."""
-    meter = LoudnessMeter(audio.shape[0], sample_rate, with_range=True)
+                 scale: np.float32) -> tuple[np.ndarray, Measured]:
+    """The audio times `scale` through the limiter, measured while it is made."""
+    loudness = LoudnessMeter(audio.shape[0], sample_rate, with_range=True)
+    peak = TruePeakMeter(audio.shape[0])
     limiter = Limiter(threshold_db=LIMITER_THRESHOLD_DB, release_ms=RELEASE_MS)
     limited = stream_through(limiter, lambda first, stop: audio[:, first:stop] * scale,
-                             audio.shape, sample_rate, lambda _first, stretch: meter.add(stretch))
-    return limited, meter.lufs(), meter.range_lu()
+                             audio.shape, sample_rate, lambda _, made: loudness.add(made),
+                             lambda _, made: peak.add(made))
+    return limited, Measured(loudness.lufs(), loudness.range_lu(), peak.dbtp())
 
 
 def _next_drive(tried: list[tuple[float, float]]) -> float | None:

@@ -42,7 +42,6 @@ from studio.engine.streaming import stream_through
 
 PLR_MARGIN_DB = 0.05  # keeps rounding in the last gain step from landing just over the ceiling
 CEILING_MARGIN_DB = 0.01  # a master pinned to the ceiling lands under it in 32-bit floats
-SHORTFALL_DB = 0.25  # loudness a ceiling may cost before the search is redone with true peaks
 SURE_DB = 0.5  # a ratio this far past the goal on the estimated loudness is surely limited
 RIDE_RAMP_S = 0.5  # section gains change over this long, centred on the boundary
 MAX_RIDE_DB = 6.0  # no section is ridden further than this
@@ -134,21 +133,9 @@ def master_measured(
     # what comes next (the limiter's passes measure what they make).
     if _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB + SURE_DB:
         measured = _exactly(audio, sample_rate, measured, goal_plr_db)
-    found = limit_to_plr(audio, sample_rate, goal_plr_db, measured)
-    if found.drive_db is not None:
-        # The search estimated true peaks; the last gain needs the real one. Should the
-        # estimate have been short, search on with every estimate raised by what it lacked.
-        exact_dbtp = true_peak_dbtp(found.audio)
-        short_db = exact_dbtp - found.measured.peak_dbtp
-        if (target_lufs - found.measured.lufs) - (ceiling_dbtp - exact_dbtp) > SHORTFALL_DB:
-            tried = found.tried[:1] + [(d, e + short_db) for d, e in found.tried[1:]]
-            further = limit_to_plr(audio, sample_rate, goal_plr_db, measured, tried, short_db)
-            if further.drive_db is not None:
-                found, exact_dbtp = further, true_peak_dbtp(further.audio)
-        found = replace(found, measured=replace(found.measured, peak_dbtp=exact_dbtp))
-    limited, measured = found.audio, found.measured
+    limited, measured = limit_to_plr(audio, sample_rate, goal_plr_db, measured)
     if not measured.exact:  # no pass narrowed the ratio: the audio as it came
-        measured = _exactly(limited, sample_rate, measured, float("-inf"))
+        measured = _exactly(limited, sample_rate, measured, float("inf"))
     gain_db = min(target_lufs - measured.lufs,
                   ceiling_dbtp - CEILING_MARGIN_DB - measured.peak_dbtp)
     mastered = limited * np.float32(10.0 ** (gain_db / 20.0))
@@ -168,11 +155,11 @@ def _excess_db(measured: Measured, goal_plr_db: float) -> float:
 def _exactly(audio: np.ndarray, sample_rate: int, measured: Measured,
              goal_plr_db: float) -> Measured:
     """The audio's loudness and range measured, and its true peak too unless the sample
-    peak alone already puts the ratio well past the goal."""
+    peak alone already puts the ratio well past the goal (then it is still not `exact`)."""
     lufs, range_lu = loudness_and_range(audio, sample_rate)
-    measured = Measured(lufs, range_lu, measured.peak_dbtp)
+    measured = Measured(lufs, range_lu, measured.peak_dbtp, exact=False)
     if _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB:
-        measured = replace(measured, peak_dbtp=true_peak_dbtp(audio))
+        measured = replace(measured, peak_dbtp=true_peak_dbtp(audio), exact=True)
     return measured
 
 

@@ -109,10 +109,8 @@ def sample_peak(audio: np.ndarray) -> float:
     return max(float(audio.max()), -float(audio.min())) if audio.size else 0.0
 
 
-def true_peak_dbtp(audio: np.ndarray, candidate_db: float = CANDIDATE_DB) -> float:
-    """Peak of the signal reconstructed at 4x the sample rate, in dB true peak. A smaller
-    `candidate_db` looks only near the loudest samples: a quicker estimate, never above the
-    full measure."""
+def true_peak_dbtp(audio: np.ndarray) -> float:
+    """Peak of the signal reconstructed at 4x the sample rate, in dB true peak."""
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim == 1:
         audio = audio[np.newaxis]
@@ -125,7 +123,7 @@ def true_peak_dbtp(audio: np.ndarray, candidate_db: float = CANDIDATE_DB) -> flo
         audio.shape[0], blocks, _BLOCK).max(axis=(0, 2)) if blocks else np.zeros(0)
     tail = [blocks] if length > blocks * _BLOCK else []  # the last, partial block
     candidates = np.concatenate([np.flatnonzero(
-        block_peaks >= peak * 10.0 ** (-candidate_db / 20.0)), tail]).astype(int)
+        block_peaks >= peak * 10.0 ** (-CANDIDATE_DB / 20.0)), tail]).astype(int)
     segments = []
     for first, last in _runs(candidates):
         lo = max(0, first * _BLOCK - _TAPS)
@@ -137,21 +135,54 @@ def true_peak_dbtp(audio: np.ndarray, candidate_db: float = CANDIDATE_DB) -> flo
 
 def _interpolated_peak(segment: np.ndarray) -> float:
     """The largest magnitude of the points between a segment's samples (phases 1 to 3; phase
-    0 is the samples themselves, scaled as the filter scales them)."""
-    padded = np.concatenate([np.zeros(_TAPS, np.float32), segment, np.zeros(_TAPS, np.float32)])
+    0 is the samples themselves, scaled as the filter scales them), silence around it."""
+    return _between_peak(np.concatenate([np.zeros(_TAPS, np.float32), segment,
+                                         np.zeros(_TAPS, np.float32)]))
+
+
+def _between_peak(samples: np.ndarray) -> float:
+    """The largest magnitude of the points between samples that have the filter's full reach
+    of neighbours in `samples`."""
     between_phases = _phases()[:, 1:]
-    points = len(padded) - _TAPS + 1
+    points = len(samples) - _TAPS + 1
     windows = np.empty((min(_WINDOWS, points), _TAPS), dtype=np.float32)
     between = np.empty((len(windows), TRUE_PEAK_OVERSAMPLING - 1), dtype=np.float32)
     peak = 0.0
     for first in range(0, points, _WINDOWS):
         count = min(_WINDOWS, points - first)
         # a contiguous copy of the windows: BLAS multiplies it far faster than the view
-        np.copyto(windows[:count], sliding_window_view(padded[first:first + count + _TAPS - 1],
+        np.copyto(windows[:count], sliding_window_view(samples[first:first + count + _TAPS - 1],
                                                        _TAPS))
         np.matmul(windows[:count], between_phases, out=between[:count])
         peak = max(peak, float(between[:count].max()), -float(between[:count].min()))
     return peak
+
+
+class TruePeakMeter:
+    """The true peak of audio handed over a stretch at a time, in order, every sample of it
+    interpolated: what true_peak_dbtp gives when every block is a candidate, as nearly every
+    one is in a limiter's output."""
+
+    def __init__(self, channels: int) -> None:
+        self._before = np.zeros((channels, _TAPS), dtype=np.float32)  # silence, then samples
+        self._peak = 0.0
+        self._sample_peak = 0.0
+
+    def add(self, audio: np.ndarray) -> None:
+        audio = np.asarray(audio, dtype=np.float32)
+        self._sample_peak = max(self._sample_peak, sample_peak(audio))
+        joined = np.concatenate([self._before, audio], axis=1)
+        self._peak = max(self._peak, *(_between_peak(channel) for channel in joined))
+        self._before = joined[:, -_TAPS:].copy()
+
+    def dbtp(self) -> float:
+        """The true peak so far (in dB, -inf when silent), silence taken to follow."""
+        if self._sample_peak == 0.0:
+            return float("-inf")
+        ending = max(_between_peak(np.concatenate([channel, np.zeros(_TAPS, np.float32)]))
+                     for channel in self._before)
+        return to_db(max(self._peak, ending,
+                         self._sample_peak * float(_phases()[_TAPS // 2, 0])))
 
 
 def loudness_report(audio: np.ndarray, sample_rate: int) -> dict:

@@ -273,3 +273,17 @@ def test_the_master_reports_what_it_made(song_audio):
         for key, value in report.items():
             assert value == pytest.approx(again[key], abs=0.02), key
         assert report["integrated_lufs"] == pytest.approx(target_lufs, abs=0.05)
+
+
+def test_a_true_peak_measured_in_pieces_is_the_true_peak_of_the_whole():
+    rng = np.random.default_rng(8)
+    audio = (rng.standard_normal((2, 40000)) * 0.2).astype(np.float32)
+    audio[:, rng.integers(0, 40000, 4)] = 0.9
+    audio[:, -1] = -0.95  # a peak at the very end, ringing into the silence after it
+    pieces = meter.TruePeakMeter(2)
+    for piece in np.array_split(audio, 9, axis=1):
+        pieces.add(piece)
+    full = _db(np.abs(resample_poly(audio, 4, 1, axis=-1)).max())
+    assert pieces.dbtp() == pytest.approx(full, abs=0.01)
+    assert pieces.dbtp() == pytest.approx(meter.true_peak_dbtp(audio), abs=1e-6)
+    assert meter.TruePeakMeter(2).dbtp() == float("-inf")
