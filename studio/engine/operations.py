@@ -3,13 +3,15 @@
 Each operation takes a composition and returns a new one with a `Change` that says what it
 touched, so the caller commits one version and re-renders only what is stale. Parts that
 the person locked are inputs, never outputs: no operation regenerates them, and a key
-change transposes them.
+change transposes them. This module holds those on what the song plays; those on how it
+sounds (mix, effects, buses, master, voice) are in sound_operations; OPERATIONS names them
+all, for callers that are told an operation by name.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import replace
 
 from studio.engine import resources
 from studio.engine.arrangement import derive_energies, energy_curve
@@ -17,61 +19,58 @@ from studio.engine.harmony import harmonize, section_chords
 from studio.engine.lyrics import fit_lyrics, fit_song_lyrics, write_lyrics, write_section_lyrics
 from studio.engine.lyrics_plan import is_sung
 from studio.engine.lyrics_providers import LyricsProvider
-from studio.engine.master import loudness_target, master_preset, preset_name
-from studio.engine.mix import bus_defaults, fx_settings, lane_fx_defaults
+from studio.engine.master import preset_name
+from studio.engine.mix import bus_defaults, lane_fx_defaults
 from studio.engine.model import (
     LANE_ORDER,
-    Buses,
     Composition,
     Key,
     Lane,
     Mood,
     Note,
-    NoteExpression,
     Part,
     Section,
-    Voice,
-    VoiceProfile,
+)
+from studio.engine.operation_support import (
+    Change,
+    check_lane,
+    copy_song,
+    find_section,
+    section_label,
 )
 from studio.engine.orchestrator import make_lanes, place_part
-from studio.engine.singing.presets import default_preset, preset_names
+from studio.engine.sound_operations import (
+    LOUDNESS_RANGE,
+    VOICE_RANGES,
+    set_buses,
+    set_lane_fx,
+    set_lane_mix,
+    set_mastering,
+    set_note_expression,
+    set_note_expressions,
+    set_voice,
+)
 
-LOUDNESS_RANGE = (-30.0, -6.0)  # LUFS a master may be asked for
-# How far a voice's (or one note's) vibrato, glide and breath may go from the preset's (1),
-# and how far it may move toward a profile.
-VOICE_RANGES = {"vibrato": (0.0, 3.0), "portamento": (0.0, 4.0), "breath": (0.0, 2.0),
-                "profile_amount": (0.0, 1.0)}
-_KEEP = object()  # "leave as it is", where None has a meaning of its own
-
-
-@dataclass(frozen=True)
-class Change:
-    """What an operation did: its kind and message for the version, and the (section, lane)
-    parts whose audio is stale. `all_audio` marks a change every render depends on (tempo)."""
-
-    kind: str
-    message: str
-    stale: frozenset[tuple[int, str]] = field(default_factory=frozenset)
-    all_audio: bool = False
+__all__ = ["LOUDNESS_RANGE", "OPERATIONS", "VOICE_RANGES", "Change"]
 
 
 def regenerate_section(composition: Composition, section_id: int) -> tuple[Composition, Change]:
     """New parts for every unlocked lane of one section (the next variation of each). The
     words stay: the vocal gets a new melody for the same lyrics (see regenerate_lyrics)."""
-    section = _section(composition, section_id)
-    song = _copy(composition)
+    section = find_section(composition, section_id)
+    song = copy_song(composition)
     stale = _regenerate(song, [section.id], list(song.lanes), next_variation=True)
-    return song, Change("regenerate-section", f"Regenerate {_label(composition, section)}",
+    return song, Change("regenerate-section", f"Regenerate {section_label(composition, section)}",
                         stale)
 
 
 def vary_lane(composition: Composition, section_id: int, lane: str) -> tuple[Composition, Change]:
     """A new variation of one lane in one section."""
-    section = _section(composition, section_id)
-    _lane(composition, lane)
-    song = _copy(composition)
+    section = find_section(composition, section_id)
+    check_lane(composition, lane)
+    song = copy_song(composition)
     stale = _regenerate(song, [section.id], [lane], next_variation=True)
-    return song, Change("vary-lane", f"Vary {lane} in {_label(composition, section)}", stale)
+    return song, Change("vary-lane", f"Vary {lane} in {section_label(composition, section)}", stale)
 
 
 def extend(composition: Composition, kind: str = "chorus", *, bars: int | None = None,
@@ -80,7 +79,7 @@ def extend(composition: Composition, kind: str = "chorus", *, bars: int | None =
     table = resources.table("sections")
     if kind not in table:
         raise ValueError(f"'{kind}' is not a section kind (known: {', '.join(table)})")
-    song = _copy(composition)
+    song = copy_song(composition)
     if at is None:
         kinds = [s.kind for s in song.sections]
         at = kinds.index("outro") if "outro" in kinds else len(kinds)
@@ -100,10 +99,10 @@ def extend(composition: Composition, kind: str = "chorus", *, bars: int | None =
 
 
 def delete_section(composition: Composition, section_id: int) -> tuple[Composition, Change]:
-    section = _section(composition, section_id)
+    section = find_section(composition, section_id)
     if len(composition.sections) == 1:
         raise ValueError("a song needs at least one section")
-    song = _copy(composition)
+    song = copy_song(composition)
     index = song.sections.index(section)
     segments = _segments(song)
     del segments[index], song.sections[index]
@@ -112,13 +111,13 @@ def delete_section(composition: Composition, section_id: int) -> tuple[Compositi
     song.lyrics.pop(section.id, None)
     _set_curve(song, segments)
     # Later sections move but keep their audio: the renderer places sections by their bars.
-    return song, Change("delete-section", f"Delete {_label(composition, section)}")
+    return song, Change("delete-section", f"Delete {section_label(composition, section)}")
 
 
 def duplicate_section(composition: Composition, section_id: int) -> tuple[Composition, Change]:
     """A copy of a section, with the same parts, right after it."""
-    section = _section(composition, section_id)
-    song = _copy(composition)
+    section = find_section(composition, section_id)
+    song = copy_song(composition)
     index = song.sections.index(section)
     new_id = max(s.id for s in song.sections) + 1
     segments = _segments(song)
@@ -131,7 +130,7 @@ def duplicate_section(composition: Composition, section_id: int) -> tuple[Compos
     if section.id in song.lyrics:
         song.lyrics[new_id] = song.lyrics[section.id].for_section(new_id)
     _set_curve(song, segments)
-    return song, Change("duplicate-section", f"Duplicate {_label(composition, section)}",
+    return song, Change("duplicate-section", f"Duplicate {section_label(composition, section)}",
                         frozenset((new_id, lane) for lane in song.lanes))
 
 
@@ -139,17 +138,17 @@ def move_section(composition: Composition, section_id: int,
                  to_index: int) -> tuple[Composition, Change]:
     """A section moved to another place in the arrangement, with its parts, words and energy.
     Nothing is stale: the renderer places each section's audio by its bars."""
-    section = _section(composition, section_id)
-    song = _copy(composition)
+    section = find_section(composition, section_id)
+    song = copy_song(composition)
     index = song.sections.index(section)
     to_index = max(0, min(len(song.sections) - 1, to_index))
     if to_index == index:
-        raise ValueError(f"{_label(composition, section)} is already there")
+        raise ValueError(f"{section_label(composition, section)} is already there")
     segments = _segments(song)
     segments.insert(to_index, segments.pop(index))
     song.sections.insert(to_index, song.sections.pop(index))
     _set_curve(song, segments)
-    return song, Change("move-section", f"Move {_label(composition, section)} to place "
+    return song, Change("move-section", f"Move {section_label(composition, section)} to place "
                                         f"{to_index + 1}")
 
 
@@ -157,17 +156,17 @@ def set_section_bars(composition: Composition, section_id: int,
                      bars: int) -> tuple[Composition, Change]:
     """A section made longer or shorter: new chords over its bars, its unlocked lanes
     written again and its words fitted to the new length."""
-    section = _section(composition, section_id)
+    section = find_section(composition, section_id)
     if not 1 <= bars <= 64:
         raise ValueError(f"a section is 1 to 64 bars long, not {bars}")
     if bars == section.bars:
-        raise ValueError(f"{_label(composition, section)} is already {bars} bars long")
+        raise ValueError(f"{section_label(composition, section)} is already {bars} bars long")
     locked = [lane for lane in composition.lanes
               if (p := composition.parts.get((section.id, lane))) is not None and p.locked]
     if locked:
-        raise ValueError(f"{', '.join(locked)} in {_label(composition, section)} is locked: "
+        raise ValueError(f"{', '.join(locked)} in {section_label(composition, section)} is locked: "
                          "unlock it to change the section's length")
-    song = _copy(composition)
+    song = copy_song(composition)
     index = song.sections.index(section)
     segments = _segments(song)
     song.sections[index] = replace(section, bars=int(bars))
@@ -182,7 +181,7 @@ def set_section_bars(composition: Composition, section_id: int,
             del song.lyrics[section.id]
             song.lyrics[section.id] = write_section_lyrics(song, section.id)
     stale = _regenerate(song, [section.id], list(song.lanes), next_variation=False)
-    return song, Change("resize-section", f"{_label(composition, section).capitalize()} "
+    return song, Change("resize-section", f"{section_label(composition, section).capitalize()} "
                                           f"{section.bars} -> {bars} bars",
                         stale | {(section.id, lane) for lane in song.lanes})
 
@@ -192,10 +191,10 @@ def set_section_energy(composition: Composition, section_id: int, *,
                        end: float | None = None) -> tuple[Composition, Change]:
     """The energy curve at a section's start and/or end set (0.05 to 1), and its unlocked
     lanes written again to follow it."""
-    section = _section(composition, section_id)
+    section = find_section(composition, section_id)
     if start is None and end is None:
         raise ValueError("set the energy at the section's start, its end, or both")
-    song = _copy(composition)
+    song = copy_song(composition)
     index = song.sections.index(section)
     segments = _segments(song)
     first, last = segments[index]
@@ -204,29 +203,17 @@ def set_section_energy(composition: Composition, section_id: int, *,
     _set_curve(song, segments)
     stale = _regenerate(song, [section.id], list(song.lanes), next_variation=False)
     energy = song.sections[index].energy
-    return song, Change("shape-section", f"Energy of {_label(composition, section)} "
+    return song, Change("shape-section", f"Energy of {section_label(composition, section)} "
                                          f"{energy:.2f}", stale)
 
 
 def set_locked(composition: Composition, section_id: int, lane: str,
                locked: bool = True) -> tuple[Composition, Change]:
-    song = _copy(composition)
-    key = (_section(composition, section_id).id, _lane(composition, lane))
+    song = copy_song(composition)
+    key = (find_section(composition, section_id).id, check_lane(composition, lane))
     song.parts[key] = replace(song.parts[key], locked=locked)
     verb = "Lock" if locked else "Unlock"
-    return song, Change("lock", f"{verb} {lane} in {_label(composition, song.parts[key])}")
-
-
-def set_lane_mix(composition: Composition, lane: str, **settings) -> tuple[Composition, Change]:
-    """A mix change (gain_db, pan, mute, solo) of one lane: no part changes, no render."""
-    song = _copy(composition)
-    target = song.lanes[_lane(composition, lane)]
-    for name, value in settings.items():
-        if name not in ("gain_db", "pan", "mute", "solo"):
-            raise ValueError(f"'{name}' is not a mix setting (gain_db, pan, mute, solo)")
-        setattr(target, name, value)
-    described = ", ".join(f"{k} {v}" for k, v in settings.items())
-    return song, Change("mix", f"Mix {lane}: {described}")
+    return song, Change("lock", f"{verb} {lane} in {section_label(composition, song.parts[key])}")
 
 
 def set_notes(composition: Composition, section_id: int, lane: str,
@@ -234,8 +221,8 @@ def set_notes(composition: Composition, section_id: int, lane: str,
     """A part's notes as a person edited them (Note objects, or [pitch, start beats, length
     in beats, velocity] rows). The part is locked, so no regeneration undoes the edit; the
     vocal line is edited through its lyrics instead, since its notes carry syllables."""
-    section = _section(composition, section_id)
-    _lane(composition, lane)
+    section = find_section(composition, section_id)
+    check_lane(composition, lane)
     if lane == "vocal":
         raise ValueError("the vocal notes carry the lyrics' syllables: change the words, or "
                          "ask for a new variation of the melody")
@@ -252,137 +239,17 @@ def set_notes(composition: Composition, section_id: int, lane: str,
                              "section")
         scale = composition.context.key.scale_pcs
         made.append(replace(note, chromatic=note.pitch % 12 not in scale and lane != "drums"))
-    song = _copy(composition)
+    song = copy_song(composition)
     old = song.parts.get((section.id, lane))
     song.parts[(section.id, lane)] = Part(lane, section.id, tuple(sorted(
         made, key=lambda n: (n.start_beats, n.pitch))), old.variation if old else 0, locked=True)
-    return song, Change("edit-notes", f"Edit {lane} in {_label(composition, section)}",
+    return song, Change("edit-notes", f"Edit {lane} in {section_label(composition, section)}",
                         frozenset({(section.id, lane)}))
-
-
-def set_lane_fx(composition: Composition, lane: str, **settings) -> tuple[Composition, Change]:
-    """A change of one lane's effects (see model.LaneFx): no part changes; the mix redoes."""
-    song = _copy(composition)
-    target = song.lanes[_lane(composition, lane)]
-    target.fx = fx_settings(target.fx, **settings)
-    described = ", ".join(f"{k} {v:g}" for k, v in settings.items())
-    return song, Change("mix", f"Effects on {lane}: {described}")
-
-
-def set_voice(composition: Composition, *, preset: str | None = None, profile=_KEEP,
-              profile_amount: float | None = None, vibrato: float | None = None,
-              portamento: float | None = None,
-              breath: float | None = None) -> tuple[Composition, Change]:
-    """The vocal lane's voice changed: another preset, a person's profile (a VoiceProfile or
-    its dict; None sings the preset alone), how far it moves toward the profile (0..1), its
-    vibrato, glide and breath (1 is the preset's). The notes stay; the vocal sings again."""
-    _lane(composition, "vocal")
-    if preset is not None and preset not in preset_names():
-        raise ValueError(f"there is no voice preset '{preset}' (choose from "
-                         f"{', '.join(preset_names())})")
-    if isinstance(profile, dict):
-        profile = VoiceProfile(**profile)
-    if profile is not _KEEP and profile is not None and not isinstance(profile, VoiceProfile):
-        raise ValueError(f"a voice profile is a VoiceProfile or its dict, not {profile!r}")
-    amounts = {name: _in_range(name, value) for name, value in (
-        ("profile_amount", profile_amount), ("vibrato", vibrato), ("portamento", portamento),
-        ("breath", breath)) if value is not None}
-    changes = {**amounts, **({"preset": preset} if preset is not None else {}),
-               **({"profile": profile} if profile is not _KEEP else {})}
-    if not changes:
-        raise ValueError("name something of the voice to change")
-    old = composition.lanes["vocal"].voice or Voice(default_preset())
-    voice = replace(old, **changes)
-    if voice == old:
-        raise ValueError("the voice is already so")
-    song = _copy(composition)
-    song.lanes["vocal"].voice = voice
-    return song, Change("voice", f"Voice: {_voice_message(old, voice)}", _sung(song))
-
-
-def set_note_expression(composition: Composition, section_id: int, note_index: int, *,
-                        vibrato=_KEEP, portamento=_KEEP) -> tuple[Composition, Change]:
-    """How one vocal note is sung: its vibrato depth and its glide into it, as multiples of
-    the voice's (None: the voice's own again). Only that section sings again."""
-    return set_note_expressions(composition, section_id, [
-        {"note_index": note_index,
-         **({"vibrato": vibrato} if vibrato is not _KEEP else {}),
-         **({"portamento": portamento} if portamento is not _KEEP else {})}])
-
-
-def set_note_expressions(composition: Composition, section_id: int,
-                         edits: list[dict]) -> tuple[Composition, Change]:
-    """Several notes' expression in one section at once (one edit of the piano roll): each
-    a dict with `note_index` and `vibrato` and/or `portamento` (see set_note_expression)."""
-    section = _section(composition, section_id)
-    part = composition.parts.get((section.id, "vocal"))
-    if part is None:
-        raise ValueError(f"{_label(composition, section)} has no vocal notes")
-    old = composition.lanes["vocal"].voice or Voice(default_preset())
-    overrides = {n.note_index: n for n in old.notes if n.section_id == section.id}
-    for edit in edits:
-        edit = dict(edit)
-        index = edit.pop("note_index")
-        if not 0 <= index < len(part.notes):
-            raise ValueError(f"the vocal of {_label(composition, section)} has "
-                             f"{len(part.notes)} notes: there is no note {index}")
-        unknown = set(edit) - {"vibrato", "portamento"}
-        if unknown or not edit:
-            raise ValueError("a note's expression is its vibrato and portamento, not "
-                             f"{', '.join(sorted(unknown)) or 'nothing'}")
-        values = {k: None if v is None else _in_range(k, v) for k, v in edit.items()}
-        expression = replace(overrides.get(index, NoteExpression(section.id, index)), **values)
-        overrides[index] = expression
-        if expression.vibrato is None and expression.portamento is None:
-            del overrides[index]  # the voice's own again
-    notes = tuple(sorted([n for n in old.notes if n.section_id != section.id]
-                         + list(overrides.values()), key=lambda n: (n.section_id, n.note_index)))
-    if notes == old.notes:
-        raise ValueError("the notes are already sung so")
-    song = _copy(composition)
-    song.lanes["vocal"].voice = replace(old, notes=notes)
-    count = len(edits)
-    what = f"note {edits[0]['note_index'] + 1}" if count == 1 else f"{count} notes"
-    return song, Change("voice", f"Expression of {what} in {_label(composition, section)}",
-                        frozenset({(section.id, "vocal")}))
-
-
-def set_buses(composition: Composition, **settings) -> tuple[Composition, Change]:
-    """A change of the song's reverb or delay bus (see model.Buses)."""
-    known = {f.name for f in fields(Buses)}
-    unknown = set(settings) - known
-    if unknown:
-        raise ValueError(f"no bus setting {', '.join(sorted(unknown))} "
-                         f"(settings: {', '.join(sorted(known))})")
-    song = _copy(composition)
-    song.buses = replace(song.buses, **{k: float(v) for k, v in settings.items()})
-    described = ", ".join(f"{k} {v:g}" for k, v in settings.items())
-    return song, Change("mix", f"Buses: {described}")
-
-
-def set_mastering(composition: Composition, *, preset: str | None = None,
-                  target_lufs: float | str | None = None) -> tuple[Composition, Change]:
-    """Another mastering preset, or loudness target: LUFS, or a name (streaming, club,
-    broadcast). The true-peak ceiling stays at -1 dBTP."""
-    song = _copy(composition)
-    mastering = song.mastering
-    if preset is not None:
-        master_preset(song.context, preset)  # refuses an unknown name
-        mastering = replace(mastering, preset=preset)
-    if isinstance(target_lufs, str):
-        target_lufs = loudness_target(target_lufs)
-    if target_lufs is not None:
-        if not LOUDNESS_RANGE[0] <= target_lufs <= LOUDNESS_RANGE[1]:
-            raise ValueError(f"a loudness target of {target_lufs:g} LUFS is out of range: "
-                             f"choose {LOUDNESS_RANGE[0]:g} to {LOUDNESS_RANGE[1]:g}")
-        mastering = replace(mastering, target_lufs=float(target_lufs))
-    song.mastering = mastering
-    return song, Change("master", f"Master: {mastering.preset}, {mastering.target_lufs:g} LUFS")
 
 
 def change_tempo(composition: Composition, tempo_bpm: float) -> tuple[Composition, Change]:
     """A new tempo: every note keeps its beat, so only the audio changes."""
-    song = _copy(composition)
+    song = copy_song(composition)
     song.context = replace(song.context, tempo_bpm=float(tempo_bpm))
     return song, Change("context", f"Tempo {tempo_bpm:g} bpm", all_audio=True)
 
@@ -390,7 +257,7 @@ def change_tempo(composition: Composition, tempo_bpm: float) -> tuple[Compositio
 def change_key(composition: Composition, key: Key) -> tuple[Composition, Change]:
     """A new key. In the same mode everything is transposed; a new mode re-derives the chords
     and regenerates unlocked parts, while locked parts are transposed to the new tonic."""
-    song = _copy(composition)
+    song = copy_song(composition)
     shift = (key.tonic_pc - song.context.key.tonic_pc + 6) % 12 - 6
     same_mode = key.mode == song.context.key.mode
     song.context = replace(song.context, key=key)
@@ -411,7 +278,7 @@ def change_style(composition: Composition, *, mood: Mood | None = None,
                  genre_blend: dict[str, float] | None = None) -> tuple[Composition, Change]:
     """A new mood or genre blend: the energy curve, instruments, chords and every unlocked
     part are derived again; sections keep their kinds, lengths and ids."""
-    song = _copy(composition)
+    song = copy_song(composition)
     context = song.context
     if mood is not None:
         context = replace(context, mood=mood)
@@ -449,7 +316,7 @@ def add_lane(composition: Composition, name: str,
     if program is None:
         # the genre's instrument for a lane it has, else the lane's own default
         program = genre_programs.get(name, defaults.get("program", 0))
-    song = _copy(composition)
+    song = copy_song(composition)
     lanes = {**song.lanes, name: Lane(name, program, is_drums=name == "drums",
                                       gain_db=defaults["gain_db"], pan=defaults["pan"],
                                       fx=lane_fx_defaults(song.context, name))}
@@ -467,8 +334,8 @@ def shape_section(composition: Composition, section_id: int, *, energy_delta: fl
                   lanes: list[str] | None = None) -> tuple[Composition, Change]:
     """Reshape one section (its energy, darkness, feel or a lane's density) and regenerate
     the named lanes (all unlocked lanes by default) there; chords change only with darkness."""
-    section = _section(composition, section_id)
-    song = _copy(composition)
+    section = find_section(composition, section_id)
+    song = copy_song(composition)
     index = song.sections.index(section)
     if energy_delta:
         segments = _segments(song)
@@ -486,7 +353,7 @@ def shape_section(composition: Composition, section_id: int, *, energy_delta: fl
         song.sections[index] = replace(song.sections[index], chords=section_chords(
             song.context, song.sections, index))
     stale = _regenerate(song, [section.id], lanes or list(song.lanes), next_variation=False)
-    return song, Change("shape-section", f"Reshape {_label(composition, section)}", stale)
+    return song, Change("shape-section", f"Reshape {section_label(composition, section)}", stale)
 
 
 def regenerate_lyrics(composition: Composition, section_id: int,
@@ -494,24 +361,24 @@ def regenerate_lyrics(composition: Composition, section_id: int,
     """New words for one sung section (the next variation), and its melody fitted to them.
     A chorus is one chorus however often it comes back: every chorus singing the same words
     gets the new ones."""
-    section = _section(composition, section_id)
+    section = find_section(composition, section_id)
     old = composition.lyrics.get(section.id)
     if old is None:
-        raise ValueError(f"{_label(composition, section)} has no lyrics to rewrite"
+        raise ValueError(f"{section_label(composition, section)} has no lyrics to rewrite"
                          + ("" if "vocal" in composition.lanes else ": the song has no vocal lane"))
     group = [section.id]
     if section.kind == "chorus":
         group = [s.id for s in composition.sections if s.kind == "chorus"
                  and s.id in composition.lyrics and composition.lyrics[s.id].texts == old.texts]
     _check_unlocked(composition, group)
-    song = _copy(composition)
+    song = copy_song(composition)
     for sid in group:
         del song.lyrics[sid]
     written = write_section_lyrics(song, section.id, provider, variation=old.variation + 1)
     for sid in group:
         song.lyrics[sid] = written.for_section(sid)
     stale = _regenerate(song, group, ["vocal"], next_variation=False)
-    return song, Change("lyrics", f"New lyrics for {_label(composition, section)}",
+    return song, Change("lyrics", f"New lyrics for {section_label(composition, section)}",
                         stale | {(sid, "vocal") for sid in group})
 
 
@@ -519,25 +386,25 @@ def set_lyrics(composition: Composition, section_id: int,
                text: str) -> tuple[Composition, Change]:
     """A person's own lines (one per text line) for one section; the melody is fitted to
     them. Raises LyricsFitError when a line cannot be sung in its bars."""
-    section = _section(composition, section_id)
-    _lane(composition, "vocal")
+    section = find_section(composition, section_id)
+    check_lane(composition, "vocal")
     _check_unlocked(composition, [section.id])
-    song = _copy(composition)
+    song = copy_song(composition)
     song.lyrics[section.id] = fit_lyrics(song, section.id, text)
     stale = _regenerate(song, [section.id], ["vocal"], next_variation=False)
-    return song, Change("lyrics", f"Edit the lyrics of {_label(composition, section)}",
+    return song, Change("lyrics", f"Edit the lyrics of {section_label(composition, section)}",
                         stale | {(section.id, "vocal")})
 
 
 def set_song_lyrics(composition: Composition, text: str) -> tuple[Composition, Change]:
     """A person's lyrics for the whole song (blocks split by blank lines or headings such as
     "[Chorus]"); sections the text does not reach keep theirs."""
-    _lane(composition, "vocal")
+    check_lane(composition, "vocal")
     fitted = fit_song_lyrics(composition, text)
     if not fitted:
         raise ValueError("the text has no lines to sing")
     _check_unlocked(composition, list(fitted))
-    song = _copy(composition)
+    song = copy_song(composition)
     song.lyrics.update(fitted)
     stale = _regenerate(song, list(fitted), ["vocal"], next_variation=False)
     return song, Change("lyrics", "Set the song's lyrics",
@@ -545,32 +412,6 @@ def set_song_lyrics(composition: Composition, text: str) -> tuple[Composition, C
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-def _sung(song: Composition) -> frozenset[tuple[int, str]]:
-    """Every section the vocal lane sings in."""
-    return frozenset((s.id, "vocal") for s in song.sections if (s.id, "vocal") in song.parts)
-
-
-def _in_range(name: str, value: float) -> float:
-    low, high = VOICE_RANGES[name]
-    if not low <= float(value) <= high:
-        raise ValueError(f"{name.replace('_', ' ')} {float(value):g} is out of range: choose "
-                         f"{low:g} to {high:g}")
-    return float(value)
-
-
-def _voice_message(old: Voice, new: Voice) -> str:
-    said = []
-    if new.preset != old.preset:
-        said.append(new.preset)
-    if new.profile != old.profile:
-        said.append(f"sung as '{new.profile.name}'" if new.profile else "no profile")
-    for name, label in (("profile_amount", "profile strength"), ("vibrato", "vibrato"),
-                        ("portamento", "glide"), ("breath", "breath")):
-        if getattr(new, name) != getattr(old, name):
-            said.append(f"{label} {getattr(new, name):.0%}")
-    return ", ".join(said)
-
 
 def _regenerate(song: Composition, section_ids: list[int], lanes: list[str],
                 next_variation: bool) -> frozenset[tuple[int, str]]:
@@ -604,8 +445,8 @@ def _check_unlocked(composition: Composition, section_ids: list[int]) -> None:
     for sid in section_ids:
         part = composition.parts.get((sid, "vocal"))
         if part is not None and part.locked:
-            raise ValueError(f"the vocal of {_label(composition, part)} is locked: unlock it "
-                             "to change its words")
+            raise ValueError(f"the vocal of {section_label(composition, part)} is locked: "
+                             "unlock it to change its words")
 
 
 def _segments(song: Composition) -> list[tuple[float, float]]:
@@ -645,37 +486,14 @@ def _neighbour_groove(sections: list[Section], at: int) -> str:
     return near.groove if near else ""
 
 
-def _copy(composition: Composition) -> Composition:
-    """A new composition object sharing the immutable sections and parts."""
-    song = copy.copy(composition)
-    song.sections = list(composition.sections)
-    song.parts = dict(composition.parts)
-    song.lyrics = dict(composition.lyrics)
-    song.lanes = {name: copy.copy(lane) for name, lane in composition.lanes.items()}
-    return song
-
-
-def _section(composition: Composition, section_id: int) -> Section:
-    for section in composition.sections:
-        if section.id == section_id:
-            return section
-    raise ValueError(f"no section with id {section_id}")
-
-
-def _lane(composition: Composition, lane: str) -> str:
-    if lane not in composition.lanes:
-        raise ValueError(f"no {lane} lane in this song (lanes: {', '.join(composition.lanes)})")
-    return lane
-
-
-def _label(composition: Composition, item: Section | Part) -> str:
-    """'chorus 2': a section named by kind and its number among sections of that kind."""
-    section_id = item.id if isinstance(item, Section) else item.section_id
-    section = _section(composition, section_id)
-    same = [s.id for s in composition.sections if s.kind == section.kind]
-    return f"{section.kind} {same.index(section.id) + 1}" if len(same) > 1 else section.kind
-
-
 def _clip(energy: float) -> float:
     return min(1.0, max(0.05, energy))
 
+
+OPERATIONS: dict[str, Callable[..., tuple[Composition, Change]]] = {op.__name__: op for op in (
+    regenerate_section, vary_lane, extend, delete_section, duplicate_section, move_section,
+    set_section_bars, set_section_energy, set_locked, set_notes, change_tempo, change_key,
+    change_style, add_lane, shape_section, regenerate_lyrics, set_lyrics, set_song_lyrics,
+    set_lane_mix, set_lane_fx, set_buses, set_mastering, set_voice, set_note_expression,
+    set_note_expressions)}
+__all__ += list(OPERATIONS)

@@ -24,7 +24,7 @@ from studio.engine.refine_phrases import READERS, Said, Step
 
 __all__ = ["RefineResult", "Step", "plan", "refine"]
 
-_OPERATIONS = {name: getattr(operations, name) for name in (
+_OPERATIONS = {name: operations.OPERATIONS[name] for name in (
     "regenerate_section", "vary_lane", "extend", "delete_section", "change_tempo", "change_key",
     "change_style", "add_lane", "shape_section", "set_lane_mix", "regenerate_lyrics")}
 

@@ -91,8 +91,8 @@ def render_audio(payload: dict, progress, cancel) -> bytes:
 def operate(payload: dict, progress, cancel) -> dict:
     """{composition, operation, args, kwargs} -> {composition, change}: one iteration step."""
     song = composition_from_dict(payload["composition"])
-    operation = getattr(operations, payload["operation"])
-    if payload["operation"].startswith("_") or not callable(operation):
+    operation = operations.OPERATIONS.get(payload["operation"])
+    if operation is None:
         raise ValueError(f"'{payload['operation']}' is not an operation")
     progress(dataclasses.replace(_event(payload["operation"]), fraction=0.0))
     cancel.check()

@@ -4,7 +4,11 @@ import pytest
 
 from studio import engine
 from studio.engine import operations as op
+from studio.engine import tasks
 from studio.engine.model import Key
+from studio.engine.operation_support import copy_song
+from studio.engine.progress import CancelToken
+from studio.engine.serialize import composition_to_dict
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +257,7 @@ def test_a_voice_refuses_what_it_cannot_sing(song):
     same, _ = op.set_voice(song, preset="high bright")
     with pytest.raises(ValueError, match="already"):
         op.set_voice(same, preset="high bright")
-    no_vocal = op._copy(song)
+    no_vocal = copy_song(song)
     del no_vocal.lanes["vocal"]
     with pytest.raises(ValueError, match="no vocal lane"):
         op.set_voice(no_vocal, preset="low soft")
@@ -300,3 +304,15 @@ def test_new_vocal_notes_forget_the_old_notes_expression(song):
     varied, change = op.vary_lane(expressed, sid, "vocal")
     assert (sid, "vocal") in change.stale
     assert [n.section_id for n in varied.lanes["vocal"].voice.notes] == [other]
+
+
+@pytest.mark.parametrize("name", ["copy_song", "_regenerate", "OPERATIONS", "no_such_thing"])
+def test_only_operations_are_run_by_name(song, name):
+    payload = {"composition": composition_to_dict(song), "operation": name, "args": [],
+               "kwargs": {}}
+    with pytest.raises(ValueError, match="is not an operation"):
+        tasks.operate(payload, lambda event: None, CancelToken())
+    changed = tasks.unpack(tasks.operate({**payload, "operation": "set_mastering",
+                                          "kwargs": {"target_lufs": "club"}},
+                                         lambda event: None, CancelToken()))
+    assert changed["composition"]["mastering"]["target_lufs"] == -9.0
