@@ -16,6 +16,11 @@ met by construction rather than by trimming afterwards.
 
 pedalboard's Limiter (JUCE's) adds make-up gain and clips at full scale, which is why the
 loudness is set after it and never before.
+
+Every stage is measured while it is made (see streaming): the sections' loudness as the glue
+makes them, each limiter pass's loudness, range and true peak as the limiter makes it. The
+ridden mix's loudness is estimated from its sections' (their gains moved them); when its
+peaks put the ratio surely past the goal, that estimate is all the limiter's search needs.
 """
 
 from __future__ import annotations
@@ -131,7 +136,8 @@ def master_measured(
     # A true peak is never below the sample peak: when the sample peak alone puts the ratio
     # surely past the goal, neither the oversampled peak nor the exact loudness would change
     # what comes next (the limiter's passes measure what they make).
-    if _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB + SURE_DB:
+    if not np.isfinite(measured.lufs) or \
+            _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB + SURE_DB:
         measured = _exactly(audio, sample_rate, measured, goal_plr_db)
     limited, measured = limit_to_plr(audio, sample_rate, goal_plr_db, measured)
     if not measured.exact:  # no pass narrowed the ratio: the audio as it came
