@@ -5,6 +5,7 @@ import hashlib
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import librosa
 import numpy as np
@@ -347,3 +348,20 @@ def test_breaths_between_phrases_and_louder_sections():
     loud, _, _ = sung(0.0, 0.9)
     level_db = 20 * np.log10(np.sqrt(np.mean(loud ** 2)) / np.sqrt(np.mean(without ** 2)))
     assert 1.0 < level_db < 4.0  # the section's energy, about 6 dB over its whole range
+
+
+def test_the_steady_voices_are_made_once_and_shared(tmp_path):
+    """espeak-ng's data with its voices made steady is built once per shipped data, in the
+    cache, and a process that finds it there uses it as it is."""
+    import espeakng_loader
+
+    from studio.engine.singing.espeak import STEADY, _steady_data
+
+    shipped = Path(espeakng_loader.get_data_path())
+    made = _steady_data(shipped, tmp_path)
+    assert _steady_data(shipped, tmp_path) == made
+    assert [p.name for p in tmp_path.iterdir()] == [made.parent.name]  # nothing half-built
+    for variant in ("f5", "klatt4", STEADY):
+        lines = (made / "voices" / "!v" / variant).read_text().splitlines()
+        assert {"flutter 0", "roughness 0"} <= set(lines)
+    assert (made / "en_dict").resolve() == (shipped / "en_dict").resolve()

@@ -13,9 +13,9 @@ which walk on through every utterance and are never rewound, are turned off in e
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import tempfile
@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import platformdirs
 
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: the callback gets every buffer in turn
 _PHONEME_EVENTS = 0x0001  # espeakINITIALIZE_PHONEME_EVENTS
@@ -146,29 +147,39 @@ class _Engine:
                       _phonemes(text, events, self.sample_rate, len(audio)))
 
 
-def _steady_data(shipped: Path) -> Path:
+def _steady_data(shipped: Path, cache: Path | None = None) -> Path:
     """espeak-ng's data as shipped, but for its voice variants, each made steady (no pitch
-    flutter, no roughness; and a STEADY variant that is only that): a directory of the
-    process's own, removed at exit, that links to the shipped files and writes only the
-    variants (a few lines each)."""
-    root = Path(tempfile.mkdtemp(prefix="ensemble-espeak-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    data = root / "espeak-ng-data"
-    variants = data / "voices" / "!v"
-    variants.mkdir(parents=True)
+    flutter, no roughness; and a STEADY variant that is only that). It is made once, in the
+    user's cache under a hash of the shipped data's place and variants: links to the shipped
+    files, and the variants (a few lines each) written out. Processes that make it at once
+    each make their own and keep whichever is in place first."""
+    variants = {entry.name: entry.read_text(encoding="utf-8", errors="replace")
+                for entry in sorted((shipped / "voices" / "!v").iterdir())}
+    variants = {name: text.rstrip("\n") + "\n" + _STEADY_LINES for name, text in variants.items()}
+    variants[STEADY] = f"language variant\nname {STEADY}\n{_STEADY_LINES}"
+    key = hashlib.blake2b(repr((str(shipped.resolve()), variants)).encode(),
+                          digest_size=8).hexdigest()
+    home = cache or Path(platformdirs.user_cache_dir("ensemble-studio")) / "espeak-ng"
+    made = home / key
+    if made.is_dir():
+        return made / "espeak-ng-data"
+    home.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=home))
+    data = building / "espeak-ng-data"
+    (data / "voices" / "!v").mkdir(parents=True)
     for entry in shipped.iterdir():
         if entry.name != "voices":
-            os.symlink(entry, data / entry.name)
+            os.symlink(entry.resolve(), data / entry.name)
     for entry in (shipped / "voices").iterdir():
         if entry.name != "!v":
-            os.symlink(entry, data / "voices" / entry.name)
-    for entry in (shipped / "voices" / "!v").iterdir():
-        text = entry.read_text(encoding="utf-8", errors="replace")
-        (variants / entry.name).write_text(text.rstrip("\n") + "\n" + _STEADY_LINES,
-                                           encoding="utf-8")
-    (variants / STEADY).write_text(f"language variant\nname {STEADY}\n{_STEADY_LINES}",
-                                   encoding="utf-8")
-    return data
+            os.symlink(entry.resolve(), data / "voices" / entry.name)
+    for name, text in variants.items():
+        (data / "voices" / "!v" / name).write_text(text, encoding="utf-8")
+    try:
+        building.rename(made)
+    except OSError:  # another process put its own in place first
+        shutil.rmtree(building, ignore_errors=True)
+    return made / "espeak-ng-data"
 
 
 def _trimmed(audio: np.ndarray, sample_rate: int) -> np.ndarray:
