@@ -234,7 +234,7 @@ def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Bus
     half = length // 2
     for done in [_POOL.submit(fade, 0, half), _POOL.submit(fade, half, length)]:
         done.result()
-    jobs = {bus: _POOL.submit(_piece_return, partial(bus_plugin, bus, buses, tempo_bpm),
+    jobs = {bus: _POOL.submit(_bus_return, partial(bus_plugin, bus, buses, tempo_bpm),
                               sends[bus], sample_rate, length) for bus in RETURNS}
     if on_faded is not None:
         on_faded(dict(stems))
@@ -303,7 +303,7 @@ def bus_response(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rat
     return response
 
 
-def _piece_return(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rate: int,
+def _bus_return(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rate: int,
                   room: int) -> np.ndarray | None:
     """bus_response, or None when nothing was sent."""
     if not np.any(send):
