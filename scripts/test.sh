@@ -5,9 +5,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 if [ $# -eq 0 ]; then
-  # The minute of playback under load runs in a pytest process of its own, as the studio's
-  # audio does: after the rest of the suite in the same process it meets stalls of 15-26 ms
-  # that a fresh process does not.
+  # The tests that time real-time work (a minute of playback under load, the window's thread
+  # while a song is generated) run in a pytest process of their own, as the studio's audio
+  # and window do: after the rest of the suite, the process's heap is several times a
+  # studio's, and a full garbage collection of it holds every thread for a few hundred ms.
   .venv/bin/python -m pytest -q -m "not own_process"
   exec .venv/bin/python -m pytest -q -m own_process
 fi

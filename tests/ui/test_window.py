@@ -38,6 +38,7 @@ def generate(qtbot, window, prompt="uplifting pop song about summer nights", see
     wait_idle(qtbot, window)
 
 
+@pytest.mark.own_process  # its timer gaps are the window's, not a long test run's heap's
 def test_generate_regenerate_history_revert_undo(qtbot, window, tmp_path):
     window.prompt.setText("uplifting pop song about summer nights")
     window.seed.setValue(4)
