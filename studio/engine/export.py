@@ -315,7 +315,7 @@ def write_audio(path: str | Path, audio: np.ndarray, sample_rate: int, bit_depth
             if bit_depth == 16:
                 frames = _dither_to_int16(frames, rng)
                 peak = max(peak, sample_peak(frames) / 32768.0)
-            elif ints is not None:
+            elif bit_depth == 24:
                 frames = _to_pcm24(frames, ints[:len(frames)])
                 peak = max(peak, sample_peak(frames) / 2.0 ** 31)
             else:

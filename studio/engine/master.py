@@ -138,10 +138,10 @@ def master_measured(
     # what comes next (the limiter's passes measure what they make).
     if not np.isfinite(measured.lufs) or \
             _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB + SURE_DB:
-        measured = _exactly(audio, sample_rate, measured, goal_plr_db)
+        measured = _exactly(audio, sample_rate, measured.peak_dbtp, goal_plr_db)
     limited, measured = limit_to_plr(audio, sample_rate, goal_plr_db, measured)
     if not measured.exact:  # no pass narrowed the ratio: the audio as it came
-        measured = _exactly(limited, sample_rate, measured, float("inf"))
+        measured = _exactly(limited, sample_rate, measured.peak_dbtp)
     gain_db = min(target_lufs - measured.lufs,
                   ceiling_dbtp - CEILING_MARGIN_DB - measured.peak_dbtp)
     mastered = limited * np.float32(10.0 ** (gain_db / 20.0))
@@ -158,13 +158,14 @@ def _excess_db(measured: Measured, goal_plr_db: float) -> float:
     return measured.peak_dbtp - measured.lufs - goal_plr_db
 
 
-def _exactly(audio: np.ndarray, sample_rate: int, measured: Measured,
-             goal_plr_db: float) -> Measured:
-    """The audio's loudness and range measured, and its true peak too unless the sample
-    peak alone already puts the ratio well past the goal (then it is still not `exact`)."""
+def _exactly(audio: np.ndarray, sample_rate: int, sample_peak_db: float,
+             goal_plr_db: float | None = None) -> Measured:
+    """The audio's loudness, range and true peak, but for the true peak when a goal is
+    given that the sample peak alone already puts the ratio well past (then the measure is
+    not `exact`: its peak is the sample peak)."""
     lufs, range_lu = loudness_and_range(audio, sample_rate)
-    measured = Measured(lufs, range_lu, measured.peak_dbtp, exact=False)
-    if _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB:
+    measured = Measured(lufs, range_lu, sample_peak_db, exact=False)
+    if goal_plr_db is None or _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB:
         measured = replace(measured, peak_dbtp=true_peak_dbtp(audio), exact=True)
     return measured
 

@@ -14,7 +14,7 @@ returns False.
 It also tells numpy not to ask the kernel for huge (2 MB) pages for its arrays. On a machine
 whose memory is fragmented (a full page cache) the kernel compacts memory, there and then,
 to find each huge page the first time it is touched: measured here, a song's first mix,
-master and export took 3.2-3.6 s with 4 kB pages and 4.0-4.4 s with huge ones, and later
+master and export took 3.2-3.8 s with 4 kB pages and 4.0-4.4 s with huge ones, and later
 ones the same either way.
 """
 

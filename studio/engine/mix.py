@@ -212,6 +212,10 @@ def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Bus
     stems = {name: np.empty((2, length), dtype=np.float32) for name in names}
     sends = {bus: np.zeros((2, length), dtype=np.float32) for bus in RETURNS}
     total = np.zeros((2, length), dtype=np.float32)
+    gains = {name: _gains(lanes[name]) for name in names}
+    levels = {name: [(bus, np.float32(level)) for bus, level in (
+        ("reverb", lanes[name].fx.reverb_send), ("delay", lanes[name].fx.delay_send))
+        if level > 0.0] for name in names}
 
     def fade(start: int, stop: int) -> None:
         scratch = np.empty((2, _MIX_BLOCK), dtype=np.float32)
@@ -223,13 +227,11 @@ def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Bus
                 if name not in audible:
                     stem.fill(0.0)
                     continue
-                np.multiply(wet[name][:, first:last], _gains(lanes[name]), out=stem)
+                np.multiply(wet[name][:, first:last], gains[name], out=stem)
                 total[:, first:last] += stem
-                fx = lanes[name].fx
-                for bus, level in (("reverb", fx.reverb_send), ("delay", fx.delay_send)):
-                    if level > 0.0:
-                        np.multiply(stem, np.float32(level), out=sent)
-                        sends[bus][:, first:last] += sent
+                for bus, level in levels[name]:
+                    np.multiply(stem, level, out=sent)
+                    sends[bus][:, first:last] += sent
 
     half = length // 2
     for done in [_POOL.submit(fade, 0, half), _POOL.submit(fade, half, length)]:
@@ -304,7 +306,7 @@ def bus_response(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rat
 
 
 def _bus_return(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rate: int,
-                  room: int) -> np.ndarray | None:
+                room: int) -> np.ndarray | None:
     """bus_response, or None when nothing was sent."""
     if not np.any(send):
         return None

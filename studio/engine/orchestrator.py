@@ -208,8 +208,9 @@ def render_and_export(composition: Composition, out_dir: str | Path,
                       renderer: SongRenderer | None = None,
                       ) -> tuple[RenderedSong, dict[str, Path]]:
     """render_song then export_song, overlapped: the MIDI file, lyrics and context are
-    written during the render, the stems while the master is made. The options and range
-    are checked before anything is rendered or written (ValueError)."""
+    written during the render, the lanes' stems while the buses are made, the buses' stems
+    while the master is made. The options and range are checked before anything is rendered
+    or written (ValueError)."""
     options = options or ExportOptions()
     sample_rate = renderer.sample_rate if renderer is not None else (
         options.sample_rate or 44100)

@@ -5,16 +5,15 @@ one lock. `speak` returns the speech of one text as float32 samples with its pho
 names, the sample each starts at, whether it is a vowel, and the word it belongs to.
 
 The same words come out as the same samples in every process, whatever was said before:
-espeak-ng's random jitter and breath noise (its own generator, and the C library's for Klatt
-voices) are seeded from the words before each text, and its pitch flutter and roughness,
-which walk on through every utterance and are never rewound, are turned off in every voice
-(see _steady_data). WORLD sings the pitch afresh, so neither is missed.
+espeak-ng's random jitter and breath noise are seeded from the words before each text, and
+its pitch flutter and roughness, which walk on through every utterance and are never
+rewound, are turned off in every voice (see _steady_data). WORLD sings the pitch afresh, so
+neither is missed.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import hashlib
 import os
 import shutil
@@ -101,7 +100,6 @@ class _Engine:
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.lock = threading.Lock()
         self.lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
-        self.libc = ctypes.CDLL(ctypes.util.find_library("c"))
         path = str(_steady_data(Path(espeakng_loader.get_data_path()))).encode()
         self.sample_rate = self.lib.espeak_Initialize(
             _SYNCHRONOUS, 0, path, _PHONEME_EVENTS | _PHONEME_IPA | _DONT_EXIT)
@@ -137,7 +135,6 @@ class _Engine:
             # espeak-ng seeds its noise from the clock when it starts
             seed = zlib.crc32(b"%s %d %d " % (voice.encode(), rate_wpm, pitch) + data)
             self.lib.espeak_ng_SetRandSeed(seed)
-            self.libc.srand(seed)
             self.lib.espeak_Synth(data, len(data), 0, 0, 0, _CHARS_UTF8, None, None)
             self.lib.espeak_Synchronize()
             chunks, events = self._chunks, self._events
