@@ -3,13 +3,11 @@ with its dummy driver stands in for a sound card."""
 
 import os
 import shutil
-import subprocess
-import time
 
 import pytest
+from jack_device import jack_device
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-JACK_RATE, JACK_BLOCK = 48000, 512
 
 
 @pytest.fixture(autouse=True)
@@ -25,33 +23,10 @@ def private_user_folders(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def jack():
     """A JACK server with its dummy driver: a paced 48 kHz device with no hardware."""
-    import sounddevice
-
-    from studio.engine.playback import output_devices
-
     if shutil.which("jackd") is None:
         pytest.fail("jackd is not installed: scripts/setup.sh installs jackd2")
-    name = f"studio-test-{os.getpid()}"
-    os.environ["JACK_DEFAULT_SERVER"] = name
-    os.environ["JACK_NO_AUDIO_RESERVATION"] = "1"
-    server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", str(JACK_RATE), "-p",
-                               str(JACK_BLOCK)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(50):
-            sounddevice._terminate()
-            sounddevice._initialize()
-            if output_devices():
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the JACK dummy server did not come up")
-        yield next(d for d in output_devices() if "JACK" in d.host_api)
-    finally:
-        sounddevice._terminate()  # before the server goes: PortAudio's JACK client aborts after
-        server.terminate()
-        server.wait(10)
-        sounddevice._initialize()
+    with jack_device(f"studio-test-{os.getpid()}") as device:
+        yield device
 
 
 def pytest_sessionfinish(session, exitstatus):

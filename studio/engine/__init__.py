@@ -17,36 +17,38 @@ Model
 
 Progress
     ProgressEvent(stage, fraction, message), CancelToken, Cancelled
+
+The names are imported on first use (PEP 562), so a process that needs one small part of the
+engine (the audio process needs the mixer and numpy alone) does not load the whole of it.
 """
 
-from studio.engine.context import build_context
-from studio.engine.export import ExportOptions, SongExport, export_song
-from studio.engine.midi_file import to_midi, write_midi
-from studio.engine.model import (
-    Chord,
-    Composition,
-    CompositionContext,
-    Key,
-    Lane,
-    Meter,
-    Mood,
-    Note,
-    Part,
-    Section,
-)
-from studio.engine.orchestrator import (
-    RenderedSong,
-    compose,
-    generate_part,
-    render_and_export,
-    render_song,
-)
-from studio.engine.progress import Cancelled, CancelToken, ProgressEvent
-from studio.engine.prompt import PromptError, PromptReading, read_prompt
+from __future__ import annotations
 
-__all__ = [
-    "CancelToken", "Cancelled", "Chord", "Composition", "CompositionContext", "ExportOptions",
-    "Key", "Lane", "Meter", "Mood", "Note", "Part", "ProgressEvent", "PromptError", "PromptReading",
-    "RenderedSong", "Section", "SongExport", "build_context", "compose", "export_song",
-    "generate_part", "read_prompt", "render_and_export", "render_song", "to_midi", "write_midi",
-]
+import importlib
+
+_HOMES = {
+    "studio.engine.context": ("build_context",),
+    "studio.engine.export": ("ExportOptions", "SongExport", "export_song"),
+    "studio.engine.midi_file": ("to_midi", "write_midi"),
+    "studio.engine.model": ("Chord", "Composition", "CompositionContext", "Key", "Lane",
+                            "Meter", "Mood", "Note", "Part", "Section"),
+    "studio.engine.orchestrator": ("RenderedSong", "compose", "generate_part",
+                                   "render_and_export", "render_song"),
+    "studio.engine.progress": ("Cancelled", "CancelToken", "ProgressEvent"),
+    "studio.engine.prompt": ("PromptError", "PromptReading", "read_prompt"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+__all__ = sorted(_HOME_OF)
+
+
+def __getattr__(name: str):
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'studio.engine' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from studio.engine.lifetime import exit_with_parent
 from studio.engine.memory import keep_freed_memory
 from studio.engine.progress import Cancelled, CancelToken, ProgressEvent
 
@@ -97,6 +98,11 @@ class Worker:
         self._cancel_event.clear()
         self._requests.put((handle.job_id, job, payload))
         return handle
+
+    def start(self) -> None:
+        """Start the child now rather than with the first job (its start then costs the
+        caller nothing later)."""
+        self._ensure_started()
 
     def close(self) -> None:
         process, self._process = self._process, None
@@ -195,6 +201,7 @@ class Worker:
 
 def _serve(requests, events, cancel_event) -> None:
     """The child's loop: run each job, report progress and the outcome."""
+    exit_with_parent()
     keep_freed_memory()
     os.nice(WORKER_NICENESS)
     while True:

@@ -191,6 +191,7 @@ class PreferenceProfile:
 
 RECENT_KEPT = 8
 PLAYBACK_RATES_HZ = (44100, 48000)
+PLAYBACK_LATENCIES = ("low", "normal", "safe")  # as studio.engine.playback.server's LATENCIES
 
 
 @dataclass
@@ -198,11 +199,13 @@ class StudioSettings:
     """What the person chose in the settings dialog, and the projects opened last (newest
     first). `output_device` is a device name (indices change when devices come and go);
     None is the system's default. `loudness_target` names a target (streaming, club,
-    broadcast) that new songs are mastered to."""
+    broadcast) that new songs are mastered to. `latency` is the playback's block size: "low",
+    "normal" or "safe" (the default: no gaps on a busy 2-core machine)."""
 
     output_device: str | None = None
     sample_rate_hz: int = 48000
     loudness_target: str = "streaming"
+    latency: str = "safe"
     recent_projects: list[str] = field(default_factory=list)
 
     def remember(self, project: str | Path) -> None:
@@ -225,11 +228,14 @@ def load_settings(path: Path | None = None) -> StudioSettings:
             else str(data["output_device"]),
             sample_rate_hz=int(data.get("sample_rate_hz", 48000)),
             loudness_target=str(data.get("loudness_target", "streaming")),
+            latency=str(data.get("latency", "safe")),
             recent_projects=[str(p) for p in data.get("recent_projects", [])])
     except (OSError, ValueError, TypeError, AttributeError):
         return StudioSettings()
     if settings.sample_rate_hz not in PLAYBACK_RATES_HZ:
         settings.sample_rate_hz = 48000
+    if settings.latency not in PLAYBACK_LATENCIES:
+        settings.latency = "safe"
     return settings
 
 

@@ -78,8 +78,11 @@ def render_audio(payload: dict, progress, cancel) -> bytes:
     """{composition, sample_rate, owner (a pid)} -> where the audio to play is: a shared
     memory block holding each lane after its effects, then the bus returns, as (count, 2,
     samples) float32. The renderer stays in the worker between jobs, so after an edit only
-    stale sections render. The owner owns the block from here (see playback.SharedAudio)."""
-    song = composition_from_dict(payload["composition"])
+    stale sections render. The owner owns the block from here (see playback.blocks). The
+    composition may come packed (bytes, as `pack` makes them): the window packs it off its
+    own thread."""
+    song = payload["composition"]
+    song = composition_from_dict(unpack(song) if isinstance(song, bytes) else song)
     rate = payload.get("sample_rate", 48000)
     renderer = _RENDERERS.setdefault(rate, SongRenderer(rate))
     state = renderer.render(song, progress=progress, cancel=cancel)

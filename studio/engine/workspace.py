@@ -89,9 +89,15 @@ class Workspace:
     def finish(self, job: Job, timeout: float | None = None) -> VersionInfo:
         """Wait for a job and commit its result as one version. Cancelled or failed jobs
         raise (Cancelled, JobFailed) and commit nothing."""
+        return self.finish_song(job, timeout)[0]
+
+    def finish_song(self, job: Job,
+                    timeout: float | None = None) -> tuple[VersionInfo, Composition]:
+        """finish(), and the song the version holds (so nobody reads it back)."""
         result = unpack(job.handle.result(timeout))
         if "change" in result:
             change = result["change"]
             song = composition_from_dict(result["composition"])
-            return self.project.commit(song, change["message"], change["kind"])
-        return self.project.commit(composition_from_dict(result), job.message, job.kind)
+            return self.project.commit(song, change["message"], change["kind"]), song
+        song = composition_from_dict(result)
+        return self.project.commit(song, job.message, job.kind), song

@@ -1,15 +1,24 @@
-"""Starting the window: the application, a dark theme, and the project to open."""
+"""Starting the window: the application, a dark theme, and the project to open; what a
+previous studio that was killed left in shared memory is removed first, and SIGTERM or SIGINT
+close the window as its Close does (the project saved and closed, the child processes ended).
+"""
 
 from __future__ import annotations
 
+import signal
+import socket
 import sys
 from pathlib import Path
 
 from platformdirs import user_documents_dir
+from PySide6.QtCore import QSocketNotifier
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from studio.engine.playback import sweep_stale
 from studio.ui.main_window import StudioWindow
+
+CLOSING_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def dark_palette() -> QPalette:
@@ -39,7 +48,33 @@ def default_project() -> Path:
     return path
 
 
+def close_on_signals(app: QApplication, window: StudioWindow) -> QSocketNotifier:
+    """SIGTERM and SIGINT close the window and end the application. The signal's number
+    arrives on a socket that Qt's event loop watches (Python runs a handler only between its
+    own bytecodes, and the loop is C++); the notifier must be kept."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for number in CLOSING_SIGNALS:
+        signal.signal(number, lambda *_: None)  # the wakeup byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def on_signal() -> None:
+        try:
+            reader.recv(64)
+        except BlockingIOError:
+            return
+        window.close()
+        app.quit()
+
+    notifier.activated.connect(on_signal)
+    notifier.sockets = (reader, writer)  # kept open as long as the notifier
+    return notifier
+
+
 def run(project: str | Path | None = None) -> int:
+    sweep_stale()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Ensemble Studio")
     app.setStyle("Fusion")
@@ -47,7 +82,9 @@ def run(project: str | Path | None = None) -> int:
     window = StudioWindow(project or default_project())
     window.resize(1400, 800)
     window.show()
+    notifier = close_on_signals(app, window)
     code = app.exec()
+    notifier.setEnabled(False)
     window.deleteLater()  # before the interpreter's own teardown, which Qt objects outlive badly
     app.processEvents()
     app.shutdown()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine.model import Composition
-from studio.project import Project, VersionDiff
+from studio.project import Project, VersionDiff, VersionInfo
 
 SETTING_NAMES = {"tempo_bpm": "tempo", "key": "key", "meter": "meter", "genre_blend": "genres",
                  "mood": "mood", "energy_curve": "energy curve", "title": "title",
@@ -82,12 +82,14 @@ class HistoryPanel(QWidget):
         column.addWidget(self.list)
         column.addLayout(buttons)
 
-    def show_history(self, project: Project) -> None:
+    def show_history(self, project: Project, versions: list[VersionInfo] | None = None) -> None:
+        """The project's versions, newest first (`versions`: its log, oldest first, when
+        the caller read it already; the newest is then the current one)."""
         self.project = project
-        head = project.head
+        head = project.head if versions is None else (versions[-1] if versions else None)
         self.list.clear()
         previous, items = None, []
-        for version in project.log():
+        for version in project.log() if versions is None else versions:
             mark = "● " if head is not None and version.id == head.id else "  "
             star = "★ " if version.starred else ""
             name = f"[{version.name}]  " if version.name else ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import queue
 import random
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,11 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine.background import JobFailed, JobHandle, Worker
-from studio.engine.playback import (
-    SharedAudio,
-    Transport,
-    discard_owned,
-)
+from studio.engine.memory import settle_heap
+from studio.engine.model import Composition
+from studio.engine.playback import discard_owned
 from studio.engine.preferences import load_settings
 from studio.engine.progress import Cancelled
 from studio.engine.workspace import Job, Workspace
@@ -54,7 +53,7 @@ from studio.ui.song_view import SongView
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.window_editors import EditorActions
 from studio.ui.window_jobs import JobActions, VersionStep
-from studio.ui.window_playback import PLAYBACK_BLOCK, PlaybackActions, device_index
+from studio.ui.window_playback import PlaybackActions, audio_process
 
 POLL_MS = 30
 
@@ -71,17 +70,23 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self._closed = False
         self.export_dialog: ExportDialog | None = None
         self.job: Job | None = None
+        self.landing: Future | None = None  # a finished job's result on its way in
+        self._shown: tuple | None = None  # the landed result's song shown, its panels not yet
+        self._mixer_steps: Iterator | None = None  # the landed result's mixer being shown
+        self._versions: list | None = None  # the project's log, read as the result landed
+        self.background = ThreadPoolExecutor(1, thread_name_prefix="landing")
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.audio_worker = Worker()  # renders what plays, beside the worker that composes
+        for worker in (self.workspace.worker, self.audio_worker):
+            worker.start()  # now, not in the middle of the first song
         self.audio_job: JobHandle | None = None
         self.audio_dirty = False
-        self.shared: SharedAudio | None = None
+        self.audio: dict | None = None  # the shared block playing (the audio worker's)
         self.waveform_pool = ThreadPoolExecutor(1)  # envelopes of a render, off this thread
         self.waveforms: Future | None = None
         self.settings = load_settings()
         self.playback_rate = self.settings.sample_rate_hz
-        self.transport = Transport(self.playback_rate, PLAYBACK_BLOCK,
-                                   device_index(self.settings.output_device))
+        self.transport = audio_process(self.settings)  # plays in a process of its own
         self.song_view = SongView()
         self.song_view.sample_rate = self.playback_rate
         self._build()
@@ -93,6 +98,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self._restore_layout()
         self.files.remember(self.workspace.project.path)
         QTimer.singleShot(0, self.files.offer_recovery)
+        settle_heap()  # what the window is made of lives as long as it: no collection walks it
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -215,33 +221,48 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
                 pass  # no block was made, or the worker is stopped with it below
         self.audio_worker.close()
         self.waveform_pool.shutdown(wait=True)
+        self.background.shutdown(wait=True)
         discard_owned(os.getpid())  # renders that finished after they were given up
-        self.shared = None
+        self.audio = None
         self.workspace.close()
         super().closeEvent(event)
 
     # -- showing the song ----------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        head = self.workspace.project.head
+    def refresh(self, song: Composition | None = None, packed: bytes | None = None) -> None:
+        """Show the current version: `song` when the caller has it (with `packed`, the
+        song as the audio worker takes it), else read from the project."""
+        if song is None:
+            packed = None
+            song = self.workspace.composition if self.workspace.project.head else None
+        self.show_song(song, packed)
+        self.show_panels()
+
+    def show_song(self, song: Composition | None, packed: bytes | None = None) -> None:
+        """The song in the arrangement view and in the audio worker (the first half of a
+        refresh: each half is repainted on its own)."""
         before = getattr(self, "composition", None)
-        self.composition = self.workspace.composition if head is not None else None
+        self.composition = song
         if before is None or self.composition is None or [
                 (s.id, s.bars) for s in before.sections] != [
                 (s.id, s.bars) for s in self.composition.sections]:
             self.song_view.show_envelopes(None)  # the old audio no longer lines up
         self.song_view.show_song(self.composition)
-        self.mixer.show_song(self.composition)
-        self.voice_panel.show_song(self.composition)
         if self.composition is not None:
             context = self.composition.context
             self.song_facts.setText(f"{context.key.name}   {context.tempo_bpm:g} bpm   "
                                     f"{context.meter}")
-            if self.shared is not None and set(self.shared.lanes) == set(
+            if self.audio is not None and set(self.audio["lanes"]) == set(
                     self.composition.lanes):
-                self.transport.mixer.set_mix(self.composition.lanes)  # heard at once
-            self.render_audio()
-        self.refresh_history()
+                self.transport.set_mix(self.composition.lanes)  # heard at once
+            self.render_audio(packed)
+
+    def show_panels(self, versions: list | None = None) -> None:
+        """The mixer, voice, history and inspector for the song shown (`versions`: the
+        project's log, when the caller read it already)."""
+        self.mixer.show_song(self.composition)
+        self.voice_panel.show_song(self.composition)
+        self.history_panel.show_history(self.workspace.project, versions)
         self._show_inspector()
 
     def refresh_history(self) -> None:
@@ -255,8 +276,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             self.job.cancel()
             self.job = None
         self.stop()
-        self.transport.mixer.load({}, {}, {}, crossfade=False)
-        self.shared, self.waveforms = None, None  # the old song's, if still on their way
+        self.transport.unload()
+        self.audio, self.waveforms = None, None  # the old song's, if still on their way
         self.song_view.show_envelopes(None)
         self.workspace.project.close()
         self.workspace.project = project

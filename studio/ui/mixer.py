@@ -6,6 +6,8 @@ meters show the peaks the window hands them while the song plays, falling back s
 from __future__ import annotations
 
 import math
+from collections import deque
+from collections.abc import Iterator
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
@@ -84,6 +86,11 @@ class MixerPanel(QWidget):
     def show_song(self, composition: Composition | None) -> None:
         """Show a song's mix: the strips are built again only when the lanes differ, so the
         meters and a control the person holds stay as they are."""
+        deque(self.showing_song(composition), maxlen=0)
+
+    def showing_song(self, composition: Composition | None) -> Iterator[str]:
+        """show_song a step at a time: yields after each strip it builds (the window shows
+        one strip per tick; a dozen new widgets take milliseconds to show)."""
         if composition is not None and list(composition.lanes) == list(self.strips):
             for name, lane in composition.lanes.items():
                 strip = self.strips[name]
@@ -133,6 +140,7 @@ class MixerPanel(QWidget):
             row_of_two.addWidget(meter, 0, 1)
             for row, widget in enumerate((QLabel(name), pan, levels, mute, solo)):
                 self.grid.addWidget(widget, row, column, Qt.AlignmentFlag.AlignHCenter)
+            yield name
         column = len(composition.lanes)
         self.grid.addWidget(QLabel("master"), 0, column)
         self.grid.addWidget(self.preset, 1, column)

@@ -17,20 +17,28 @@ Once the song is rendered, each lane shows its audio's envelope behind the notes
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
+import time
+from collections.abc import Iterator
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QWidget
 
 from studio.engine import resources
 from studio.engine.model import Composition
-from studio.ui.song_geometry import CURVE_H, LANE_H, NAME_W, RULER_H, SECTION_H
+from studio.ui.song_drawing import BACKGROUND, SongFrame, drawing_steps
+from studio.ui.song_geometry import (  # noqa: F401 - the rows' sizes, for the view's users
+    CURVE_H,
+    LANE_H,
+    NAME_W,
+    RULER_H,
+    SECTION_H,
+    section_rects,
+)
 from studio.ui.song_view_drag import ArrangementDrag
-from studio.ui.waveforms import Envelopes, draw_envelope
+from studio.ui.waveforms import Envelopes
 
-SECTION_COLOURS = {
-    "intro": "#5b7083", "verse": "#3f7cac", "pre-chorus": "#7a5ea8", "chorus": "#c0504d",
-    "bridge": "#d08c32", "drop": "#c0504d", "breakdown": "#4f9a72", "outro": "#5b7083",
-}
+STEP_BUDGET_S = 0.004  # drawing the song's picture takes at most this at a time
 
 
 class SongView(ArrangementDrag, QWidget):
@@ -46,8 +54,13 @@ class SongView(ArrangementDrag, QWidget):
         self.selected: int | None = None
         self.pixels_per_bar = 28.0
         self.playhead_s = 0.0
-        self._picture: QPixmap | None = None
+        self._picture: QImage | None = None
         self._picture_key: tuple = ()
+        self._drawing_key: tuple | None = None
+        self._steps: Iterator[QImage] | None = None
+        self._drawn: QImage | None = None  # the picture the steps are drawing into
+        self._stepper = QTimer(self, interval=0)  # draws the next steps when the thread is idle
+        self._stepper.timeout.connect(self._step)
         self.sample_rate = 48000
         self.envelopes: Envelopes | None = None
         self._drag: dict | None = None  # kind (move, resize, energy), what, where the mouse is
@@ -62,7 +75,6 @@ class SongView(ArrangementDrag, QWidget):
         lanes = len(composition.lanes) if composition else 0
         self.setMinimumSize(int(NAME_W + bars * self.pixels_per_bar + 20),
                             RULER_H + SECTION_H + CURVE_H + lanes * LANE_H + 10)
-        self._picture = None
         self.update()
 
     # -- geometry ------------------------------------------------------------------------------
@@ -82,12 +94,7 @@ class SongView(ArrangementDrag, QWidget):
         return NAME_W + bars * self.pixels_per_bar
 
     def section_rects(self) -> list[tuple[int, QRectF]]:
-        rects, x = [], float(NAME_W)
-        for section in self.composition.sections if self.composition else ():
-            width = section.bars * self.pixels_per_bar
-            rects.append((section.id, QRectF(x, RULER_H, width, SECTION_H)))
-            x += width
-        return rects
+        return section_rects(self.composition, self.pixels_per_bar)
 
     def section_at(self, point: QPointF) -> int | None:
         for section_id, rect in self.section_rects():
@@ -105,15 +112,18 @@ class SongView(ArrangementDrag, QWidget):
     # -- drawing -------------------------------------------------------------------------------
 
     def paintEvent(self, _event) -> None:
-        """The song as drawn once into a picture (kept until the song, the selection, the
-        zoom or the size changes), then the playhead over it: a moving playhead costs a
-        copy of two thin strips, not a walk over every note."""
+        """The song's picture (drawn in the drawing thread, kept until the song, the
+        selection, the zoom or the size changes), then the playhead over it: a moving
+        playhead costs a copy of two thin strips, not a walk over every note. Until the
+        picture of what is shown now arrives, the one before stands in."""
         painter = QPainter(self)
-        key = (id(self.composition), self.selected, self.pixels_per_bar, self.size().toTuple(),
-               id(self.envelopes))
-        if self._picture is None or self._picture_key != key:
-            self._picture, self._picture_key = self._draw_song(), key
-        painter.drawPixmap(0, 0, self._picture)
+        frame = self._frame()
+        if self._picture_key != frame.key:
+            self._draw_later(frame)
+        if self._picture is not None:
+            painter.drawImage(0, 0, self._picture)
+        else:
+            painter.fillRect(self.rect(), QColor(BACKGROUND))
         if self.composition is not None:
             x = self._x_of_seconds(self.playhead_s)
             painter.setPen(QPen(QColor("#ffffff"), 1))
@@ -121,104 +131,44 @@ class SongView(ArrangementDrag, QWidget):
             if self._drag is not None:
                 self._draw_drag(painter)
 
+    @property
+    def picture_current(self) -> bool:
+        """Whether the picture shown is of what the view shows now."""
+        return self._picture is not None and self._picture_key == self._frame().key
+
     def show_envelopes(self, envelopes: Envelopes | None) -> None:
         """The rendered lanes' envelopes (None while there are none for this song)."""
         self.envelopes = envelopes
         self.update()
 
-    def _draw_song(self) -> QPixmap:
-        picture = QPixmap(self.size())
-        painter = QPainter(picture)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#1e1f22"))
-        if self.composition is None:
-            painter.setPen(QColor("#8a8f98"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             "Write a prompt and press Generate")
-        else:
-            self._ruler(painter)
-            self._sections(painter)
-            self._curve(painter)
-            self._lanes(painter)
-        painter.end()
-        return picture
+    def _frame(self) -> SongFrame:
+        return SongFrame(self.composition, self.selected, self.pixels_per_bar, self.width(),
+                         self.height(), self.envelopes)
 
-    def _ruler(self, painter: QPainter) -> None:
-        painter.setPen(QColor("#6c717a"))
-        painter.setFont(QFont(painter.font().family(), 8))
-        bars = sum(s.bars for s in self.composition.sections)
-        for bar in range(bars + 1):
-            x = NAME_W + bar * self.pixels_per_bar
-            painter.drawLine(QPointF(x, RULER_H - (8 if bar % 4 == 0 else 4)), QPointF(x, RULER_H))
-            if bar % 4 == 0:
-                painter.drawText(QPointF(x + 2, RULER_H - 9), str(bar + 1))
+    def _draw_later(self, frame: SongFrame) -> None:
+        """Start drawing the picture of `frame` in steps, between the thread's other events
+        (a picture already on its way for another frame is given up)."""
+        if self._drawing_key == frame.key:
+            return
+        self._drawing_key = frame.key
+        self._steps = drawing_steps(frame, self.font().family())
+        self._stepper.start()
 
-    def _sections(self, painter: QPainter) -> None:
-        for section_id, rect in self.section_rects():
-            section = next(s for s in self.composition.sections if s.id == section_id)
-            colour = QColor(SECTION_COLOURS.get(section.kind, "#607080"))
-            if section_id == self.selected:
-                colour = colour.lighter(140)
-            painter.fillRect(rect.adjusted(1, 1, -1, -1), colour)
-            painter.setPen(QColor("#f0f0f0"))
-            painter.drawText(rect.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter,
-                             section.kind)
-
-    def _curve(self, painter: QPainter) -> None:
-        top = RULER_H + SECTION_H
-        path = QPainterPath()
-        for index, (bar, energy) in enumerate(self.composition.context.energy_curve):
-            point = QPointF(NAME_W + bar * self.pixels_per_bar, top + CURVE_H * (1 - energy))
-            path.moveTo(point) if index == 0 else path.lineTo(point)
-        painter.setPen(QPen(QColor("#e8c547"), 1.5))
-        painter.drawPath(path)
-        painter.setBrush(QColor("#e8c547"))
-        for _section, _which, point in self.energy_handles():
-            painter.drawEllipse(point, 2.5, 2.5)
-
-    def _lanes(self, painter: QPainter) -> None:
-        top = RULER_H + SECTION_H + CURVE_H
-        beats_per_bar = self.composition.context.meter.beats_per_bar
-        per_beat = self.pixels_per_bar / beats_per_bar
-        starts = {sid: rect.left() for sid, rect in self.section_rects()}
-        vocals = self.composition.vocals()
-        small = QFont(painter.font().family(), 7)
-        for row, name in enumerate(self.composition.lanes):
-            y = top + row * LANE_H
-            painter.fillRect(QRectF(0, y, self.width(), LANE_H - 1),
-                             QColor("#26282c" if row % 2 else "#232427"))
-            painter.setPen(QColor("#c9ccd1"))
-            painter.drawText(QRectF(4, y, NAME_W - 6, LANE_H), Qt.AlignmentFlag.AlignVCenter,
-                             name)
-            if self.envelopes is not None and name in self.envelopes.lanes:
-                draw_envelope(painter, self.envelopes, name, QRectF(NAME_W, y, self.width(),
-                                                                     LANE_H - 1),
-                              self.pixels_per_bar / self.envelopes.bins_per_bar)
-            notes = [(sid, n) for (sid, lane), part in self.composition.parts.items()
-                     if lane == name and sid in starts for n in part.notes]
-            if not notes:
-                continue
-            pitches = [n.pitch for _, n in notes]
-            low, high = min(pitches), max(pitches)
-            span = max(1, high - low)
-            band = LANE_H - (28 if name == "vocal" else 8)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#9ec1e0" if name != "vocal" else "#f2a65a"))
-            for sid, note in notes:
-                x = starts[sid] + note.start_beats * per_beat
-                ny = y + 4 + band * (1 - (note.pitch - low) / span)
-                painter.drawRect(QRectF(x, ny - 1.5, max(1.5, note.duration_beats * per_beat), 3))
-            if name == "vocal":
-                painter.setPen(QColor("#e6e6e6"))
-                painter.setFont(small)
-                for sid, vocal in vocals.items():
-                    for line in vocal.lyrics.lines:
-                        for index, syllable in enumerate(line.syllables):
-                            note = vocal.notes[syllable.note_index]
-                            x = starts[sid] + note.start_beats * per_beat
-                            # two baselines, so neighbouring syllables do not overprint
-                            baseline = y + LANE_H - (12 if index % 2 else 3)
-                            painter.drawText(QPointF(x, baseline), syllable.text)
+    def _step(self) -> None:
+        """Run the picture's steps for up to STEP_BUDGET_S, then give the thread back."""
+        if self._steps is None:
+            self._stepper.stop()
+            return
+        started, picture = time.perf_counter(), None
+        while time.perf_counter() - started <= STEP_BUDGET_S:
+            step = next(self._steps, None)
+            if step is None:  # the steps ran out: the last one's picture is whole
+                self._stepper.stop()
+                self._steps, key, self._drawing_key = None, self._drawing_key, None
+                self._picture, self._picture_key = picture or self._drawn, key
+                self.update()
+                return
+            picture = self._drawn = step
 
     # -- the person ----------------------------------------------------------------------------
 

@@ -12,30 +12,16 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from studio.ui.song_geometry import CURVE_H, NAME_W, RULER_H, SECTION_H
+from studio.ui.song_geometry import CURVE_H, RULER_H, SECTION_H, energy_handles
 
-EDGE_PX, HANDLE_PX, HANDLE_SHIFT = 5, 6, 3  # grab widths; start/end handles drawn apart
+EDGE_PX, HANDLE_PX = 5, 6  # grab widths
 
 
 class ArrangementDrag:
     """Press, move and release on the arrangement's blocks and the energy curve."""
 
     def energy_handles(self) -> list[tuple[int, str, QPointF]]:
-        """(section id, "start" or "end", where it is drawn) for each point of the energy
-        curve; a section's start point sits a little right of its bar line, the end of the
-        section before a little left, so both can be grabbed."""
-        song = self.composition
-        if song is None or len(song.context.energy_curve) != 2 * len(song.sections):
-            return []
-        top = RULER_H + SECTION_H
-        handles = []
-        for index, (bar, energy) in enumerate(song.context.energy_curve):
-            which = "start" if index % 2 == 0 else "end"
-            x = NAME_W + bar * self.pixels_per_bar + (HANDLE_SHIFT if which == "start"
-                                                      else -HANDLE_SHIFT)
-            handles.append((song.sections[index // 2].id, which,
-                            QPointF(x, top + CURVE_H * (1 - energy))))
-        return handles
+        return energy_handles(self.composition, self.pixels_per_bar)
 
     def _energy_at(self, y: float) -> float:
         return round(min(1.0, max(0.05, 1 - (y - RULER_H - SECTION_H) / CURVE_H)), 2)

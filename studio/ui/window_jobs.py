@@ -1,6 +1,13 @@
 """The studio window's jobs: one job at a time in the worker, its progress drained by the
 window's timer, and its result committed as one version that undo and redo step over.
 
+A finished job lands in steps, so the window's thread never decodes or writes a song and no
+step of it holds the thread long: the window's background thread unpacks the result, commits
+it, packs the song for the audio worker and reads the history (landing); then the window's
+thread shows the song it was handed (the arrangement, the audio), at the next ticks the
+mixer (a strip per tick) and then the other panels (voice, history, inspector): each step is
+repainted on its own. The job counts as running until all are shown.
+
 JobActions is a part of StudioWindow (kept apart to keep the window's module small).
 """
 
@@ -15,8 +22,10 @@ from studio.engine.background import JobFailed
 from studio.engine.master import loudness_target
 from studio.engine.progress import Cancelled
 from studio.engine.prompt import parse_seconds
-from studio.engine.tasks import unpack
+from studio.engine.serialize import composition_to_dict
+from studio.engine.tasks import pack, unpack
 from studio.engine.workspace import Job
+from studio.project import ProjectError
 
 
 class VersionStep(QUndoCommand):
@@ -100,6 +109,9 @@ class JobActions:
     def _start(self, job: Job, commits: bool = True, then=None) -> None:
         """Follow a job. One that commits becomes a version, then `then(info)` runs; one that
         does not hands its unpacked result to `then`, which returns what to say."""
+        while self.landing is not None:  # a result on its way into the project: let it land
+            self.landing.result()
+            self._landed(self.job)
         if self.job is not None:
             self.job.cancel()
         self.job, self._commits, self._then = job, commits, then
@@ -111,44 +123,88 @@ class JobActions:
     def _poll(self) -> None:
         self._collect_audio()
         self._collect_waveforms()
-        self.mixer.show_levels(*self.transport.mixer.take_peaks())
+        self.mixer.show_levels(*self.transport.take_peaks())
         self._show_position()
+        event = None
         while True:
             try:
                 event = self.events.get_nowait()
             except queue.Empty:
                 break
+            self.progressed.emit(event.fraction, f"{event.stage}: {event.message}")
+        if event is not None:  # the latest only: a progress bar repaints at once when set
             self.progress.setValue(int(1000 * event.fraction))
             self.stage.setText(f"{event.stage}: {event.message}"[:60])
-            self.progressed.emit(event.fraction, f"{event.stage}: {event.message}")
         job = self.job
         if job is None or not job.done:
             return
-        self.job, then = None, self._then
+        if self.landing is None:
+            self.landing = self.background.submit(self._land, job, self._commits)
+        elif self.landing.done():
+            self._landed(job)
+
+    def _land(self, job: Job, commits: bool) -> tuple:
+        """In the background thread: (version, song, the song packed, the project's log)
+        for a job that commits, else (its unpacked result,)."""
+        if not commits:
+            return (unpack(job.handle.result(0)),)
+        info, song = self.workspace.finish_song(job)
+        return info, song, pack(composition_to_dict(song)), self.workspace.project.log()
+
+    def _landed(self, job: Job) -> None:
+        """Show a landed result a step per tick: the song, the mixer (a strip per tick), the
+        other panels; then the job is over and its `then` runs."""
+        if self._commits and self._shown is None:
+            self._shown = self._show_result(self.landing)
+            return
+        if self._mixer_steps is not None:
+            if next(self._mixer_steps, None) is None:
+                self._mixer_steps = None
+            return
+        landing, shown, then = self.landing, self._shown, self._then
+        self.landing, self._shown, self.job = None, None, None
         self.generate_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        before = self._head_id()
-        ok = False
-        try:
-            if self._commits:
-                info = self.workspace.finish(job)
-                self.undo_stack.push(VersionStep(self, before, info.id, info.message))
-                message = info.message
-                if then is not None:
-                    then(info)
-            else:
-                message = then(unpack(job.handle.result(0)))
-            ok = True
-        except Cancelled:
-            message = "Cancelled; nothing changed"
-        except (JobFailed, ValueError) as error:
-            message = f"Failed: {error}"
-        self.statusBar().showMessage(message)
         self.progress.setValue(1000)
-        self.refresh()
-        self.jobFinished.emit(job.kind, ok, message)
-        if ok and job.kind == "generate":
+        if shown is not None:
+            info, message = shown
+            self.show_panels(self._versions)
+            if info is not None and then is not None:
+                then(info)
+        else:
+            info, message = self._settle(lambda: then(*landing.result()))
+            self.refresh()
+        self.statusBar().showMessage(message)
+        self.jobFinished.emit(job.kind, info is not None, message)
+        if info is not None and job.kind == "generate":
             self._master_to_default()
+
+    def _show_result(self, landing) -> tuple:
+        """The landed version's song shown, the mixer's steps begun: (info or None if the
+        job failed, what to tell the person)."""
+        def landed():
+            info, song, packed, self._versions = landing.result()
+            self.undo_stack.push(VersionStep(self, info.parent_id, info.id, info.message))
+            self.show_song(song, packed)
+            return info
+
+        self._versions = None
+        info, message = self._settle(landed)
+        if info is None:
+            self.show_song(self.workspace.composition if self.workspace.project.head else None)
+        self._mixer_steps = self.mixer.showing_song(self.composition)
+        return info, message
+
+    @staticmethod
+    def _settle(step) -> tuple:
+        """(what `step` returns, what to say of it), or (None, why it failed)."""
+        try:
+            value = step()
+        except Cancelled:
+            return None, "Cancelled; nothing changed"
+        except (JobFailed, ValueError, ProjectError) as error:
+            return None, f"Failed: {error}"
+        return value, value.message if hasattr(value, "message") else str(value)
 
     def _master_to_default(self) -> None:
         """A new song is mastered to the loudness the settings name, as its next version."""

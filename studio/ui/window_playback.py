@@ -1,6 +1,7 @@
-"""The studio window's playback: the audio worker renders what plays, the transport plays
-it through the chosen device, and the window's timer follows the playhead, the meters and the
-waveforms. The settings dialog's device and rate are applied here.
+"""The studio window's playback: the audio worker renders what plays, the audio process plays
+it through the chosen device (the window only sends it commands), and the window's timer
+follows the playhead, the meters and the waveforms from shared memory. The settings dialog's
+device, rate and latency are applied here.
 
 PlaybackActions is a part of StudioWindow (kept apart to keep the window's module small); it
 uses the window's transport, audio worker, song view and mixer panel.
@@ -11,44 +12,43 @@ from __future__ import annotations
 import os
 
 from studio.engine.background import JobFailed, JobHandle
-from studio.engine.playback import (
-    PlaybackUnavailable,
-    SharedAudio,
-    Transport,
-    discard_shared,
-    position_label,
-)
+from studio.engine.playback import SharedAudio, discard_shared
+from studio.engine.playback.client import AudioProcess, PlaybackUnavailable, position_label
 from studio.engine.preferences import StudioSettings, load_settings, save_settings
 from studio.engine.progress import Cancelled
+from studio.engine.serialize import composition_to_dict
 from studio.engine.tasks import unpack
-from studio.ui.settings_dialog import SettingsDialog, available_devices
-from studio.ui.waveforms import envelopes
-
-PLAYBACK_BLOCK = 512
+from studio.ui.settings_dialog import SettingsDialog
+from studio.ui.waveforms import Envelopes, envelopes
 
 
-def device_index(name: str | None) -> int | None:
-    """The index of the output device of that name now; None (the default) when absent."""
-    if name is None:
-        return None
-    return next((d.index for d in available_devices() if d.name == name), None)
+def audio_process(settings: StudioSettings) -> AudioProcess:
+    """The audio process for the settings: their rate, latency and device (by name)."""
+    return AudioProcess(settings.sample_rate_hz, settings.latency, settings.output_device)
+
+
+def shared_envelopes(description: dict, samples_per_bar: float) -> Envelopes | None:
+    """The waveforms of a shared block (in a pool thread); None when it is already gone."""
+    try:
+        return envelopes(SharedAudio(description).wet, samples_per_bar)
+    except FileNotFoundError:
+        return None  # newer audio replaced it: its waveforms come instead
 
 
 class PlaybackActions:
     """Render, play, pause, stop, seek, loop; waveforms and meters; device settings."""
 
-    def render_audio(self) -> None:
-        """Render what plays in the audio worker; a render already running is replaced."""
+    def render_audio(self, packed: bytes | None = None) -> None:
+        """Render what plays in the audio worker; a render already running is replaced.
+        `packed` is the song as tasks.pack gives it, when the caller has it already."""
         if self.composition is None:
             return
-        from studio.engine.serialize import composition_to_dict
-
         previous = self.audio_job
         if previous is not None and previous.done:
             self._release_result(previous)  # rendered, but the song changed since
         self.audio_job = self.audio_worker.submit(
             "studio.engine.tasks:render_audio",
-            {"composition": composition_to_dict(self.composition),
+            {"composition": packed or composition_to_dict(self.composition),
              "sample_rate": self.playback_rate, "owner": os.getpid()}, replace=True)
 
     def _collect_audio(self) -> None:
@@ -63,15 +63,15 @@ class PlaybackActions:
         if self.composition is None:  # the project was closed while it rendered
             discard_shared(description)
             return
-        # the old audio's memory goes when the mixer (crossfading out of it) lets go of it
-        self.shared = SharedAudio(description)
-        self.transport.mixer.load(self.composition.lanes, self.shared.wet, self.shared.returns)
+        self.audio = description
+        self.transport.load(self.composition.lanes, description)
         self._set_loop()
         context = self.composition.context
         samples_per_bar = context.meter.beats_per_bar * 60.0 / context.tempo_bpm \
-            * self.shared.sample_rate
+            * description["sample_rate"]
         self.song_view.show_envelopes(None)
-        self.waveforms = self.waveform_pool.submit(envelopes, self.shared.wet, samples_per_bar)
+        self.waveforms = self.waveform_pool.submit(shared_envelopes, description,
+                                                   samples_per_bar)
 
     def _collect_waveforms(self) -> None:
         if self.waveforms is not None and self.waveforms.done():
@@ -86,11 +86,11 @@ class PlaybackActions:
             pass
 
     def play_pause(self) -> None:
-        if self.transport.mixer.playing:
+        if self.transport.playing:
             self.transport.pause()
             self.play_button.setText("Play")
             return
-        if self.shared is None:
+        if self.audio is None:
             self.statusBar().showMessage("The song's audio is still rendering")
             return
         try:
@@ -105,10 +105,10 @@ class PlaybackActions:
         self.play_button.setText("Play")
 
     def seek(self, sample: int) -> None:
-        self.transport.mixer.seek(sample)
+        self.transport.seek(sample)
 
     def _set_loop(self) -> None:
-        mixer, song = self.transport.mixer, self.composition
+        mixer, song = self.transport, self.composition
         section_id = self.song_view.selected
         if not self.loop_box.isChecked() or song is None or section_id is None:
             mixer.set_loop(None)
@@ -133,32 +133,30 @@ class PlaybackActions:
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(load_settings(), self)
+        dialog.show_device_latency(self.transport.output_latency_s)
         if self.dialog_result(dialog):
             self.apply_settings(dialog.settings())
 
     def apply_settings(self, chosen: StudioSettings) -> None:
         """Save the settings (keeping the recent projects as they are now) and play through
-        the chosen device at the chosen rate; audio at another rate is rendered again."""
+        the chosen device at the chosen rate and latency; audio at another rate is rendered
+        again."""
         settings = load_settings()
         settings.output_device = chosen.output_device
         settings.sample_rate_hz = chosen.sample_rate_hz
         settings.loudness_target = chosen.loudness_target
+        settings.latency = chosen.latency
         save_settings(settings)
         before, self.settings = self.settings, settings
-        if (before.output_device, before.sample_rate_hz) == (settings.output_device,
-                                                            settings.sample_rate_hz):
+        playing = (before.output_device, before.sample_rate_hz, before.latency)
+        if playing == (settings.output_device, settings.sample_rate_hz, settings.latency):
             return
         self.stop()
         self.transport.close()
+        self.transport = audio_process(settings)
         self.playback_rate = settings.sample_rate_hz
-        self.transport = Transport(self.playback_rate, PLAYBACK_BLOCK,
-                                   device_index(settings.output_device))
         self.song_view.sample_rate = self.playback_rate
-        if before.sample_rate_hz != settings.sample_rate_hz:
-            self.shared = None
-            self.render_audio()
-        elif self.shared is not None:
-            self.transport.mixer.load(self.composition.lanes, self.shared.wet,
-                                      self.shared.returns)
+        self.audio = None
+        self.render_audio()  # the worker keeps what it rendered: at the same rate, a mix only
         self.statusBar().showMessage(f"Playing through {settings.output_device or 'the default'}"
-                                     f" at {self.playback_rate} Hz")
+                                     f" at {self.playback_rate} Hz, {settings.latency} latency")

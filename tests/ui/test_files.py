@@ -25,7 +25,7 @@ def test_new_project_recent_projects_and_reopen(qtbot, small_song, tmp_path):
     assert window.undo_stack.count() == 0 and "second.ensemble" in window.windowTitle()
     qtbot.waitUntil(lambda: window.audio_job is None, timeout=60_000)
     qtbot.wait(100)  # the first song's audio and waveforms, if still on their way, are dropped
-    assert window.shared is None and window.song_view.envelopes is None
+    assert window.audio is None and window.song_view.envelopes is None
     recent = load_settings().recent_projects
     assert recent[:2] == [str(second.with_suffix(".ensemble").resolve()), str(first.resolve())]
 

@@ -10,7 +10,7 @@ from studio.ui.mixer import FLOOR_DB
 
 def test_meters_move_while_playing(qtbot, small_song, jack):
     window = small_song
-    qtbot.waitUntil(lambda: window.shared is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.audio is not None, timeout=60_000)
     meters, master = window.mixer.meters, window.mixer.master_meter
     assert set(meters) == set(window.composition.lanes)
     assert all(m.level_db == FLOOR_DB for m in meters.values()) and master.level_db == FLOOR_DB

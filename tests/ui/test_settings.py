@@ -22,17 +22,17 @@ def choose(window, device: str | None, rate: int, loudness: str) -> None:
 
 def test_settings_are_saved_applied_and_found_again(qtbot, small_song, jack, tmp_path):
     window = small_song
-    qtbot.waitUntil(lambda: window.shared is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.audio is not None, timeout=60_000)
     choose(window, jack.name, 44100, "club")
     saved = load_settings()
     assert (saved.output_device, saved.sample_rate_hz, saved.loudness_target) == (
         jack.name, 44100, "club")
     assert str(window.workspace.project.path.resolve()) in saved.recent_projects  # kept
-    assert (window.transport.device, window.transport.sample_rate) == (jack.index, 44100)
-    qtbot.waitUntil(lambda: window.shared is not None and window.shared.sample_rate == 44100,
+    assert (window.transport.device, window.transport.sample_rate) == (jack.name, 44100)
+    qtbot.waitUntil(lambda: window.audio is not None and window.audio["sample_rate"] == 44100,
                     timeout=60_000)  # the audio rendered again at the new rate
     bar_s = 4 * 60 / window.composition.context.tempo_bpm
-    assert abs(window.transport.mixer.length / 44100 - 8 * bar_s) < 3.0
+    assert abs(window.transport.length / 44100 - 8 * bar_s) < 3.0
 
     generate_small(qtbot, window, "dark techno", 5)
     wait_idle(qtbot, window)  # the new song is mastered to the chosen loudness
@@ -41,7 +41,7 @@ def test_settings_are_saved_applied_and_found_again(qtbot, small_song, jack, tmp
 
     other = open_window(qtbot, tmp_path / "other.ensemble")
     try:
-        assert (other.transport.device, other.transport.sample_rate) == (jack.index, 44100)
+        assert (other.transport.device, other.transport.sample_rate) == (jack.name, 44100)
         dialog = SettingsDialog(load_settings(), other)
         assert dialog.device.currentData() == jack.name
         assert dialog.sample_rate.currentText() == "44100"
@@ -50,7 +50,7 @@ def test_settings_are_saved_applied_and_found_again(qtbot, small_song, jack, tmp
         choose(other, jack.name, 48000, "streaming")  # the server's own rate: it plays
         generate_small(qtbot, other)
         assert other.history.count() == 1  # streaming is what songs start with
-        qtbot.waitUntil(lambda: other.shared is not None, timeout=60_000)
+        qtbot.waitUntil(lambda: other.audio is not None, timeout=60_000)
         other.play_pause()
         assert other.transport.unavailable is None
         qtbot.waitUntil(lambda: other.transport.position > 48000 // 4, timeout=5000)

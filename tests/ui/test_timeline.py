@@ -120,6 +120,8 @@ def test_waveforms_appear_once_the_song_is_rendered(qtbot, small_song):
     x_end = int(NAME_W + bars * view.pixels_per_bar)
 
     def row_pixels():
+        view.grab()  # paints: asks for the picture of what it shows now
+        qtbot.waitUntil(lambda: view.picture_current, timeout=5000)  # drawn in its thread
         picture = view.grab().toImage()
         return [picture.pixelColor(x, y).name() for x in range(NAME_W + 1, x_end, 2)
                 for y in range(row + 4, row + LANE_H - 4, 4)]

@@ -7,6 +7,7 @@ import os
 import time
 
 import pytest
+from load import busy_core
 from PySide6.QtCore import QPoint
 
 from studio.engine.playback import SHARED_MEMORY_DIR, SHARED_PREFIX
@@ -38,21 +39,44 @@ def generate(qtbot, window, prompt="uplifting pop song about summer nights", see
     wait_idle(qtbot, window)
 
 
+@pytest.mark.slow
 @pytest.mark.own_process  # its timer gaps are the window's, not a long test run's heap's
+def test_the_window_answers_while_a_3_minute_song_generates(qtbot, window):
+    """With one core kept busy by another process, from Generate until the song is drawn,
+    rendered, loaded into the audio process and its waveforms drawn, a 10 ms timer in the
+    window's thread never waits more than 50 ms."""
+    window.prompt.setText("uplifting pop song about summer nights")
+    window.seed.setValue(4)
+    window.length.setText("3:00")
+    qtbot.wait(500)  # the window is up, its children started
+    gaps, last = [], [time.monotonic()]
+    view = window.song_view
+    with busy_core():
+        ticker = qtbot_timer(window, gaps, last)
+        qtbot.mouseClick(window.generate_button, qtbot_left())
+        assert window.job is not None and window.cancel_button.isEnabled()
+        qtbot.waitUntil(lambda: window.job is None and window.audio is not None
+                        and view.envelopes is not None and view.picture_current,
+                        timeout=120_000)
+        qtbot.wait(200)
+        ticker.stop()
+    song = window.composition
+    assert song is not None and sum(s.bars for s in song.sections) * 4 * 60 \
+        / song.context.tempo_bpm >= 170
+    assert window.transport.length >= 170 * 48000 and len(gaps) > 300
+    assert max(gaps) <= 0.050, sorted(gaps)[-5:]
+
+
 def test_generate_regenerate_history_revert_undo(qtbot, window, tmp_path):
     window.prompt.setText("uplifting pop song about summer nights")
     window.seed.setValue(4)
     window.length.setText("1:00")
-    gaps, last = [], [time.monotonic()]
-    ticker = qtbot_timer(window, gaps, last)
     qtbot.mouseClick(window.generate_button, qtbot_left())
     assert window.job is not None and window.cancel_button.isEnabled()
     wait_idle(qtbot, window)
-    ticker.stop()
     song = window.composition
     assert song is not None and song.sections and "vocal" in song.lanes
     assert window.song_view.composition is song
-    assert max(gaps) <= 0.1, max(gaps)  # a 10 ms timer in the window's thread kept ticking
     assert window.history.count() == 1
 
     second = song.sections[1].id
@@ -250,8 +274,8 @@ def test_the_run_command_opens_the_window(tmp_path):
 
 def test_play_seek_and_loop_in_the_window(qtbot, window, jack):
     generate(qtbot, window)
-    qtbot.waitUntil(lambda: window.shared is not None, timeout=60_000)
-    assert set(window.shared.lanes) == set(window.composition.lanes)
+    qtbot.waitUntil(lambda: window.audio is not None, timeout=60_000)
+    assert set(window.audio["lanes"]) == set(window.composition.lanes)
     window.play_pause()
     assert window.transport.unavailable is None and window.play_button.text() == "Pause"
     qtbot.waitUntil(lambda: window.transport.position > 48000 // 2, timeout=5000)
@@ -268,8 +292,9 @@ def test_play_seek_and_loop_in_the_window(qtbot, window, jack):
     window.song_view.selected = chorus.id
     window.song_view.sectionSelected.emit(chorus.id)
     window.loop_box.setChecked(True)
-    start, end = window.transport.mixer.loop
+    start, end = window.transport.loop
     qtbot.wait(600)
     assert start <= window.transport.position < end
     window.stop()
-    assert not window.transport.mixer.playing and window.transport.position == 0
+    qtbot.waitUntil(lambda: not window.transport.playing and window.transport.position == 0,
+                    timeout=1000)
