@@ -13,7 +13,7 @@ import os
 
 from studio.engine.background import JobFailed, JobHandle
 from studio.engine.playback import SharedAudio, discard_shared
-from studio.engine.playback.client import AudioProcess, PlaybackUnavailable, position_label
+from studio.engine.playback.client import AudioProcess, position_label
 from studio.engine.preferences import StudioSettings, load_settings, save_settings
 from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
@@ -93,11 +93,7 @@ class PlaybackActions:
         if self.audio is None:
             self.statusBar().showMessage("The song's audio is still rendering")
             return
-        try:
-            self.transport.play()
-        except PlaybackUnavailable as error:
-            self.statusBar().showMessage(str(error))
-            return
+        self.transport.play()  # a missing device is said by the next check()
         self.play_button.setText("Pause")
 
     def stop(self) -> None:

@@ -4,7 +4,6 @@ the window and it.
 The window's side
     AudioProcess(sample_rate, latency="safe", device=None)   (client) starts the audio
         process; load, play, pause, stop, seek, set_loop, set_mix, take_peaks, check, close
-    PlaybackUnavailable: no output device (the message says so)
     gain_array, mixer_input: the mixer's arrays from lanes
     position_label(composition, sample, rate) -> "bar:beat  m:ss.mmm"
     LATENCIES (server): block frames and suggested latency of "low", "normal", "safe"

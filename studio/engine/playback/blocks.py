@@ -5,7 +5,10 @@ A block is a file in /dev/shm named for the process that owns it (its pid), hold
 writes it and lets go; the owner (the window) hands its description to the audio process,
 which maps it to play, and removes the name once newer audio has replaced it (the memory
 itself goes when the last mapping does). A block whose owner no longer runs is removed by
-sweep_stale at the next start, so a crash never leaves memory behind for good.
+sweep_stale at the next start, so a crash never leaves memory behind for good; so are the
+semaphores of the studio's process queues (multiprocessing's "sem.mp-" files) that no process
+has open any more (normally multiprocessing's resource tracker removes those, unless it was
+killed with the rest).
 """
 
 from __future__ import annotations
@@ -79,16 +82,51 @@ def discard_owned(owner: int) -> int:
     return count
 
 
+SEMAPHORE_PREFIX = "sem.mp-"  # multiprocessing's named semaphores, in the same folder
+
+
 def sweep_stale() -> int:
     """Remove the blocks of studio processes that no longer run (a window that was killed
-    or crashed); how many."""
-    count = 0
+    or crashed), and this user's multiprocessing semaphores that no process has open; how
+    many."""
+    count = _sweep_semaphores()
     for prefix in (SHARED_PREFIX, STATUS_PREFIX):
         for path in SHARED_MEMORY_DIR.glob(f"{prefix}*"):
             owner = path.name[len(prefix):].partition("-")[0]
             if owner.isdigit() and not _running(int(owner)):
                 path.unlink(missing_ok=True)
                 count += 1
+    return count
+
+
+def _sweep_semaphores() -> int:
+    """An open named semaphore is mapped by each process using it (under a temporary name
+    glibc gave the file before linking it: it is known by its inode); one that no process of
+    this user maps is left over (another user's are neither readable nor ours to remove)."""
+    mine = {}
+    for path in SHARED_MEMORY_DIR.glob(f"{SEMAPHORE_PREFIX}*"):
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        if status.st_uid == os.getuid():
+            mine[status.st_ino] = path
+    if not mine:
+        return 0
+    mapped = set()
+    for maps in Path("/proc").glob("[0-9]*/maps"):
+        try:
+            for line in maps.read_text().splitlines():
+                fields = line.split(maxsplit=5)
+                if len(fields) == 6 and fields[5].startswith(str(SHARED_MEMORY_DIR)):
+                    mapped.add(int(fields[4]))
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or another user's
+    count = 0
+    for inode, path in mine.items():
+        if inode not in mapped:
+            path.unlink(missing_ok=True)
+            count += 1
     return count
 
 

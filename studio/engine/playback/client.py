@@ -31,15 +31,11 @@ from studio.engine.playback.status import Status
 CLOSE_WAIT_S = 2.0  # an audio process that has not closed by then is stopped
 
 
-class PlaybackUnavailable(RuntimeError):
-    """No output device to play through; the message says so for the person to read."""
-
-
 class AudioProcess:
     """Play, pause, stop, seek and loop through an output device in the audio process.
 
-    Without a device it still exists and says why it is silent (`unavailable`); a device lost
-    while playing is told by check(), which sets `error`.
+    Without a device it still exists and says why it is silent (`unavailable`, and `error`
+    once asked to play); a device lost while playing is told by check(), which sets `error`.
     """
 
     def __init__(self, sample_rate: int = 48000, latency: str = DEFAULT_LATENCY,
@@ -47,7 +43,6 @@ class AudioProcess:
         if latency not in LATENCIES:
             raise ValueError(f"the latency is one of {', '.join(LATENCIES)}, not '{latency}'")
         self.sample_rate, self.latency, self.device = sample_rate, latency, device
-        self.block = LATENCIES[latency][0]
         self.error: str | None = None
         self.unavailable: str | None = None
         self.loop: tuple[int, int] | None = None
@@ -86,13 +81,12 @@ class AudioProcess:
         self._send("gains", self._gains)
 
     def play(self) -> None:
-        """Play from the position. Raises PlaybackUnavailable when the device is known to be
-        missing; one found missing after this call is said by check()."""
+        """Play from the position. A device that was missing or lost is looked for again (by
+        a new audio process: PortAudio sees devices as they were when it started); one still
+        missing is said by check()."""
         self.error = None
         self._read_messages()
-        if self.unavailable is not None:
-            raise PlaybackUnavailable(self.unavailable)
-        if not self._alive():
+        if self.unavailable is not None or not self._alive():
             self._start(resume=True)
         self._playing = True
         self._send("play")
@@ -198,7 +192,7 @@ class AudioProcess:
         applied = self._status.ints[words.APPLIED]
         while self._superseded and self._superseded[0][1] <= applied:
             discard_shared(self._superseded.pop(0)[0])  # mapped there before its name goes
-        if self.unavailable is not None and self._playing:
+        if self.unavailable is not None and self._playing:  # asked to play, and cannot
             self.error, self._playing = self.unavailable, False
         if self.error is None and self._process is not None and not self._alive():
             self.error = LOST_MESSAGE if self._status.ints[words.STATE] == words.LOST else (
@@ -221,8 +215,10 @@ class AudioProcess:
     def _start(self, resume: bool = False) -> None:
         """Start the audio process (again, with the audio and position it had, on resume)."""
         position = self.position if resume else 0
-        if resume:  # the process before is gone, and its mappings with it
-            self._process.join(0)
+        if resume:  # the process before goes, and its mappings with it
+            self._process.kill()  # one that runs has no device: nothing of it is wanted
+            self._process.join(1.0)
+            self._connection.close()
             self._status.remove()
             for description, _ in self._superseded:
                 discard_shared(description)
