@@ -10,11 +10,15 @@ import sys
 import threading
 import time
 
+# a busy loop that ends when its parent does (a killed test leaves no core busy)
+BUSY_LOOP = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    pass\n"
+
 
 @contextlib.contextmanager
 def busy_core():
-    """A process that keeps one core busy (a pure busy loop) while the block runs."""
-    loop = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    """A process that keeps one core busy (a pure busy loop) while the block runs, and ends
+    by itself if this process ends first."""
+    loop = subprocess.Popen([sys.executable, "-c", BUSY_LOOP])
     try:
         yield loop
     finally:
