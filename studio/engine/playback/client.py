@@ -173,6 +173,12 @@ class AudioProcess:
         return float(self._status.times[words.LATENCY_S])
 
     @property
+    def real_time(self) -> bool:
+        """Whether the audio process's main thread runs at a real-time priority (the system
+        allows it to root, or to a user with an rtprio limit)."""
+        return bool(self._status.ints[words.REALTIME])
+
+    @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 

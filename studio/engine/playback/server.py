@@ -31,7 +31,12 @@ from studio.engine.playback.status import Status
 # block frames and suggested output latency (s) of each latency setting
 LATENCIES = {"low": (256, 0.01), "normal": (512, 0.03), "safe": (1024, 0.08)}
 DEFAULT_LATENCY = "safe"
-POLL_S = 0.05  # how often the main thread looks at the stream between commands
+POLL_S = 0.25  # how often the main thread looks at the stream between commands
+# The main thread's scheduling priority when the system allows it (root, or an rtprio limit):
+# the lowest real-time one. The callback needs this process's interpreter lock; were the main
+# thread preempted by an ordinary process while it held the lock for a moment, the callback
+# would wait for that process's time slice to end (measured on a loaded machine: underflows).
+MAIN_PRIORITY = 1
 SETTLING_CALLBACKS = 5  # the first callbacks come as the stream fills its buffers
 LOST_MESSAGE = "The audio device stopped; playback is paused."
 
@@ -148,6 +153,7 @@ def serve(connection, status_name: str, sample_rate: int, device: str | int | No
     exit_with_parent()
     status = Status(status_name)
     status.ints[words.PID] = os.getpid()
+    status.ints[words.REALTIME] = _real_time()
     output = Output(status, sample_rate, device, latency)
     gc.collect()
     gc.freeze()  # what exists now lives as long as the process: no collection walks it
@@ -178,6 +184,15 @@ def serve(connection, status_name: str, sample_rate: int, device: str | int | No
     except (EOFError, OSError):
         os._exit(0)  # the window is gone
     output.close()
+
+
+def _real_time() -> int:
+    """Run this thread at the lowest real-time priority when allowed; whether it does."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(MAIN_PRIORITY))
+    except (PermissionError, OSError):
+        return 0  # an ordinary thread: it works, with less margin on a busy machine
+    return 1
 
 
 def _open(output: Output, connection) -> bool:

@@ -23,6 +23,7 @@ UNDERFLOWS = 3  # blocks PortAudio says came too late
 CALLBACKS = 4  # audio callbacks so far
 STATE = 5  # one of the states below
 PID = 6  # the audio process's pid, once it runs
+REALTIME = 7  # 1 when its main thread runs at a real-time priority (see server.MAIN_PRIORITY)
 _INTS = 8
 # the time words (time.monotonic(), the same clock in every process)
 FIRST_BLOCK_AT = 0  # the first block played after the last play command
