@@ -22,7 +22,9 @@ from studio.engine.prompt import parse_seconds
 from studio.engine.render import stem_samples
 from studio.engine.singing.presets import default_preset
 from studio.engine.singing.presets import preset_names as voice_names
+from studio.engine.singing.profile import analyse_profile, read_recording
 from studio.project import ProjectError
+from studio.voice_profiles import profile_from_project
 
 
 class StageBar:
@@ -196,8 +198,6 @@ def voice_options(args: argparse.Namespace,
 
 def read_voice(path: Path) -> tuple[object, tuple | None]:
     """The voice profile in a recording or a project file, and the recording if it was one."""
-    from studio.engine.singing.profile import analyse_profile, profile_from_project, read_recording
-
     if not path.exists():
         raise ValueError(f"there is no file {path}")
     if path.suffix == ".ensemble":

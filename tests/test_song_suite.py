@@ -26,7 +26,7 @@ from scipy.stats import spearmanr
 from studio import engine
 from studio.engine import render
 from studio.engine.export import ExportOptions
-from studio.engine.generators.common import is_strong
+from studio.engine.model import is_strong
 
 SUITE = tomllib.loads((Path(__file__).parent / "data" / "prompt_suite.toml").read_text())["song"]
 SEED = 11

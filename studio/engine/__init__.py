@@ -32,10 +32,11 @@ _HOMES = {
     "studio.engine.midi_file": ("to_midi", "write_midi"),
     "studio.engine.model": ("Chord", "Composition", "CompositionContext", "Key", "Lane",
                             "Meter", "Mood", "Note", "Part", "Section"),
-    "studio.engine.orchestrator": ("RenderedSong", "compose", "generate_part",
-                                   "render_and_export", "render_song"),
+    "studio.engine.orchestrator": ("compose", "generate_part", "render_and_export",
+                                   "render_song"),
     "studio.engine.progress": ("Cancelled", "CancelToken", "ProgressEvent"),
     "studio.engine.prompt": ("PromptError", "PromptReading", "read_prompt"),
+    "studio.engine.renderer": ("RenderedSong",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 __all__ = sorted(_HOME_OF)

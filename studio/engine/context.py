@@ -10,15 +10,12 @@ happy ones; the song is 4/4 and about three minutes unless the prompt says other
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from studio.engine import resources, theory
+from studio.engine.leanings import Leanings
 from studio.engine.model import LANE_ORDER, CompositionContext, Key, Meter, Mood
 from studio.engine.prompt import TEMPO_RANGE_BPM, PromptError, PromptReading, check_length_s
 from studio.engine.rng import rng_for
-
-if TYPE_CHECKING:  # preferences measures songs against default_values() below
-    from studio.engine.preferences import Leanings
 
 DEFAULT_GENRE = "pop"
 DEFAULT_LENGTH_S = 180.0

@@ -18,7 +18,6 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import soundfile
@@ -35,10 +34,8 @@ from studio.engine.meter import loudness_report, sample_peak, to_db
 from studio.engine.midi_file import write_midi
 from studio.engine.model import Composition
 from studio.engine.progress import ProgressCallback, ProgressEvent, ignore_progress
+from studio.engine.renderer import RenderedSong
 from studio.engine.serialize import context_to_dict
-
-if TYPE_CHECKING:  # the orchestrator calls export; only the type is needed here
-    from studio.engine.orchestrator import RenderedSong
 
 SAMPLE_RATES_HZ = (44100, 48000)
 FORMATS = {"wav": "WAV", "flac": "FLAC"}

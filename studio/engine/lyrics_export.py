@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from studio.engine import theory
 from studio.engine.model import Chord, Composition, Key, LyricLine, Note, VocalPart
 
 
@@ -90,8 +91,6 @@ def write_musicxml(composition: Composition, vocals: dict[int, VocalPart],
 def chord_symbol(song_key: Key, chord: Chord):
     """A music21 chord symbol spelled as the key writes its root ("Bb" as "B-")."""
     from music21 import harmony
-
-    from studio.engine import theory
 
     root = _m21_name(song_key.spell(chord.root_pc))
     symbol = harmony.ChordSymbol(root + theory.CHORD_SUFFIX[chord.quality])

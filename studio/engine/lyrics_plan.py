@@ -15,9 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.engine import resources
-from studio.engine.generators.common import is_strong
 from studio.engine.lyrics_words import lines_rhyme
-from studio.engine.model import Composition, CompositionContext, Meter, Section
+from studio.engine.model import Composition, CompositionContext, Meter, Section, is_strong
 
 SUNG_KINDS = ("verse", "pre-chorus", "chorus", "bridge")
 STRONG_PER_LINE = 4

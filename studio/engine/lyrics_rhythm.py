@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from studio.engine.generators.common import is_strong
 from studio.engine.lyrics_plan import LineSlot
-from studio.engine.model import Meter
+from studio.engine.model import Meter, is_strong
 
 LONGEST_NOTE_BEATS = 3.0
 _OFF_STRONG, _OFF_STRONG_ON_BEAT = 8.0, 5.0

@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from studio.engine import theory
-from studio.engine.generators.common import chord_at, is_strong, velocity
+from studio.engine.generators.common import chord_at, velocity
 from studio.engine.lyrics_plan import LineSlot, line_slots
 from studio.engine.lyrics_rhythm import Rhythm, fit_rhythm
 from studio.engine.model import (
@@ -30,8 +30,10 @@ from studio.engine.model import (
     Section,
     SectionLyrics,
     VocalPart,
+    is_strong,
 )
 from studio.engine.rng import rng_for
+from studio.engine.singing import presets
 
 DEFAULT_VOICE_RANGE = (55, 74)
 MAX_SPAN = 18
@@ -74,9 +76,7 @@ def sung_range(composition: Composition) -> tuple[int, int]:
     lane = composition.lanes.get("vocal")
     if lane is None or lane.voice is None:
         return DEFAULT_VOICE_RANGE
-    from studio.engine.singing.presets import voice_range  # a table read; no audio libraries
-
-    return voice_range(composition)
+    return presets.voice_range(composition)
 
 
 def singable_window(voice_range: tuple[int, int]) -> tuple[int, int]:

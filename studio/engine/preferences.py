@@ -11,16 +11,11 @@ step from the worse toward the better whatever the shift already is.
 build_context applies the shifts only where the prompt says nothing (explicit values always
 win); the energy lift is for the arrangement stage (Leanings.lift). The profile is JSON in the
 user's data folder, written atomically, so a crash never leaves half a profile.
-
-The studio's own settings (output device, playback rate, default loudness target, recent
-projects) are a second small JSON file beside it in the user's config folder: StudioSettings.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
@@ -28,8 +23,10 @@ import platformdirs
 
 from studio.engine.arrangement import derive_energies, energy_curve
 from studio.engine.context import default_values
-from studio.engine.model import Composition, CompositionContext, Section
+from studio.engine.leanings import Leanings
+from studio.engine.model import Composition, CompositionContext
 from studio.engine.prompt import PromptError, PromptReading, read_prompt
+from studio.engine.serialize import write_json
 
 FORMAT_VERSION = 1
 # How far one rating moves a shift toward (or away from) the rated song's deviation.
@@ -40,38 +37,10 @@ SECTION_WEIGHT = 0.5
 MAX_STEP = {"tempo_offset_bpm": 4.0, "energy_lift": 0.05, "valence_lean": 0.1,
             "arousal_lean": 0.1}
 LIMITS = {"tempo_offset_bpm": 24.0, "energy_lift": 0.2, "valence_lean": 0.5, "arousal_lean": 0.5}
-# A genre liked this much (a moving mean of rating x its share of the blend) becomes the
-# genre of prompts that name none, in place of pop.
+# How fast a genre's weight follows the ratings of songs in it (see leanings.FAVOURITE_AT).
 GENRE_RATE = 0.25
-FAVOURITE_AT = 0.3
 # A section shaded darker by -0.5 (operations.shape_section) counts as this much sadder.
 OFFSET_VALENCE = 0.5
-
-
-@dataclass
-class Leanings:
-    """The learned shifts of the defaults. tempo_offset_bpm is added to a drawn tempo,
-    energy_lift to the energy curve, the leans to a mood the prompt did not state."""
-
-    tempo_offset_bpm: float = 0.0
-    energy_lift: float = 0.0
-    valence_lean: float = 0.0
-    arousal_lean: float = 0.0
-    genre_weights: dict[str, float] = field(default_factory=dict)
-    ratings: int = 0
-
-    def favourite_genre(self) -> str | None:
-        """The genre for a prompt that names none, once one is clearly liked; else None."""
-        liked = [(w, g) for g, w in self.genre_weights.items() if w >= FAVOURITE_AT]
-        return max(liked)[1] if liked else None
-
-    def lift(self, sections: list[Section], curve: tuple) -> tuple[list[Section], tuple]:
-        """An arrangement's sections and energy curve with the energy lift applied."""
-        if not self.energy_lift:
-            return sections, curve
-        curve = tuple((bar, round(min(1.0, max(0.05, e + self.energy_lift)), 4))
-                      for bar, e in curve)
-        return derive_energies(sections, curve), curve
 
 
 @dataclass(frozen=True)
@@ -186,76 +155,7 @@ class PreferenceProfile:
             return None
 
     def _save(self) -> None:
-        _write_json(self.path, {"format": FORMAT_VERSION, **asdict(self.leanings)})
-
-
-RECENT_KEPT = 8
-PLAYBACK_RATES_HZ = (44100, 48000)
-PLAYBACK_LATENCIES = ("low", "normal", "safe")  # as studio.engine.playback.server's LATENCIES
-
-
-@dataclass
-class StudioSettings:
-    """What the person chose in the settings dialog, and the projects opened last (newest
-    first). `output_device` is a device name (indices change when devices come and go);
-    None is the system's default. `loudness_target` names a target (streaming, club,
-    broadcast) that new songs are mastered to. `latency` is the playback's block size: "low",
-    "normal" or "safe" (the default: no gaps on a busy 2-core machine)."""
-
-    output_device: str | None = None
-    sample_rate_hz: int = 48000
-    loudness_target: str = "streaming"
-    latency: str = "safe"
-    recent_projects: list[str] = field(default_factory=list)
-
-    def remember(self, project: str | Path) -> None:
-        """Put a project first among the recent ones."""
-        path = str(Path(project).resolve())
-        self.recent_projects = [path] + [p for p in self.recent_projects if p != path]
-        del self.recent_projects[RECENT_KEPT:]
-
-
-def settings_path() -> Path:
-    return Path(platformdirs.user_config_dir("ensemble-studio")) / "settings.json"
-
-
-def load_settings(path: Path | None = None) -> StudioSettings:
-    """The saved settings; the defaults when there are none or they cannot be read."""
-    try:
-        data = json.loads((path or settings_path()).read_text())
-        settings = StudioSettings(
-            output_device=None if data.get("output_device") is None
-            else str(data["output_device"]),
-            sample_rate_hz=int(data.get("sample_rate_hz", 48000)),
-            loudness_target=str(data.get("loudness_target", "streaming")),
-            latency=str(data.get("latency", "safe")),
-            recent_projects=[str(p) for p in data.get("recent_projects", [])])
-    except (OSError, ValueError, TypeError, AttributeError):
-        return StudioSettings()
-    if settings.sample_rate_hz not in PLAYBACK_RATES_HZ:
-        settings.sample_rate_hz = 48000
-    if settings.latency not in PLAYBACK_LATENCIES:
-        settings.latency = "safe"
-    return settings
-
-
-def save_settings(settings: StudioSettings, path: Path | None = None) -> None:
-    _write_json(path or settings_path(), {"format": FORMAT_VERSION, **asdict(settings)})
-
-
-def _write_json(path: Path, data: dict) -> None:
-    """Write a temporary file beside `path` and move it over: all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            json.dump(data, stream, indent=1)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        write_json(self.path, {"format": FORMAT_VERSION, **asdict(self.leanings)})
 
 
 def _moved(name: str, shift: float, deviation: float, rating: float) -> float:

@@ -42,6 +42,8 @@ from studio.engine.render import (
     stem_samples,
 )
 from studio.engine.render_cache import RenderCache
+from studio.engine.singing.presets import voice_params
+from studio.engine.singing.score import LineCache, octave_shift, sung_voice
 
 PREROLL_S = 1.0  # effects run this long before a change to settle on the same input
 SETTLE_S = 2.0  # and this long after it, until they meet the old audio again
@@ -54,6 +56,20 @@ class Placed:
 
     key: str
     start: int
+
+
+@dataclass
+class RenderedSong:
+    """Audio of one render: dry stems, stems with effects and faders (then the reverb and
+    delay returns), their sum (the pre-master bus), the master, and the master's loudness
+    report (see meter.loudness_report) as the mastering stage measured it."""
+
+    sample_rate: int
+    dry_stems: dict[str, np.ndarray]
+    stems: dict[str, np.ndarray]
+    mix: np.ndarray
+    master: np.ndarray
+    master_report: dict | None = None
 
 
 @dataclass
@@ -82,7 +98,7 @@ class SongRenderer:
         self.segments: dict[str, np.ndarray] = {}
         self.state: RenderState | None = None
         self.rendered = 0  # sections rendered by the last call, for progress and benchmarks
-        self.lines = _line_cache()  # sung lines, so a lyric edit sings only its line again
+        self.lines = LineCache()  # sung lines, so a lyric edit sings only its line again
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None,
@@ -271,9 +287,6 @@ def _sung_recipe(composition: Composition, section_id: int) -> tuple:
     """What a section of the singing voice depends on beyond its notes: the words and their
     alignment, the voice (with only this section's note expressions), the section's energy,
     the song's seed and the octave the voice sings the whole melody in."""
-    from studio.engine.singing.presets import voice_params
-    from studio.engine.singing.score import octave_shift, sung_voice
-
     voice = sung_voice(composition.lanes[VOCAL_LANE])
     lyrics = composition.lyrics.get(section_id)
     section = next(s for s in composition.sections if s.id == section_id)
@@ -281,12 +294,6 @@ def _sung_recipe(composition: Composition, section_id: int) -> tuple:
     own = replace(voice, notes=tuple(n for n in voice.notes if n.section_id == section_id))
     return ("sung", lyrics.lines if lyrics else None, own, params, round(section.energy, 3),
             composition.context.seed, octave_shift(composition, params))
-
-
-def _line_cache():
-    from studio.engine.singing.score import LineCache
-
-    return LineCache()
 
 
 def _changed(old: list[Placed], new: list[Placed],

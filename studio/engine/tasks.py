@@ -20,8 +20,10 @@ from studio.engine.orchestrator import compose as compose_song
 from studio.engine.orchestrator import render_and_export, render_song
 from studio.engine.playback import share_audio
 from studio.engine.progress import ProgressEvent
+from studio.engine.refine import refine as refine_song
 from studio.engine.renderer import SongRenderer
 from studio.engine.serialize import composition_from_dict, composition_to_dict
+from studio.engine.singing.profile import analyse_profile
 
 
 def compose(payload: dict, progress, cancel) -> dict:
@@ -57,8 +59,6 @@ def export(payload: dict, progress, cancel) -> bytes:
 def refine(payload: dict, progress, cancel) -> bytes:
     """{composition, text} -> {composition, change, not_understood}: an instruction in words
     applied as one change (the steps' messages joined)."""
-    from studio.engine.refine import refine as refine_song
-
     song = composition_from_dict(payload["composition"])
     progress(ProgressEvent("refine", 0.0, payload["text"]))
     result = refine_song(song, payload["text"])
@@ -112,8 +112,6 @@ def operate(payload: dict, progress, cancel) -> dict:
 def analyse_voice(payload: dict, progress, cancel) -> bytes:
     """{audio (mono, or (channels, samples)), sample_rate, name} -> the VoiceProfile a
     recording makes, as a dict (WORLD over ten seconds or more: too heavy for the window)."""
-    from studio.engine.singing.profile import analyse_profile
-
     progress(ProgressEvent("voice", 0.0, f"listening to '{payload['name']}'"))
     cancel.check()
     profile = analyse_profile(payload["audio"], payload["sample_rate"], payload["name"])

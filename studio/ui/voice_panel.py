@@ -30,13 +30,9 @@ from PySide6.QtWidgets import (
 from studio.engine.model import Composition, Voice
 from studio.engine.operations import VOICE_RANGES
 from studio.engine.singing.presets import default_preset, preset_names
-from studio.engine.singing.profile import (
-    MIN_SECONDS,
-    profile_from_project,
-    read_recording,
-    record,
-)
+from studio.engine.singing.profile import MIN_SECONDS, read_recording, record
 from studio.project import SUFFIX, ProjectError
+from studio.voice_profiles import profile_from_project
 
 RECORD_S = MIN_SECONDS + 0.5  # "Record 10 s" keeps a little more than the least it needs
 SLIDERS = {"vibrato": "Vibrato", "portamento": "Glide", "breath": "Breath",

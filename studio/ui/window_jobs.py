@@ -24,8 +24,8 @@ from studio.engine.progress import Cancelled
 from studio.engine.prompt import parse_seconds
 from studio.engine.serialize import composition_to_dict
 from studio.engine.tasks import pack, unpack
-from studio.engine.workspace import Job
 from studio.project import ProjectError
+from studio.workspace import Job
 
 
 class VersionStep(QUndoCommand):
@@ -78,8 +78,6 @@ class JobActions:
         text = self.refine_box.text().strip()
         if not text or self.composition is None:
             return
-        from studio.engine.serialize import composition_to_dict
-
         self._start(self.workspace.start_job(
             "studio.engine.tasks:refine",
             {"composition": composition_to_dict(self.composition), "text": text},
@@ -88,8 +86,6 @@ class JobActions:
     def export(self, folder: str | Path, **options) -> None:
         if self.composition is None:
             return
-        from studio.engine.serialize import composition_to_dict
-
         job = self.workspace.worker.submit(
             "studio.engine.tasks:export",
             {"composition": composition_to_dict(self.composition), "out_dir": str(folder),

@@ -14,10 +14,10 @@ import os
 from studio.engine.background import JobFailed, JobHandle
 from studio.engine.playback import SharedAudio, discard_shared
 from studio.engine.playback.client import AudioProcess, position_label
-from studio.engine.preferences import StudioSettings, load_settings, save_settings
 from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
 from studio.engine.tasks import unpack
+from studio.ui.settings import StudioSettings, load_settings, save_settings
 from studio.ui.settings_dialog import SettingsDialog
 from studio.ui.waveforms import Envelopes, envelopes
 

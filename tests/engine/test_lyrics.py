@@ -22,11 +22,11 @@ import pytest
 from studio import engine
 from studio.engine import lyrics_grammar, resources
 from studio.engine.lyrics import LyricsFitError, fit_lyrics, fit_song_lyrics, write_lyrics
-from studio.engine.lyrics_model import lyrics_from_dict, lyrics_to_dict
 from studio.engine.lyrics_plan import SUNG_KINDS, rhyme_pairs
 from studio.engine.lyrics_providers import answer_lines, make_provider
 from studio.engine.lyrics_words import estimate_syllables, syllable_count, words_of
 from studio.engine.melody import vocal_melody
+from studio.engine.serialize import lyrics_from_dict, lyrics_to_dict
 
 SUITE_PATH = Path(__file__).parents[1] / "data" / "prompt_suite.toml"
 PROMPTS = [song["prompt"] for song in tomllib.loads(SUITE_PATH.read_text())["song"]]
@@ -248,7 +248,7 @@ def test_syllables_of_known_and_unknown_words():
 
 
 def test_lyrics_and_vocals_survive_json():
-    from studio.engine.lyrics_model import vocals_from_dict, vocals_to_dict
+    from studio.engine.serialize import vocals_from_dict, vocals_to_dict
 
     _, lyrics, vocals = suite_song(PROMPTS[0])
     assert lyrics_from_dict(json.loads(json.dumps(lyrics_to_dict(lyrics)))) == lyrics

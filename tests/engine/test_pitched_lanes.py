@@ -7,9 +7,8 @@ from contexts import make_context
 from studio.engine import feel, resources
 from studio.engine.arrangement import arrange
 from studio.engine.generators import bass, generator_for, keys
-from studio.engine.generators.common import is_strong
 from studio.engine.harmony import harmonize
-from studio.engine.model import Lane, Meter
+from studio.engine.model import Lane, Meter, is_strong
 from studio.engine.orchestrator import make_lanes
 from studio.engine.rng import rng_for
 

@@ -18,15 +18,10 @@ from studio.engine.render import lane_synth, render_lane
 from studio.engine.renderer import SongRenderer
 from studio.engine.singing.espeak import speak
 from studio.engine.singing.presets import preset, preset_names
-from studio.engine.singing.profile import (
-    add_profile,
-    analyse_profile,
-    delete_profile,
-    measure,
-    profile_from_project,
-)
+from studio.engine.singing.profile import analyse_profile, measure
 from studio.engine.singing.score import octave_shift
 from studio.project.project import Project
+from studio.voice_profiles import add_profile, delete_profile, profile_from_project
 
 RATE = 22050
 HOP = 128

@@ -9,7 +9,7 @@ import pytest
 
 from studio import engine
 from studio.engine.background import JobFailed, Worker
-from studio.engine.workspace import Workspace
+from studio.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).parent))  # the child imports worker_jobs by name
 

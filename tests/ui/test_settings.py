@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from window_helpers import close_window, generate_small, open_window, wait_idle
 
-from studio.engine.preferences import load_settings
+from studio.ui.settings import load_settings
 from studio.ui.settings_dialog import SettingsDialog
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from studio.engine.generators import bass, drums, keys, lead
 from studio.engine.model import CompositionContext, Lane, Note, Section
 
 Generator = Callable[
@@ -25,8 +26,6 @@ Generator = Callable[
 
 def generator_for(lane: str) -> Generator:
     """The generator of a lane by its name."""
-    from studio.engine.generators import bass, drums, keys, lead
-
     table: dict[str, Generator] = {
         "drums": drums.generate,
         "bass": bass.generate,

@@ -1,9 +1,9 @@
-"""Helpers the pitched-lane generators share: chord lookup, beat strength, dynamics, feel."""
+"""Helpers the pitched-lane generators share: chord lookup, dynamics, feel, key."""
 
 from __future__ import annotations
 
 from studio.engine import feel
-from studio.engine.model import Chord, CompositionContext, Meter, Note, Section
+from studio.engine.model import Chord, CompositionContext, Note, Section
 
 
 def chord_at(section: Section, beat: float) -> Chord:
@@ -14,20 +14,6 @@ def chord_at(section: Section, beat: float) -> Chord:
     if not section.chords:
         raise ValueError(f"section {section.id} ({section.kind}) has no chords")
     return section.chords[-1]
-
-
-def strong_beats(meter: Meter) -> tuple[float, ...]:
-    """Positions in a bar (quarter-note beats) that carry the metre's main accents."""
-    if meter.is_compound:
-        return tuple(i * 1.5 for i in range(meter.numerator // 3))
-    if meter.numerator == 4:
-        return (0.0, 2.0)
-    return (0.0,)
-
-
-def is_strong(position_beats: float, meter: Meter) -> bool:
-    in_bar = position_beats % meter.beats_per_bar
-    return any(abs(in_bar - s) < 1e-6 for s in strong_beats(meter))
 
 
 def velocity(energy: float, accent: float = 0.0, low: int = 50, span: int = 55) -> int:

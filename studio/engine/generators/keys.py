@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from studio.engine import resources
-from studio.engine.generators.common import feel_notes, in_key, strong_beats, velocity
-from studio.engine.model import Chord, CompositionContext, Lane, Note, Section
+from studio.engine.generators.common import feel_notes, in_key, velocity
+from studio.engine.model import Chord, CompositionContext, Lane, Note, Section, strong_beats
 
 KEYS_RANGE = (52, 79)
 PAD_RANGE = (55, 79)

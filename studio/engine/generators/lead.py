@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from studio.engine import resources, theory
-from studio.engine.generators.common import chord_at, feel_notes, in_key, is_strong, velocity
+from studio.engine.generators.common import chord_at, feel_notes, in_key, velocity
 from studio.engine.lyrics_plan import SUNG_KINDS
-from studio.engine.model import CompositionContext, Lane, Note, Section
+from studio.engine.model import CompositionContext, Lane, Note, Section, is_strong
 
 LOW, HIGH = 60, 84
 PHRASE_BARS = 4
