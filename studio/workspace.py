@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.engine.background import JobHandle, Worker
 from studio.engine.model import Composition
 from studio.engine.serialize import composition_from_dict, composition_to_dict
-from studio.engine.tasks import unpack
+from studio.engine.worker.process import JobHandle, Worker
+from studio.engine.worker.tasks import unpack
 from studio.project import Project, VersionInfo
 
 
@@ -68,7 +68,7 @@ class Workspace:
                        lyrics_provider: dict | None = None) -> Job:
         """Compose a song in the worker. `lyrics_text` is the person's own lyrics;
         `lyrics_provider` the settings of a text provider ({"kind": "chat", "url": ...})."""
-        handle = self.worker.submit("studio.engine.tasks:compose",
+        handle = self.worker.submit("studio.engine.worker.tasks:compose",
                                     {"prompt": prompt, "seed": seed, "length_s": length_s,
                                      "lyrics_text": lyrics_text,
                                      "lyrics_provider": lyrics_provider},
@@ -76,8 +76,8 @@ class Workspace:
         return Job(handle, "generate", f'Generate from "{prompt}" (seed {seed})')
 
     def start(self, operation: str, *args, progress=None, **kwargs) -> Job:
-        """Run one operation of studio.engine.operations on the current version."""
-        return self.start_job("studio.engine.tasks:operate", {
+        """Run one operation of studio.engine.edit.operations on the current version."""
+        return self.start_job("studio.engine.worker.tasks:operate", {
             "composition": composition_to_dict(self.composition), "operation": operation,
             "args": list(args), "kwargs": kwargs}, progress=progress)
 

@@ -15,24 +15,24 @@ from dataclasses import replace
 from pathlib import Path
 
 from studio.engine import resources
-from studio.engine.arrangement import arrange
-from studio.engine.context import build_context
-from studio.engine.export import ExportOptions, SongExport
-from studio.engine.generators import generator_for
-from studio.engine.harmony import harmonize
-from studio.engine.leanings import Leanings
-from studio.engine.lyrics import fit_song_lyrics, write_lyrics, write_section_lyrics
-from studio.engine.lyrics_plan import sung_sections
-from studio.engine.lyrics_providers import LyricsProvider
-from studio.engine.master import master_measured, master_preset, preset_name
-from studio.engine.melody import section_melody
-from studio.engine.mix import bus_defaults, lane_fx_defaults
+from studio.engine.composing.arrangement import arrange
+from studio.engine.composing.context import build_context
+from studio.engine.composing.generators import generator_for
+from studio.engine.composing.harmony import harmonize
+from studio.engine.composing.leanings import Leanings
+from studio.engine.composing.melody import section_melody
+from studio.engine.composing.prompt import read_prompt
+from studio.engine.export.files import ExportOptions, SongExport
+from studio.engine.lyrics.plan import sung_sections
+from studio.engine.lyrics.providers import LyricsProvider
+from studio.engine.lyrics.stage import fit_song_lyrics, write_lyrics, write_section_lyrics
 from studio.engine.model import Composition, CompositionContext, Lane, Mastering, Part, Section
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
-from studio.engine.prompt import read_prompt
-from studio.engine.render import section_starts, stem_samples
-from studio.engine.renderer import RenderedSong, SongRenderer
 from studio.engine.rng import rng_for
+from studio.engine.sound.mastering import master_measured, master_preset, preset_name
+from studio.engine.sound.mix import bus_defaults, lane_fx_defaults
+from studio.engine.sound.renderer import RenderedSong, SongRenderer
+from studio.engine.sound.stems import section_starts, stem_samples
 
 COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts", "lyrics", "melody")
 

@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.background import JobFailed, JobHandle, Worker
-from studio.engine.memory import settle_heap
 from studio.engine.model import Composition
 from studio.engine.playback import discard_owned
 from studio.engine.progress import Cancelled
+from studio.engine.worker.memory import settle_heap
+from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.history import HistoryPanel

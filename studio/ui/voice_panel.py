@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.engine.edit.operations import VOICE_RANGES
 from studio.engine.model import Composition, Voice
-from studio.engine.operations import VOICE_RANGES
 from studio.engine.singing.presets import default_preset, preset_names
 from studio.engine.singing.profile import MIN_SECONDS, read_recording, record
 from studio.project import SUFFIX, ProjectError
@@ -166,7 +166,7 @@ class VoicePanel(QWidget):
             return
         self.say(f"Listening to '{name}'…")
         job = self.window.workspace.start_job(
-            "studio.engine.tasks:analyse_voice",
+            "studio.engine.worker.tasks:analyse_voice",
             {"audio": audio, "sample_rate": int(sample_rate), "name": name},
             progress=self.window.events.put, kind="voice", message=f"Listen to '{name}'")
         self.window.run_task(job, lambda profile: self._keep(profile, audio, sample_rate, name))

@@ -4,7 +4,7 @@ import pytest
 from contexts import make_context
 
 from studio.engine import resources
-from studio.engine.arrangement import arrange, derive_energies
+from studio.engine.composing.arrangement import arrange, derive_energies
 from studio.engine.rng import rng_for
 
 GENRES = sorted(resources.genres())

@@ -18,7 +18,7 @@ from studio.engine.model import Lane
 from studio.engine.playback import SHARED_MEMORY_DIR, SHARED_PREFIX, share_audio
 from studio.engine.playback.client import AudioProcess
 from studio.engine.playback.server import LATENCIES
-from studio.engine.renderer import SongRenderer
+from studio.engine.sound.renderer import SongRenderer
 
 RATE = 48000
 
@@ -89,7 +89,7 @@ def test_new_audio_replaces_the_old_and_its_block_goes(jack):
 def test_the_audio_process_loads_numpy_and_sounddevice_alone():
     probe = ("import sys; import studio.engine.playback.server; "
              "print(sorted(m for m in ('pedalboard', 'scipy', 'torch', 'music21', "
-             "'studio.engine.mix', 'PySide6') if m in sys.modules))")
+             "'studio.engine.sound.mix', 'PySide6') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
@@ -156,8 +156,8 @@ def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
     and renders whole songs, an unrelated process keeps a core busy, and this process's
     interpreter is held 300 ms every 2 s: no underflow, and no callback later than 1.5
     block periods."""
-    from studio.engine.background import Worker
-    from studio.engine.tasks import unpack
+    from studio.engine.worker.process import Worker
+    from studio.engine.worker.tasks import unpack
 
     song, description = rendered()
     audio = AudioProcess(RATE, device=jack.index)
@@ -169,7 +169,7 @@ def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
             audio.play()
             started = time.monotonic()
             while time.monotonic() - started < 60.0:
-                handle = worker.submit("studio.engine.tasks:render",
+                handle = worker.submit("studio.engine.worker.tasks:render",
                                        {"prompt": "driving rock anthem", "seed": songs,
                                         "length_s": 120})
                 report = unpack(handle.result(120))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from studio import engine
-from studio.engine.background import JobFailed, Worker
 from studio.engine.serialize import composition_to_dict
-from studio.engine.tasks import unpack
+from studio.engine.worker.process import JobFailed, Worker
+from studio.engine.worker.tasks import unpack
 
 sys.path.insert(0, str(Path(__file__).parent))  # the child imports worker_jobs by name
 
@@ -26,7 +26,7 @@ def worker():
 
 def test_compose_in_the_worker_equals_compose_here(worker):
     events = []
-    handle = worker.submit("studio.engine.tasks:compose",
+    handle = worker.submit("studio.engine.worker.tasks:compose",
                            {"prompt": "folk song", "seed": 4, "length_s": 40},
                            progress=events.append)
     result = unpack(handle.result(timeout=60))
@@ -38,7 +38,7 @@ def test_compose_in_the_worker_equals_compose_here(worker):
 
 def test_an_operation_runs_in_the_worker(worker):
     song = engine.compose("rock", 2, length_s=30)
-    handle = worker.submit("studio.engine.tasks:operate", {
+    handle = worker.submit("studio.engine.worker.tasks:operate", {
         "composition": composition_to_dict(song), "operation": "regenerate_section",
         "args": [song.sections[1].id]})
     result = unpack(handle.result(timeout=60))
@@ -84,7 +84,7 @@ def test_a_killed_worker_fails_the_job_and_the_next_one_works(worker):
 
 
 def test_the_main_thread_keeps_its_time_while_the_worker_composes(worker):
-    handle = worker.submit("studio.engine.tasks:compose",
+    handle = worker.submit("studio.engine.worker.tasks:compose",
                            {"prompt": "metal", "seed": 1, "length_s": 180})
     gaps = []
     # The main thread's own garbage collection (other tests leave many objects alive) is

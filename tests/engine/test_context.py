@@ -3,9 +3,9 @@
 import pytest
 
 from studio.engine import resources
-from studio.engine.context import build_context
+from studio.engine.composing.context import build_context
+from studio.engine.composing.prompt import PromptError, PromptReading, read_prompt
 from studio.engine.model import DEFAULT_LANES, LANE_ORDER, Key, Meter
-from studio.engine.prompt import PromptError, PromptReading, read_prompt
 
 SEEDS = range(24)
 

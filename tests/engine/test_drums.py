@@ -5,8 +5,9 @@ import pytest
 from contexts import make_context
 from scipy.stats import spearmanr
 
-from studio.engine import feel, grooves, resources
-from studio.engine.generators import drums
+from studio.engine import resources
+from studio.engine.composing import feel, grooves
+from studio.engine.composing.generators import drums
 from studio.engine.model import Lane, Meter, Section
 from studio.engine.rng import rng_for
 

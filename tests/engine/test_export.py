@@ -13,16 +13,16 @@ import soxr
 from songs import LANES, make_song
 
 from studio import engine
-from studio.engine import export, serialize
-from studio.engine.export import ExportOptions
-from studio.engine.export_range import cut_midi, section_range
-from studio.engine.lyrics_export import line_times_s, lrc_text
-from studio.engine.meter import loudness_report
-from studio.engine.midi_file import to_midi
-from studio.engine.mix import RETURNS
+from studio.engine import serialize
+from studio.engine.export.files import ExportOptions, SongExport, export_song, write_audio
+from studio.engine.export.lyric_files import line_times_s, lrc_text
+from studio.engine.export.midi import to_midi
+from studio.engine.export.ranges import cut_midi, section_range
 from studio.engine.orchestrator import RenderedSong
 from studio.engine.progress import ProgressEvent
-from studio.engine.render import section_starts, stem_samples
+from studio.engine.sound.loudness import loudness_report
+from studio.engine.sound.mix import RETURNS
+from studio.engine.sound.stems import section_starts, stem_samples
 
 RATE = 44100
 FORMATS = [  # format, bit depth, what sox calls the encoding
@@ -106,7 +106,7 @@ def test_every_audio_file_has_the_declared_format_and_length(
     tmp_path, song, rendered, file_format, bit_depth, encoding, out_rate
 ):
     options = ExportOptions(format=file_format, bit_depth=bit_depth, sample_rate=out_rate)
-    paths = export.export_song(song, rendered, tmp_path, options)
+    paths = export_song(song, rendered, tmp_path, options)
     stem_names = [path.name for path in audio_paths(paths)[1:]]
     named = (*LANES, "reverb", "delay")
     assert stem_names == [f"{i:02d}-{name}.{file_format}" for i, name in enumerate(named, 1)]
@@ -125,7 +125,7 @@ def test_every_audio_file_has_the_declared_format_and_length(
 
 @pytest.mark.parametrize("out_rate", (44100, 48000))
 def test_wet_stems_are_aligned_and_sum_to_the_mix(tmp_path, song, rendered, out_rate):
-    paths = export.export_song(song, rendered, tmp_path,
+    paths = export_song(song, rendered, tmp_path,
                                ExportOptions(bit_depth=32, sample_rate=out_rate))
     stems = [soundfile.read(paths[f"stem:{name}"], dtype="float32")[0].T
              for name in rendered.stems]
@@ -137,11 +137,11 @@ def test_wet_stems_are_aligned_and_sum_to_the_mix(tmp_path, song, rendered, out_
 
 
 def test_dry_stems_leave_out_the_returns_and_none_writes_only_the_master(tmp_path, song, rendered):
-    paths = export.export_song(song, rendered, tmp_path / "dry", ExportOptions(stems="dry"))
+    paths = export_song(song, rendered, tmp_path / "dry", ExportOptions(stems="dry"))
     assert [key for key in paths if key.startswith("stem:")] == [f"stem:{n}" for n in LANES]
     written, _ = soundfile.read(paths["stem:bass"], dtype="float32")
     assert np.abs(written.T - rendered.dry_stems["bass"]).max() < 1e-6
-    paths = export.export_song(song, rendered, tmp_path / "none",
+    paths = export_song(song, rendered, tmp_path / "none",
                                ExportOptions(stems="none", midi=False))
     assert sorted(paths) == ["context", "master", "report"]
     assert not (tmp_path / "none" / "stems").exists()
@@ -149,7 +149,7 @@ def test_dry_stems_leave_out_the_returns_and_none_writes_only_the_master(tmp_pat
 
 def test_a_section_is_its_own_samples_and_notes(tmp_path, song, rendered):
     starts = dict(section_starts(song, RATE))
-    paths = export.export_song(song, rendered, tmp_path, ExportOptions(bit_depth=32,
+    paths = export_song(song, rendered, tmp_path, ExportOptions(bit_depth=32,
                                                                       section_id=1))
     for path in audio_paths(paths):
         assert int(sox_info(path, "-s")) == starts[2] - starts[1]
@@ -167,7 +167,7 @@ def test_a_section_is_its_own_samples_and_notes(tmp_path, song, rendered):
 
 def test_the_last_section_runs_to_the_end_of_the_release_tail(tmp_path, song, rendered):
     last = song.sections[-1].id
-    paths = export.export_song(song, rendered, tmp_path, ExportOptions(section_id=last))
+    paths = export_song(song, rendered, tmp_path, ExportOptions(section_id=last))
     length = stem_samples(song, RATE) - dict(section_starts(song, RATE))[last]
     assert int(sox_info(paths["master"], "-s")) == length
 
@@ -176,7 +176,7 @@ def test_a_time_range_cuts_the_audio_and_clips_notes_at_its_edges(tmp_path, song
     start_s, end_s = 3.3, 7.1  # beats 6.6 and 14.2 at 120 bpm: through held notes
     options = ExportOptions(format="flac", bit_depth=24, sample_rate=48000,
                             start_s=start_s, end_s=end_s)
-    paths = export.export_song(song, rendered, tmp_path, options)
+    paths = export_song(song, rendered, tmp_path, options)
     length = round(end_s * RATE) - round(start_s * RATE)
     for path in audio_paths(paths):
         assert abs(int(sox_info(path, "-s")) - round(length * 48000 / RATE)) <= 1
@@ -233,15 +233,15 @@ def test_a_cut_keeps_lyrics_inside_the_range_only():
 )
 def test_bad_options_are_refused_before_writing(tmp_path, song, rendered, options, named):
     with pytest.raises(ValueError, match=named):
-        export.export_song(song, rendered, tmp_path, ExportOptions(**options))
+        export_song(song, rendered, tmp_path, ExportOptions(**options))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_render_at_another_rate_needs_an_output_rate(tmp_path, song):
     rendered = synthetic_render(song, 22050)
     with pytest.raises(ValueError, match="22050"):
-        export.export_song(song, rendered, tmp_path)
-    paths = export.export_song(song, rendered, tmp_path, ExportOptions(sample_rate=44100))
+        export_song(song, rendered, tmp_path)
+    paths = export_song(song, rendered, tmp_path, ExportOptions(sample_rate=44100))
     assert sox_info(paths["master"], "-r") == "44100"
 
 
@@ -249,13 +249,13 @@ def test_stems_of_unequal_length_are_refused(tmp_path, song, rendered):
     stems = dict(rendered.stems, lead=rendered.stems["lead"][:, :-1])
     short = RenderedSong(RATE, rendered.dry_stems, stems, rendered.mix, rendered.master)
     with pytest.raises(ValueError, match="one length"):
-        export.export_song(song, short, tmp_path)
+        export_song(song, short, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_report_measures_the_master_as_written(tmp_path, song, rendered):
     options = ExportOptions(bit_depth=16, sample_rate=48000)
-    paths = export.export_song(song, rendered, tmp_path, options)
+    paths = export_song(song, rendered, tmp_path, options)
     report = json.loads(paths["report"].read_text(encoding="utf-8"))
     written, rate = soundfile.read(paths["master"], dtype="float32")
     for key, value in loudness_report(written.T, rate).items():
@@ -271,7 +271,7 @@ def test_the_report_measures_the_master_as_written(tmp_path, song, rendered):
 
 def test_a_silent_master_reports_null_not_infinity(tmp_path, song):
     rendered = synthetic_render(song, level=0.0)
-    paths = export.export_song(song, rendered, tmp_path, ExportOptions(stems="none"))
+    paths = export_song(song, rendered, tmp_path, ExportOptions(stems="none"))
     text = paths["report"].read_text(encoding="utf-8")
     assert "Infinity" not in text and "NaN" not in text
     report = json.loads(text)
@@ -280,7 +280,7 @@ def test_a_silent_master_reports_null_not_infinity(tmp_path, song):
 
 def test_progress_reports_every_file(tmp_path, song, rendered):
     events: list[ProgressEvent] = []
-    paths = export.export_song(song, rendered, tmp_path, progress=events.append)
+    paths = export_song(song, rendered, tmp_path, progress=events.append)
     assert {event.stage for event in events} == {"export"}
     fractions = [event.fraction for event in events]
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
@@ -291,13 +291,13 @@ def test_sixteen_bits_are_dithered(tmp_path):
     # a level a third of the way between two 16-bit steps: plain rounding would give all zeros
     level = np.full((2, 44100), 0.3 / 32768, dtype=np.float32)
     path = tmp_path / "quiet.wav"
-    export.write_audio(path, level, 44100, 16)
+    write_audio(path, level, 44100, 16)
     values, _ = soundfile.read(path, dtype="int16")
     assert set(np.unique(values)) <= {-1, 0, 1, 2}
     assert values.mean() == pytest.approx(0.3, abs=0.02)  # dither keeps the level on average
     again = tmp_path / "again" / "quiet.wav"
     again.parent.mkdir()
-    export.write_audio(again, level, 44100, 16)
+    write_audio(again, level, 44100, 16)
     assert again.read_bytes() == path.read_bytes()  # the same file name, the same dither
 
 
@@ -306,14 +306,14 @@ def test_full_scale_does_not_wrap_in_integer_formats(tmp_path, file_format):
     loud = np.full((2, 1000), 1.5, dtype=np.float32)
     for bit_depth in (16, 24):
         path = tmp_path / f"loud{bit_depth}.{file_format}"
-        peak = export.write_audio(path, loud, 44100, bit_depth, file_format)
+        peak = write_audio(path, loud, 44100, bit_depth, file_format)
         values, _ = soundfile.read(path, dtype="float32")
         assert values.min() > 0.99 and peak == pytest.approx(1.0, abs=1e-4)
 
 
 def test_context_json_has_the_context_and_a_summary(tmp_path):
     song = make_song(tempo_bpm=90.0)
-    paths = export.export_song(song, synthetic_render(song), tmp_path)
+    paths = export_song(song, synthetic_render(song), tmp_path)
     document = json.loads(paths["context"].read_text(encoding="utf-8"))
     assert serialize.context_from_dict(document["context"]) == song.context
     summary = document["summary"]
@@ -332,7 +332,7 @@ def real_song():
 
 def test_a_real_song_exports_whole_with_its_lyrics(tmp_path, real_song):
     composition, rendered = real_song
-    paths = export.export_song(composition, rendered, tmp_path, ExportOptions(bit_depth=32))
+    paths = export_song(composition, rendered, tmp_path, ExportOptions(bit_depth=32))
     assert paths["lrc"].read_text(encoding="utf-8") == lrc_text(composition,
                                                                 composition.vocals())
     assert paths["musicxml"].stat().st_size > 0
@@ -346,7 +346,7 @@ def test_a_real_song_section_cuts_its_midi_and_lyrics(tmp_path, real_song):
     composition, rendered = real_song
     sung = next(iter(composition.vocals()))
     start, end = section_range(composition, RATE, sung)
-    paths = export.export_song(composition, rendered, tmp_path,
+    paths = export_song(composition, rendered, tmp_path,
                                ExportOptions(section_id=sung, sample_rate=48000))
     assert "musicxml" not in paths and not (tmp_path / "lead-sheet.musicxml").exists()
     expected = [(seconds - start / RATE, text)
@@ -370,7 +370,7 @@ def test_render_and_export_writes_what_the_two_steps_write(tmp_path):
     song = engine.compose("lo-fi beat about rain", 3, length_s=25)
     options = ExportOptions(bit_depth=16)
     rendered = engine.render_song(song, RATE)
-    apart = export.export_song(song, rendered, tmp_path / "apart", options)
+    apart = export_song(song, rendered, tmp_path / "apart", options)
     events = []
     _, together = engine.render_and_export(song, tmp_path / "together", options,
                                            progress=events.append)
@@ -411,7 +411,7 @@ def test_stems_handed_over_in_parts_keep_the_render_order(tmp_path):
                                   on_stems=lambda dry, stems: handed.append(list(stems)))
     lanes = [name for name in rendered.stems if name not in RETURNS]
     assert handed == [lanes, list(rendered.stems)]
-    with export.SongExport(song, tmp_path, sample_rate=RATE,
+    with SongExport(song, tmp_path, sample_rate=RATE,
                            length=rendered.master.shape[-1]) as begun:
         begun.add_stems(rendered.dry_stems, {name: rendered.stems[name] for name in lanes})
         begun.add_stems(rendered.dry_stems, {name: rendered.stems[name] for name in lanes})

@@ -4,8 +4,8 @@ import pytest
 from contexts import make_context
 
 from studio.engine import resources, theory
-from studio.engine.arrangement import arrange
-from studio.engine.harmony import chord_of, harmonize
+from studio.engine.composing.arrangement import arrange
+from studio.engine.composing.harmony import chord_of, harmonize
 from studio.engine.model import Key
 from studio.engine.rng import rng_for
 

@@ -20,12 +20,13 @@ import pronouncing
 import pytest
 
 from studio import engine
-from studio.engine import lyrics_grammar, resources
-from studio.engine.lyrics import LyricsFitError, fit_lyrics, fit_song_lyrics, write_lyrics
-from studio.engine.lyrics_plan import SUNG_KINDS, rhyme_pairs
-from studio.engine.lyrics_providers import answer_lines, make_provider
-from studio.engine.lyrics_words import estimate_syllables, syllable_count, words_of
-from studio.engine.melody import vocal_melody
+from studio.engine import resources
+from studio.engine.composing.melody import vocal_melody
+from studio.engine.lyrics import grammar
+from studio.engine.lyrics.plan import SUNG_KINDS, rhyme_pairs
+from studio.engine.lyrics.providers import answer_lines, make_provider
+from studio.engine.lyrics.stage import LyricsFitError, fit_lyrics, fit_song_lyrics, write_lyrics
+from studio.engine.lyrics.words import estimate_syllables, syllable_count, words_of
 from studio.engine.serialize import lyrics_from_dict, lyrics_to_dict
 
 SUITE_PATH = Path(__file__).parents[1] / "data" / "prompt_suite.toml"
@@ -149,7 +150,7 @@ def _grammar_patterns() -> list[re.Pattern]:
         for i, suffix in enumerate(("", "_past", "_s")[:count]):
             words[name + suffix] = {r[i] for r in rows}
     words["hook"] |= {"summer nights", "coming home"}
-    table = lyrics_grammar.templates()
+    table = grammar.templates()
     lines = [t for kind in table["lines"].values() for t in kind]
     lines += [t for kind in table["hooks"].values() if isinstance(kind, dict)
               for group in kind.values() if isinstance(group, list) for t in group]

@@ -8,7 +8,7 @@ import re
 import pytest
 from test_lyrics import PROMPTS, suite_song
 
-from studio.engine.lyrics_export import line_times_s, lrc_text, write_lrc, write_musicxml
+from studio.engine.export.lyric_files import line_times_s, lrc_text, write_lrc, write_musicxml
 
 # major and minor keys, songs with and without a chorus
 SHEET_PROMPTS = (PROMPTS[0], PROMPTS[5], PROMPTS[9], PROMPTS[11])

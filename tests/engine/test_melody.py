@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from test_lyrics import PROMPTS, suite_song, suite_songs
 
-from studio.engine.generators.common import chord_at
-from studio.engine.lyrics import write_lyrics
-from studio.engine.lyrics_words import function_words, words_of
-from studio.engine.melody import MAX_SPAN, singable_window, vocal_melody
+from studio.engine.composing.generators.common import chord_at
+from studio.engine.composing.melody import MAX_SPAN, singable_window, vocal_melody
+from studio.engine.lyrics.stage import write_lyrics
+from studio.engine.lyrics.words import function_words, words_of
 from studio.engine.model import is_strong
 
 

@@ -6,13 +6,13 @@ import mido
 import pytest
 from songs import LANES, make_song, single_note_song
 
-from studio.engine import midi_file
+from studio.engine.export.midi import key_signature, time_signature, to_midi, write_midi
 from studio.engine.model import Key, Lane, Meter, Note, Part
 
 
 def _bytes(song) -> bytes:
     buffer = io.BytesIO()
-    midi_file.to_midi(song).save(file=buffer)
+    to_midi(song).save(file=buffer)
     return buffer.getvalue()
 
 
@@ -89,7 +89,7 @@ def test_titles_outside_latin1_still_save():
 def test_same_bytes_every_time(tmp_path):
     song = make_song()
     assert _bytes(song) == _bytes(song)
-    path = midi_file.write_midi(song, tmp_path / "sub" / "song.mid")
+    path = write_midi(song, tmp_path / "sub" / "song.mid")
     assert path.read_bytes() == _bytes(song)
 
 
@@ -113,11 +113,11 @@ def test_same_bytes_every_time(tmp_path):
     ],
 )
 def test_key_signature_names(key, name):
-    assert midi_file.key_signature(key) == name
+    assert key_signature(key) == name
     mido.MetaMessage("key_signature", key=name)  # mido accepts the name
 
 
 def test_compound_metre_clicks_on_the_dotted_quarter():
-    message = midi_file.time_signature(Meter(6, 8))
+    message = time_signature(Meter(6, 8))
     assert (message.numerator, message.denominator, message.clocks_per_click) == (6, 8, 36)
-    assert midi_file.time_signature(Meter(3, 4)).clocks_per_click == 24
+    assert time_signature(Meter(3, 4)).clocks_per_click == 24

@@ -11,9 +11,10 @@ from scipy.signal import resample_poly
 from songs import make_song
 
 from studio import engine
-from studio.engine import master, meter, mix, render, streaming
 from studio.engine.model import Buses, Lane, LaneFx
 from studio.engine.orchestrator import section_spans
+from studio.engine.sound import loudness, mastering, mix, streaming
+from studio.engine.sound.stems import render_stems
 
 RATES_HZ = (44100, 48000)
 # lane -> (gain_db, pan), like the default mix in resources/lanes.toml
@@ -31,7 +32,7 @@ def song_audio(request):
     song = make_song(sections=3, bars_per_section=4)
     for name, (gain_db, pan) in _MIX.items():
         song.lanes[name].gain_db, song.lanes[name].pan = gain_db, pan
-    return song, request.param, render.render_stems(song, request.param)
+    return song, request.param, render_stems(song, request.param)
 
 
 def _noise(samples: int = 4410, seed: int = 0) -> np.ndarray:
@@ -158,8 +159,8 @@ def test_mono_stem_is_spread_and_wrong_shapes_are_refused():
 def test_master_meets_loudness_and_true_peak(song_audio, target_lufs):
     song, rate, dry = song_audio
     _, mixed = mix.mix_stems(dry, song.lanes)
-    for preset in (None, master.master_preset(song.context, "punchy")):
-        mastered = master.master(mixed, rate, target_lufs=target_lufs, ceiling_dbtp=-1.0,
+    for preset in (None, mastering.master_preset(song.context, "punchy")):
+        mastered = mastering.master(mixed, rate, target_lufs=target_lufs, ceiling_dbtp=-1.0,
                                  preset=preset)
         assert mastered.shape == mixed.shape and mastered.dtype == np.float32
         # judged by meters we did not write: pyloudnorm, and scipy's 4x resampler
@@ -174,7 +175,7 @@ def test_master_of_loud_noise_is_limited(rate):
     rng = np.random.default_rng(1)
     spiky = (rng.standard_normal((2, 3 * rate)) * 0.05).astype(np.float32)
     spiky[:, :: rate // 4] = 0.99
-    mastered = master.master(spiky, rate, target_lufs=-10.0)
+    mastered = mastering.master(spiky, rate, target_lufs=-10.0)
     assert pyloudnorm.Meter(rate).integrated_loudness(mastered.T) == pytest.approx(-10, abs=0.5)
     assert _db(np.abs(resample_poly(mastered, 4, 1, axis=-1)).max()) <= -1.0
 
@@ -182,17 +183,17 @@ def test_master_of_loud_noise_is_limited(rate):
 def test_ceiling_wins_over_an_unreachable_loudness(song_audio):
     song, rate, dry = song_audio
     _, mixed = mix.mix_stems(dry, song.lanes)
-    report = meter.loudness_report(master.master(mixed, rate, target_lufs=-2.0), rate)
+    report = loudness.loudness_report(mastering.master(mixed, rate, target_lufs=-2.0), rate)
     assert report["true_peak_dbtp"] <= -1.0
     assert report["integrated_lufs"] < -2.5
 
 
 def test_silent_and_very_short_audio_pass_unchanged():
     silent = np.zeros((2, 44100), np.float32)
-    assert master.master(silent, 44100) is silent
+    assert mastering.master(silent, 44100) is silent
     short = _noise(1000)
-    assert np.array_equal(master.master(short, 44100), short)
-    assert meter.loudness_report(silent, 44100)["integrated_lufs"] == float("-inf")
+    assert np.array_equal(mastering.master(short, 44100), short)
+    assert loudness.loudness_report(silent, 44100)["integrated_lufs"] == float("-inf")
 
 
 @pytest.mark.parametrize("rate", RATES_HZ)
@@ -200,10 +201,10 @@ def test_loudness_report_of_known_signals(rate):
     seconds = np.arange(2 * rate) / rate
     # BS.1770: a 0 dBFS 1 kHz sine in each of two channels reads 0 LUFS (+-0.1)
     sine = np.tile(0.1 * np.sin(2 * np.pi * 997.0 * seconds), (2, 1)).astype(np.float32)
-    assert meter.loudness_report(sine, rate)["integrated_lufs"] == pytest.approx(-20.0, abs=0.15)
+    assert loudness.loudness_report(sine, rate)["integrated_lufs"] == pytest.approx(-20.0, abs=0.15)
     # a quarter-rate sine sampled 45 degrees off its crests: samples at 0.707, true peak 1.0
     quarter = np.sin(2 * np.pi * np.arange(2 * rate) / 4 + np.pi / 4)
-    report = meter.loudness_report(np.tile(quarter, (2, 1)).astype(np.float32), rate)
+    report = loudness.loudness_report(np.tile(quarter, (2, 1)).astype(np.float32), rate)
     assert report["sample_peak_dbfs"] == pytest.approx(-3.01, abs=0.05)
     assert report["true_peak_dbtp"] == pytest.approx(0.0, abs=0.2)
 
@@ -214,7 +215,7 @@ def test_true_peak_matches_full_oversampling():
         audio = (rng.standard_normal((2, 30000)) * 0.2).astype(np.float32)
         audio[:, rng.integers(0, 30000, 3)] = 0.9
         full = _db(np.abs(resample_poly(audio, 4, 1, axis=-1)).max())
-        assert meter.true_peak_dbtp(audio) == pytest.approx(full, abs=0.01)
+        assert loudness.true_peak_dbtp(audio) == pytest.approx(full, abs=0.01)
 
 
 def test_loudness_range_of_a_song_with_loud_and_quiet_halves():
@@ -222,7 +223,7 @@ def test_loudness_range_of_a_song_with_loud_and_quiet_halves():
     seconds = np.arange(20 * rate) / rate
     tone = np.sin(2 * np.pi * 440 * seconds).astype(np.float32)
     tone[: 10 * rate] *= 10 ** (-12 / 20)
-    lra = meter.loudness_range_lu(np.tile(tone, (2, 1)), rate)
+    lra = loudness.loudness_range_lu(np.tile(tone, (2, 1)), rate)
     assert 10.0 < lra < 13.0
 
 
@@ -245,19 +246,19 @@ def test_a_plugin_streamed_a_stretch_at_a_time_makes_the_same_audio():
 def test_loudness_measured_in_pieces_is_the_loudness_of_the_whole(rate):
     audio = _noise(12 * rate, seed=3)
     audio[:, : 5 * rate] *= 0.2  # a quiet start, so the range is wide
-    pieces = meter.LoudnessMeter(2, rate, with_range=True)
+    pieces = loudness.LoudnessMeter(2, rate, with_range=True)
     for piece in np.array_split(audio, 7, axis=1):
         pieces.add(piece)
-    assert pieces.lufs() == pytest.approx(meter.integrated_lufs(audio, rate), abs=1e-9)
-    assert pieces.range_lu() == pytest.approx(meter.loudness_range_lu(audio, rate), abs=1e-9)
-    halves = [meter.LoudnessMeter(2, rate), meter.LoudnessMeter(2, rate)]
+    assert pieces.lufs() == pytest.approx(loudness.integrated_lufs(audio, rate), abs=1e-9)
+    assert pieces.range_lu() == pytest.approx(loudness.loudness_range_lu(audio, rate), abs=1e-9)
+    halves = [loudness.LoudnessMeter(2, rate), loudness.LoudnessMeter(2, rate)]
     for half, piece in zip(halves, np.array_split(audio, 2, axis=1), strict=True):
         half.add(piece)
-    assert meter.LoudnessMeter.together(halves) == pytest.approx(
-        meter.integrated_lufs(audio, rate), abs=0.05)
-    silent = meter.LoudnessMeter(2, rate)
+    assert loudness.LoudnessMeter.together(halves) == pytest.approx(
+        loudness.integrated_lufs(audio, rate), abs=0.05)
+    silent = loudness.LoudnessMeter(2, rate)
     silent.add(np.zeros((2, rate), np.float32))
-    assert silent.lufs() == meter.LoudnessMeter.together([silent]) == float("-inf")
+    assert silent.lufs() == loudness.LoudnessMeter.together([silent]) == float("-inf")
 
 
 def test_the_master_reports_what_it_made(song_audio):
@@ -266,10 +267,10 @@ def test_the_master_reports_what_it_made(song_audio):
     song, rate, dry = song_audio
     _, mixed = mix.mix_stems(dry, _with_fx(song), song.buses, song.context.tempo_bpm, rate)
     for target_lufs in (-14.0, -9.0):
-        mastered, report = master.master_measured(
-            mixed, rate, target_lufs, preset=master.master_preset(song.context, "punchy"),
+        mastered, report = mastering.master_measured(
+            mixed, rate, target_lufs, preset=mastering.master_preset(song.context, "punchy"),
             sections=section_spans(song, rate))
-        again = meter.loudness_report(mastered, rate)
+        again = loudness.loudness_report(mastered, rate)
         for key, value in report.items():
             assert value == pytest.approx(again[key], abs=0.02), key
         assert report["integrated_lufs"] == pytest.approx(target_lufs, abs=0.05)
@@ -280,10 +281,10 @@ def test_a_true_peak_measured_in_pieces_is_the_true_peak_of_the_whole():
     audio = (rng.standard_normal((2, 40000)) * 0.2).astype(np.float32)
     audio[:, rng.integers(0, 40000, 4)] = 0.9
     audio[:, -1] = -0.95  # a peak at the very end, ringing into the silence after it
-    pieces = meter.TruePeakMeter(2)
+    pieces = loudness.TruePeakMeter(2)
     for piece in np.array_split(audio, 9, axis=1):
         pieces.add(piece)
     full = _db(np.abs(resample_poly(audio, 4, 1, axis=-1)).max())
     assert pieces.dbtp() == pytest.approx(full, abs=0.01)
-    assert pieces.dbtp() == pytest.approx(meter.true_peak_dbtp(audio), abs=1e-6)
-    assert meter.TruePeakMeter(2).dbtp() == float("-inf")
+    assert pieces.dbtp() == pytest.approx(loudness.true_peak_dbtp(audio), abs=1e-6)
+    assert loudness.TruePeakMeter(2).dbtp() == float("-inf")

@@ -3,12 +3,12 @@
 import pytest
 
 from studio import engine
-from studio.engine import operations as op
-from studio.engine import tasks
+from studio.engine.edit import operations as op
+from studio.engine.edit.change import copy_song
 from studio.engine.model import Key
-from studio.engine.operation_support import copy_song
 from studio.engine.progress import CancelToken
 from studio.engine.serialize import composition_to_dict
+from studio.engine.worker import tasks
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +212,7 @@ def test_set_section_energy_moves_the_curve_and_the_parts(song):
 
 def vocal_and_other_keys(song):
     """Every section's render key, the vocal lane's apart from the rest."""
-    from studio.engine.renderer import segment_key
+    from studio.engine.sound.renderer import segment_key
 
     keys = {(s.id, lane): segment_key(song, s.id, lane, 44100)
             for s in song.sections for lane in song.lanes}

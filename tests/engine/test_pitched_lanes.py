@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from contexts import make_context
 
-from studio.engine import feel, resources
-from studio.engine.arrangement import arrange
-from studio.engine.generators import bass, generator_for, keys
-from studio.engine.harmony import harmonize
+from studio.engine import resources
+from studio.engine.composing import feel
+from studio.engine.composing.arrangement import arrange
+from studio.engine.composing.generators import bass, generator_for, keys
+from studio.engine.composing.harmony import harmonize
 from studio.engine.model import Lane, Meter, is_strong
 from studio.engine.orchestrator import make_lanes
 from studio.engine.rng import rng_for

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from studio import engine
-from studio.engine import operations
+from studio.engine.edit import operations
 from studio.engine.model import Lane
 from studio.engine.playback import METERED, Mixer
 from studio.engine.playback.client import gain_array, mixer_input, position_label
-from studio.engine.renderer import SongRenderer
+from studio.engine.sound.renderer import SongRenderer
 
 RATE = 48000
 BLOCK = 512

@@ -6,16 +6,16 @@ import json
 import pytest
 
 from studio import engine
-from studio.engine import operations
-from studio.engine.context import build_context
-from studio.engine.preferences import (
+from studio.engine.composing.context import build_context
+from studio.engine.composing.preferences import (
     Features,
     Leanings,
     PreferenceProfile,
     features_of,
     stars_to_rating,
 )
-from studio.engine.prompt import read_prompt
+from studio.engine.composing.prompt import read_prompt
+from studio.engine.edit import operations
 
 PROMPT = "pop song about the city"
 

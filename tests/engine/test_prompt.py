@@ -3,8 +3,8 @@
 import pytest
 
 from studio.engine import resources
+from studio.engine.composing.prompt import PromptError, PromptReading, read_prompt
 from studio.engine.model import Meter
-from studio.engine.prompt import PromptError, PromptReading, read_prompt
 
 
 @pytest.mark.parametrize("text, tempo_bpm", [

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from studio import engine
+from studio.engine.edit.instructions import plan, refine
 from studio.engine.model import Key
-from studio.engine.refine import plan, refine
 from studio.engine.serialize import composition_to_dict, plain
 
 # At 240 bpm a minute holds a whole form: intro, verse, pre-chorus, chorus, verse, chorus,

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from songs import LANES, make_song, single_note_song
 
-from studio.engine import render
 from studio.engine.progress import Cancelled, CancelToken
+from studio.engine.sound.instrument import TAIL_S
+from studio.engine.sound.soundfont import drum_kit
+from studio.engine.sound.stems import render_lane, render_stems
 
 RATES_HZ = (44100, 48000)
 
@@ -13,7 +15,7 @@ RATES_HZ = (44100, 48000)
 @pytest.fixture(scope="module", params=RATES_HZ)
 def rendered(request):
     song = make_song()
-    return song, request.param, render.render_stems(song, request.param)
+    return song, request.param, render_stems(song, request.param)
 
 
 def _first_sound(audio: np.ndarray, fraction_of_peak: float) -> int:
@@ -33,7 +35,7 @@ def test_every_stem_sounds(rendered):
 def test_stems_are_the_song_plus_a_tail(rendered):
     song, rate, stems = rendered
     song_s = song.total_beats * 60.0 / song.context.tempo_bpm
-    expected = round(song_s * rate) + round(render.TAIL_S * rate)
+    expected = round(song_s * rate) + round(TAIL_S * rate)
     assert {stem.shape for stem in stems.values()} == {(2, expected)}
     # the tail ends in silence, so the stem's end cuts nothing audible
     assert all(np.abs(stem[:, -1]).max() == 0.0 for stem in stems.values())
@@ -48,7 +50,7 @@ def test_mix_of_dry_stems_does_not_clip(rendered):
 @pytest.mark.parametrize("lane, pitch", [("keys", 60), ("drums", 38)])
 def test_note_at_beat_two_starts_on_its_sample(rate, lane, pitch):
     song = single_note_song(lane=lane, pitch=pitch, start_beats=2.0, tempo_bpm=120.0)
-    stem = render.render_lane(song, lane, rate)
+    stem = render_lane(song, lane, rate)
     expected = rate  # beat 2 at 120 bpm is 1 s
     assert _first_sound(stem, 1e-6) == expected  # nothing sounds early
     assert (_first_sound(stem, 0.01) - expected) / rate < 0.002
@@ -58,10 +60,10 @@ def test_note_at_beat_two_starts_on_its_sample(rate, lane, pitch):
 def test_late_notes_do_not_drift(rate):
     # a note three minutes in starts on its sample: only that note differs between renders
     long_song = {"lane": "keys", "bars": 92, "tempo_bpm": 120.0}
-    with_late = render.render_lane(
+    with_late = render_lane(
         single_note_song(**long_song, extra_starts_beats=(360.0,)), "keys", rate
     )
-    without = render.render_lane(single_note_song(**long_song), "keys", rate)
+    without = render_lane(single_note_song(**long_song), "keys", rate)
     late_note = with_late - without
     assert _first_sound(late_note, 1e-6) == 180 * rate
     assert (_first_sound(late_note, 0.01) - 180 * rate) / rate < 0.002
@@ -69,17 +71,17 @@ def test_late_notes_do_not_drift(rate):
 
 def test_drum_kit_follows_primary_genre():
     song = single_note_song(lane="drums", pitch=38)
-    assert render.drum_kit(song.context) == 0  # songs.py songs are pop: the standard kit
-    standard_kit = render.render_lane(song, "drums", 44100)
+    assert drum_kit(song.context) == 0  # songs.py songs are pop: the standard kit
+    standard_kit = render_lane(song, "drums", 44100)
     song.context = make_song(genre="electronic", lanes=("drums",)).context
-    assert render.drum_kit(song.context) == 24
-    electronic_kit = render.render_lane(song, "drums", 44100)
+    assert drum_kit(song.context) == 24
+    electronic_kit = render_lane(song, "drums", 44100)
     assert not np.allclose(standard_kit, electronic_kit)
 
 
 def test_notes_past_the_song_end_are_cut():
     song = single_note_song(lane="pad", start_beats=6.0, duration_beats=40.0, bars=2)
-    stem = render.render_lane(song, "pad", 44100)
+    stem = render_lane(song, "pad", 44100)
     song_end = 4 * 44100  # 8 beats at 120 bpm
     late_tail = np.abs(stem[:, song_end + 44100 :]).max()
     assert late_tail < 0.2 * np.abs(stem[:, :song_end]).max()
@@ -88,7 +90,7 @@ def test_notes_past_the_song_end_are_cut():
 def test_progress_per_lane_and_cancel():
     song = make_song(sections=1, bars_per_section=1)
     events = []
-    render.render_stems(song, 44100, progress=events.append)
+    render_stems(song, 44100, progress=events.append)
     assert {e.stage for e in events} == {"render"}
     fractions = [e.fraction for e in events]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
@@ -101,4 +103,4 @@ def test_progress_per_lane_and_cancel():
             token.cancel()
 
     with pytest.raises(Cancelled):
-        render.render_stems(song, 44100, progress=cancel_after_first, cancel=token)
+        render_stems(song, 44100, progress=cancel_after_first, cancel=token)

@@ -3,10 +3,10 @@
 import numpy as np
 
 from studio import engine
-from studio.engine import operations as op
-from studio.engine.mix import mix_stems
-from studio.engine.render import render_stems
-from studio.engine.renderer import SongRenderer
+from studio.engine.edit import operations as op
+from studio.engine.sound.mix import mix_stems
+from studio.engine.sound.renderer import SongRenderer
+from studio.engine.sound.stems import render_stems
 
 
 def test_regenerating_a_section_re_renders_only_it_and_matches_a_full_render():
@@ -68,7 +68,7 @@ def test_deleting_a_section_moves_the_rest_without_re_rendering():
 
 
 def test_sections_come_back_from_the_disk_cache(tmp_path):
-    from studio.engine.render_cache import RenderCache
+    from studio.engine.sound.cache import RenderCache
 
     song = engine.compose("pop", 6, length_s=20)
     cache = RenderCache(tmp_path / "renders")

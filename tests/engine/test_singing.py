@@ -14,12 +14,12 @@ import pyworld
 
 from studio import engine
 from studio.engine.model import NoteExpression, Part, Voice
-from studio.engine.render import lane_synth, render_lane
-from studio.engine.renderer import SongRenderer
 from studio.engine.singing.espeak import speak
 from studio.engine.singing.presets import preset, preset_names
 from studio.engine.singing.profile import analyse_profile, measure
 from studio.engine.singing.score import octave_shift
+from studio.engine.sound.renderer import SongRenderer
+from studio.engine.sound.stems import instrument_for, render_lane
 from studio.project.project import Project
 from studio.voice_profiles import add_profile, delete_profile, profile_from_project
 
@@ -41,7 +41,7 @@ def _sung_section(song):
 def _section_audio(song, voice, rate=RATE):
     song.lanes["vocal"].voice = voice
     section, _ = _sung_section(song)
-    synth = lane_synth(song.lanes["vocal"], song.context, rate)
+    synth = instrument_for(song.lanes["vocal"], song.context, rate)
     return section, synth.render_part(song, section.id)[0]
 
 
@@ -82,7 +82,7 @@ def test_syllables_start_on_their_notes(song):
     edited = replace(song, lyrics={**song.lyrics, section.id: replace(lyrics, lines=tuple(lines))},
                      lanes=dict(song.lanes))
     edited.lanes["vocal"] = replace(song.lanes["vocal"], voice=Voice(vibrato=0.0))
-    audio = lane_synth(edited.lanes["vocal"], edited.context, RATE).render_part(edited,
+    audio = instrument_for(edited.lanes["vocal"], edited.context, RATE).render_part(edited,
                                                                                section.id)[0]
     # a short window (23 ms) for sharp voicing onsets; the voice sings above 90 Hz here
     times, _, voiced = _pyin(audio, frame_length=512, fmin=90)
@@ -227,7 +227,7 @@ def test_presets_differ_and_the_melody_fits_each_voice(song):
 def test_a_sung_section_lasts_its_bars_and_stops_before_the_tail_ends(song, rate):
     song.lanes["vocal"].voice = Voice()
     samples_per_beat = 60.0 / song.context.tempo_bpm * rate
-    synth = lane_synth(song.lanes["vocal"], song.context, rate)
+    synth = instrument_for(song.lanes["vocal"], song.context, rate)
     for section in song.sections:
         audio = synth.render_part(song, section.id)
         bars = round(section.bars * song.context.meter.beats_per_bar * samples_per_beat)
@@ -239,7 +239,7 @@ def test_a_sung_section_lasts_its_bars_and_stops_before_the_tail_ends(song, rate
 
 
 def test_a_new_melody_keeps_to_the_chosen_voice(song):
-    from studio.engine.melody import section_melody
+    from studio.engine.composing.melody import section_melody
 
     section, _ = _sung_section(song)
     for name in ("low soft", "high bright"):
@@ -286,15 +286,16 @@ def test_a_note_can_have_its_own_vibrato(song):
 def test_rendering_loads_the_singer_and_nothing_else_does():
     """The window imports the engine and may write melodies but never renders: the native
     singing libraries stay out of its process."""
-    code = ("import sys, studio.engine, studio.engine.renderer, studio.engine.melody\n"
+    code = ("import sys, studio.engine, studio.engine.sound, studio.engine.composing\n"
             "from studio.engine.model import Voice, VoiceProfile\n"
             "song = studio.engine.compose('a folk song', 1, length_s=20)\n"
             "profile = VoiceProfile('me', 120.0, 100.0, 180.0, 500.0, 900.0, 0.2)\n"
             "song.lanes['vocal'].voice = Voice('low soft', profile=profile)\n"
-            "from studio.engine.melody import section_melody\n"
+            "from studio.engine.composing.melody import section_melody\n"
             "section_melody(song, next(iter(song.lyrics.values())))\n"
             "loaded = [m for m in sys.modules if m.startswith(('pyworld', 'espeakng_loader',"
-            " 'studio.engine.singing.singer', 'studio.engine.singing.espeak'))]\n"
+            " 'studio.engine.singing.singer', 'studio.engine.singing.espeak',"
+            " 'studio.engine.sound.voice'))]\n"
             "print(loaded)\nsys.exit(1 if loaded else 0)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -308,7 +309,8 @@ def test_a_line_with_nothing_to_say_stays_silent(song):
                                                        for s in line.syllables))
     song.lyrics[section.id] = replace(lyrics, lines=(silent,) + lyrics.lines[1:])
     try:
-        audio = lane_synth(song.lanes["vocal"], song.context, RATE).render_part(song, section.id)
+        voice = instrument_for(song.lanes["vocal"], song.context, RATE)
+        audio = voice.render_part(song, section.id)
     finally:
         song.lyrics[section.id] = lyrics
     assert np.any(audio)  # the other lines still sing
@@ -317,7 +319,7 @@ def test_a_line_with_nothing_to_say_stays_silent(song):
 def test_a_voice_espeak_does_not_have_fails_loudly_not_silently(song):
     """Only words with nothing to say make a silent line: a broken voice is an error."""
     section, _ = _sung_section(song)
-    synth = lane_synth(song.lanes["vocal"], song.context, RATE)
+    synth = instrument_for(song.lanes["vocal"], song.context, RATE)
     synth.params = replace(synth.params, espeak_voice="xx-nowhere")
     with pytest.raises(ValueError, match="no voice 'xx-nowhere'"):
         synth.render_part(song, section.id)

@@ -13,12 +13,12 @@ import pytest
 from music21 import converter
 
 from studio import engine
-from studio.engine import operations
-from studio.engine.export import ExportOptions
-from studio.engine.lyrics import LyricsFitError
-from studio.engine.lyrics_plan import SUNG_KINDS
-from studio.engine.lyrics_providers import make_provider
-from studio.engine.midi_file import to_midi
+from studio.engine.edit import operations
+from studio.engine.export.files import ExportOptions
+from studio.engine.export.midi import to_midi
+from studio.engine.lyrics.plan import SUNG_KINDS
+from studio.engine.lyrics.providers import make_provider
+from studio.engine.lyrics.stage import LyricsFitError
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 from studio.project import Project
 
@@ -258,7 +258,7 @@ def test_export_writes_the_lyrics_files(tmp_path):
 
 
 def test_refine_in_words_rewrites_lyrics():
-    from studio.engine.refine import plan, refine
+    from studio.engine.edit.instructions import plan, refine
 
     before = song()
     verse_2 = ids(before, "verse")[1]

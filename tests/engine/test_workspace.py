@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from studio import engine
-from studio.engine.background import JobFailed, Worker
+from studio.engine.worker.process import JobFailed, Worker
 from studio.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).parent))  # the child imports worker_jobs by name

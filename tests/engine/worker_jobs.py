@@ -25,7 +25,8 @@ def deaf(payload, progress, cancel):
 
 def compose_with_a_broken_stage(payload, progress, cancel):
     """The real compose job, with the harmony stage failing part way through the song."""
-    from studio.engine import orchestrator, tasks
+    from studio.engine import orchestrator
+    from studio.engine.worker import tasks
 
     def broken_harmonize(context, sections):
         raise ValueError("no progression fits this section")

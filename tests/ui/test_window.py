@@ -225,7 +225,7 @@ def test_the_mixer_changes_the_mix_and_the_master(qtbot, window):
 def test_a_project_with_a_thousand_versions_opens(qtbot, tmp_path):
     """How fast it opens is bench/window.py's figure."""
     from studio import engine
-    from studio.engine import operations
+    from studio.engine.edit import operations
     from studio.project import Project
 
     path = tmp_path / "long.ensemble"
