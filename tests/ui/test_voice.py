@@ -12,10 +12,10 @@ import sys
 import numpy as np
 import soundfile
 from PySide6.QtCore import Qt
-from window_helpers import generate_small, wait_idle
 
 from studio.engine.model import VoiceProfile
 from studio.engine.singing.presets import default_preset, preset_names
+from tests.ui.window_helpers import generate_small, wait_idle
 
 RATE = 44100
 

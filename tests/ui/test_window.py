@@ -7,11 +7,11 @@ import os
 import time
 
 import pytest
-from load import busy_core
 from PySide6.QtCore import QPoint
 
 from studio.engine.playback import SHARED_MEMORY_DIR, SHARED_PREFIX
 from studio.ui.main_window import StudioWindow
+from tests.load import busy_core
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pyloudnorm
 import pytest
 import soundfile
 import soxr
-from songs import LANES, make_song
 
 from studio import engine
 from studio.engine import serialize
@@ -23,6 +22,7 @@ from studio.engine.progress import ProgressEvent
 from studio.engine.sound.loudness import loudness_report
 from studio.engine.sound.mix import RETURNS
 from studio.engine.sound.stems import section_starts, stem_samples
+from tests.engine.songs import LANES, make_song
 
 RATE = 44100
 FORMATS = [  # format, bit depth, what sox calls the encoding

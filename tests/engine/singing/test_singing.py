@@ -10,7 +10,6 @@ from pathlib import Path
 import librosa
 import numpy as np
 import pytest
-import pyworld
 
 from studio import engine
 from studio.engine.model import NoteExpression, Part, Voice
@@ -20,8 +19,7 @@ from studio.engine.singing.profile import analyse_profile, measure
 from studio.engine.singing.score import octave_shift
 from studio.engine.sound.renderer import SongRenderer
 from studio.engine.sound.stems import instrument_for, render_lane
-from studio.project.project import Project
-from studio.voice_profiles import add_profile, delete_profile, profile_from_project
+from tests.engine.singing.recordings import voice_recording
 
 RATE = 22050
 HOP = 128
@@ -95,22 +93,6 @@ def test_syllables_start_on_their_notes(song):
     assert np.median(errors) <= 0.015
 
 
-def _voice_recording(voice, pitch, warp):
-    """About 11 s of a person speaking, made as espeak-ng speech whose envelope WORLD
-    moves by `warp` along frequency (a larger or smaller vocal tract)."""
-    text = ("when the evening light is falling on the water I remember every summer that we "
-            "spent beside the river singing songs about the places we would go")
-    speech = speak(text, voice, 120, pitch)
-    x = speech.audio.astype(np.float64)
-    f0, times = pyworld.harvest(x, speech.sample_rate, f0_floor=40.0, frame_period=5.0)
-    envelope = pyworld.cheaptrick(x, f0, times, speech.sample_rate)
-    aperiodicity = pyworld.d4c(x, f0, times, speech.sample_rate)
-    bins = np.arange(envelope.shape[1])
-    envelope = np.stack([np.interp(bins / warp, bins, frame) for frame in envelope])
-    audio = pyworld.synthesize(f0, envelope, aperiodicity, speech.sample_rate, 5.0)
-    return np.tile(audio, 2)[: round(11.0 * speech.sample_rate)], speech.sample_rate
-
-
 def _timbre_and_pitch(audio):
     """librosa's measures of sung audio: median spectral centroid of the loud frames, and
     pyin's median F0."""
@@ -124,8 +106,8 @@ def _timbre_and_pitch(audio):
 def test_a_profile_moves_formants_and_pitch_toward_the_recorded_voice(song):
     """Recordings of a lower and a higher voice than the default preset's: singing in their
     profiles moves the output's formants and pitch their way."""
-    low = analyse_profile(*_voice_recording("en-us+m3", 20, 0.85), name="low")
-    high = analyse_profile(*_voice_recording("en-us+f4", 90, 1.2), name="high")
+    low = analyse_profile(*voice_recording("en-us+m3", 20, 0.85), name="low")
+    high = analyse_profile(*voice_recording("en-us+f4", 90, 1.2), name="high")
     assert low.formant_hz < high.formant_hz and low.f0_median_hz < high.f0_median_hz
     sung = {name: _section_audio(song, Voice(profile=profile))[1]
             for name, profile in (("default", None), ("low", low), ("high", high))}
@@ -139,7 +121,7 @@ def test_a_profile_moves_formants_and_pitch_toward_the_recorded_voice(song):
 
 
 def test_a_recording_reads_the_same_in_either_layout():
-    audio, rate = _voice_recording("en-us+m3", 30, 1.0)
+    audio, rate = voice_recording("en-us+m3", 30, 1.0)
     stereo = np.stack([audio, audio]).astype(np.float32)
     assert analyse_profile(stereo, rate) == analyse_profile(stereo.T, rate) == analyse_profile(
         stereo[0], rate)
@@ -150,20 +132,6 @@ def test_too_short_or_silent_recordings_are_refused():
         analyse_profile(np.random.default_rng(1).standard_normal(5 * RATE), RATE)
     with pytest.raises(ValueError, match="silent"):
         analyse_profile(np.zeros(12 * RATE, dtype=np.float32), RATE)
-
-
-def test_profiles_are_kept_in_the_project_and_reused_elsewhere(song, tmp_path):
-    audio, rate = _voice_recording("en-us+m3", 30, 0.9)
-    with Project.create(tmp_path / "one.ens") as project:
-        profile = add_profile(project, song, "me", audio, rate)
-        project.commit(song, "sing in my voice")
-        assert [r[0] for r in project.recordings()] == [profile.recording_id]
-        assert project.load().lanes["vocal"].voice.profile == profile
-    reused = profile_from_project(tmp_path / "one.ens")
-    assert reused == replace(profile, recording_id=-1)
-    with Project.open(tmp_path / "one.ens") as project:
-        delete_profile(project, song)
-        assert project.recordings() == [] and song.lanes["vocal"].voice.profile is None
 
 
 def test_same_input_gives_the_same_audio(song):

@@ -1,13 +1,13 @@
 """Harmony: chords in key, choruses unlike verses, cadences at section ends."""
 
 import pytest
-from contexts import make_context
 
 from studio.engine import resources, theory
 from studio.engine.composing.arrangement import arrange
 from studio.engine.composing.harmony import chord_of, harmonize
 from studio.engine.model import Key
 from studio.engine.rng import rng_for
+from tests.engine.contexts import make_context
 
 GENRES = sorted(resources.genres())
 

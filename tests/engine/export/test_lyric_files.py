@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_lyrics import PROMPTS, suite_song
 
 from studio.engine.export.lyric_files import line_times_s, lrc_text, write_lrc, write_musicxml
+from tests.engine.prompt_suite import PROMPTS, suite_song
 
 # major and minor keys, songs with and without a chorus
 SHEET_PROMPTS = (PROMPTS[0], PROMPTS[5], PROMPTS[9], PROMPTS[11])

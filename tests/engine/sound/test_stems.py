@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
-from songs import LANES, make_song, single_note_song
 
 from studio.engine.progress import Cancelled, CancelToken
 from studio.engine.sound.instrument import TAIL_S
 from studio.engine.sound.soundfont import drum_kit
 from studio.engine.sound.stems import render_lane, render_stems
+from tests.engine.songs import LANES, make_song, single_note_song
 
 RATES_HZ = (44100, 48000)
 

@@ -8,13 +8,13 @@ import pyloudnorm
 import pytest
 from pedalboard import Limiter
 from scipy.signal import resample_poly
-from songs import make_song
 
 from studio import engine
 from studio.engine.model import Buses, Lane, LaneFx
 from studio.engine.orchestrator import section_spans
 from studio.engine.sound import loudness, mastering, mix, streaming
 from studio.engine.sound.stems import render_stems
+from tests.engine.songs import make_song
 
 RATES_HZ = (44100, 48000)
 # lane -> (gain_db, pan), like the default mix in resources/lanes.toml

@@ -1,9 +1,7 @@
 """Workspace: generation and iteration in the worker, one version each, nothing on failure."""
 
 import io
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +9,7 @@ from studio import engine
 from studio.engine.worker.process import JobFailed, Worker
 from studio.workspace import Workspace
 
-sys.path.insert(0, str(Path(__file__).parent))  # the child imports worker_jobs by name
+JOBS = "tests.engine.worker.worker_jobs"  # the child imports them by name
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +43,7 @@ def test_cancel_mid_job_commits_nothing(tmp_path, worker):
     with Workspace.open(tmp_path / "c.ensemble", worker) as space:
         space.finish(space.start_generate("rock", 1, 30), timeout=60)
         head = space.project.head
-        job = space.start_job("worker_jobs:slow", {"steps": 2000})
+        job = space.start_job(f"{JOBS}:slow", {"steps": 2000})
         time.sleep(0.3)
         job.cancel()
         with pytest.raises(engine.Cancelled):
@@ -57,7 +55,7 @@ def test_a_failing_stage_leaves_no_partial_state(tmp_path, worker):
     with Workspace.open(tmp_path / "f.ensemble", worker) as space:
         space.finish(space.start_generate("jazz", 3, 30), timeout=60)
         before = midi(space.composition)
-        job = space.start_job("worker_jobs:compose_with_a_broken_stage",
+        job = space.start_job(f"{JOBS}:compose_with_a_broken_stage",
                               {"prompt": "jazz", "seed": 4, "length_s": 30})
         with pytest.raises(JobFailed) as failure:
             space.finish(job, timeout=30)

@@ -1,11 +1,11 @@
 """Arrangement: sections of the genre's kinds, bars summing to the length, an energy shape."""
 
 import pytest
-from contexts import make_context
 
 from studio.engine import resources
 from studio.engine.composing.arrangement import arrange, derive_energies
 from studio.engine.rng import rng_for
+from tests.engine.contexts import make_context
 
 GENRES = sorted(resources.genres())
 

@@ -3,13 +3,12 @@ tones there, a singable range, breaths between lines, in key, and choruses that 
 
 from __future__ import annotations
 
-from test_lyrics import PROMPTS, suite_song, suite_songs
-
 from studio.engine.composing.generators.common import chord_at
 from studio.engine.composing.melody import MAX_SPAN, singable_window, vocal_melody
 from studio.engine.lyrics.stage import write_lyrics
 from studio.engine.lyrics.words import function_words, words_of
 from studio.engine.model import is_strong
+from tests.engine.prompt_suite import PROMPTS, suite_song, suite_songs
 
 
 def _lines(song):

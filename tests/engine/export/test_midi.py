@@ -4,10 +4,10 @@ import io
 
 import mido
 import pytest
-from songs import LANES, make_song, single_note_song
 
 from studio.engine.export.midi import key_signature, time_signature, to_midi, write_midi
 from studio.engine.model import Key, Lane, Meter, Note, Part
+from tests.engine.songs import LANES, make_song, single_note_song
 
 
 def _bytes(song) -> bytes:

@@ -11,10 +11,7 @@ import json
 import re
 import threading
 import time
-import tomllib
-from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pronouncing
 import pytest
@@ -28,29 +25,14 @@ from studio.engine.lyrics.providers import answer_lines, make_provider
 from studio.engine.lyrics.stage import LyricsFitError, fit_lyrics, fit_song_lyrics, write_lyrics
 from studio.engine.lyrics.words import estimate_syllables, syllable_count, words_of
 from studio.engine.serialize import lyrics_from_dict, lyrics_to_dict
+from tests.engine.prompt_suite import LENGTH_S, PROMPTS, SEED, suite_song, suite_songs
 
-SUITE_PATH = Path(__file__).parents[1] / "data" / "prompt_suite.toml"
-PROMPTS = [song["prompt"] for song in tomllib.loads(SUITE_PATH.read_text())["song"]]
-SEED = 5
-LENGTH_S = 120
 MOOD_GENRES = ("pop", "rock", "electronic", "hip hop", "lo-fi", "jazz", "folk", "cinematic",
                "r&b", "metal", "ambient", "country")
 
 
-@cache
-def suite_song(prompt: str, seed: int = SEED):
-    """(composition, lyrics, vocal parts) of one suite prompt, made once per test run: the
-    words and the vocal line as compose() stored them in the composition."""
-    composition = engine.compose(prompt, seed, length_s=LENGTH_S)
-    return composition, composition.lyrics, composition.vocals()
-
-
 def texts(lyrics):
     return {section_id: section.texts for section_id, section in lyrics.items()}
-
-
-def suite_songs():
-    return [suite_song(prompt) for prompt in PROMPTS]
 
 
 def cmu_rhyme(first: str, second: str) -> bool:

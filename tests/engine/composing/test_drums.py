@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from contexts import make_context
 from scipy.stats import spearmanr
 
 from studio.engine import resources
@@ -10,6 +9,7 @@ from studio.engine.composing import feel, grooves
 from studio.engine.composing.generators import drums
 from studio.engine.model import Lane, Meter, Section
 from studio.engine.rng import rng_for
+from tests.engine.contexts import make_context
 
 LANE = Lane("drums", 0, is_drums=True)
 FOUR_FOUR = Meter(4, 4)

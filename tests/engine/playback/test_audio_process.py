@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from load import busy_core, gil_holder
 
 from studio import engine
 from studio.engine.model import Lane
@@ -19,6 +18,7 @@ from studio.engine.playback import SHARED_MEMORY_DIR, SHARED_PREFIX, share_audio
 from studio.engine.playback.client import AudioProcess
 from studio.engine.playback.server import LATENCIES
 from studio.engine.sound.renderer import SongRenderer
+from tests.load import busy_core, gil_holder
 
 RATE = 48000
 
@@ -138,7 +138,7 @@ def test_a_device_lost_while_playing_stops_playback_with_a_message():
     name = f"studio-loss-{os.getpid()}"
     try:
         done = subprocess.run([sys.executable, str(child), name], capture_output=True,
-                              text=True, timeout=60, cwd=Path(__file__).parents[2])
+                              text=True, timeout=60, cwd=Path(__file__).parents[3])
     finally:
         # the client PortAudio could not close on the vanished server leaves its semaphore
         for leftover in Path("/dev/shm").glob(f"jack*{name}*"):

@@ -4,9 +4,7 @@ failures that name their stage, and a main thread that keeps its time."""
 import gc
 import os
 import signal
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +13,7 @@ from studio.engine.serialize import composition_to_dict
 from studio.engine.worker.process import JobFailed, Worker
 from studio.engine.worker.tasks import unpack
 
-sys.path.insert(0, str(Path(__file__).parent))  # the child imports worker_jobs by name
+JOBS = "tests.engine.worker.worker_jobs"  # the child imports them by name
 
 
 @pytest.fixture(scope="module")
@@ -47,27 +45,27 @@ def test_an_operation_runs_in_the_worker(worker):
 
 
 def test_cancel_takes_effect_within_200_ms(worker):
-    handle = worker.submit("worker_jobs:slow", {"steps": 2000})
+    handle = worker.submit(f"{JOBS}:slow", {"steps": 2000})
     time.sleep(0.3)
     started = time.perf_counter()
     handle.cancel()
     assert handle.done and time.perf_counter() - started < 0.2
     with pytest.raises(engine.Cancelled):
         handle.result()
-    assert worker.submit("worker_jobs:slow", {"steps": 3}).result(timeout=30) == "finished"
+    assert worker.submit(f"{JOBS}:slow", {"steps": 3}).result(timeout=30) == "finished"
 
 
 def test_a_job_that_ignores_cancel_is_stopped(worker):
-    handle = worker.submit("worker_jobs:deaf", {})
+    handle = worker.submit(f"{JOBS}:deaf", {})
     time.sleep(0.2)
     started = time.perf_counter()
     handle.cancel()
     assert handle.done and time.perf_counter() - started < 0.2
-    assert worker.submit("worker_jobs:slow", {"steps": 3}).result(timeout=30) == "finished"
+    assert worker.submit(f"{JOBS}:slow", {"steps": 3}).result(timeout=30) == "finished"
 
 
 def test_a_failure_names_its_stage(worker):
-    handle = worker.submit("worker_jobs:fail_in_stage", {"why": "no chords left"})
+    handle = worker.submit(f"{JOBS}:fail_in_stage", {"why": "no chords left"})
     with pytest.raises(JobFailed) as failure:
         handle.result(timeout=30)
     assert failure.value.stage == "harmony" and "no chords left" in str(failure.value)
@@ -75,12 +73,12 @@ def test_a_failure_names_its_stage(worker):
 
 
 def test_a_killed_worker_fails_the_job_and_the_next_one_works(worker):
-    handle = worker.submit("worker_jobs:slow", {"steps": 2000})
+    handle = worker.submit(f"{JOBS}:slow", {"steps": 2000})
     time.sleep(0.3)
     os.kill(worker.pid, signal.SIGKILL)
     with pytest.raises(JobFailed, match="stopped"):
         handle.result(timeout=10)
-    assert worker.submit("worker_jobs:slow", {"steps": 3}).result(timeout=30) == "finished"
+    assert worker.submit(f"{JOBS}:slow", {"steps": 3}).result(timeout=30) == "finished"
 
 
 def test_the_main_thread_keeps_its_time_while_the_worker_composes(worker):
@@ -105,6 +103,6 @@ def test_the_main_thread_keeps_its_time_while_the_worker_composes(worker):
 
 
 def test_the_worker_runs_below_the_studio_priority(worker):
-    worker.submit("worker_jobs:slow", {"steps": 1}).result(timeout=30)
+    worker.submit(f"{JOBS}:slow", {"steps": 1}).result(timeout=30)
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     assert os.getpriority(os.PRIO_PROCESS, worker.pid) >= ours + 10

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from contexts import make_context
 
 from studio.engine import resources
 from studio.engine.composing import feel
@@ -12,6 +11,7 @@ from studio.engine.composing.harmony import harmonize
 from studio.engine.model import Lane, Meter, is_strong
 from studio.engine.orchestrator import make_lanes
 from studio.engine.rng import rng_for
+from tests.engine.contexts import make_context
 
 GENRES = sorted(resources.genres())
 METERS = [Meter(4, 4), Meter(3, 4), Meter(6, 8), Meter(2, 4), Meter(12, 8)]
