@@ -1,12 +1,14 @@
-"""Rendering lanes through the SoundFont: every lane sounds, stems line up, notes land on time."""
+"""Stems: every lane sounds through its instrument, stems line up, notes land on time."""
 
 import numpy as np
 import pytest
 
+from studio.engine.model import Lane, Part
 from studio.engine.progress import Cancelled, CancelToken
-from studio.engine.sound.instrument import TAIL_S
-from studio.engine.sound.soundfont import drum_kit
-from studio.engine.sound.stems import render_lane, render_stems
+from studio.engine.sound.instrument import TAIL_S, Instrument
+from studio.engine.sound.soundfont import SoundFontSynth, drum_kit
+from studio.engine.sound.stems import instrument_for, render_lane, render_stems
+from studio.engine.sound.voice import VoiceSynth
 from tests.engine.songs import LANES, make_song, single_note_song
 
 RATES_HZ = (44100, 48000)
@@ -104,3 +106,17 @@ def test_progress_per_lane_and_cancel():
 
     with pytest.raises(Cancelled):
         render_stems(song, 44100, progress=cancel_after_first, cancel=token)
+
+
+def test_every_lane_has_an_instrument_and_the_singer_is_one_too():
+    song = make_song()
+    keys = instrument_for(song.lanes["keys"], song.context, 44100)
+    vocal = instrument_for(Lane("vocal", 54), song.context, 44100)
+    assert isinstance(keys, SoundFontSynth) and isinstance(keys, Instrument)
+    assert isinstance(vocal, VoiceSynth) and isinstance(vocal, Instrument)
+    # a section with notes but no words plays through the SoundFont ("voice oohs")
+    vocal_part = Part("vocal", song.sections[0].id, song.parts[(song.sections[0].id, "keys")].notes)
+    song.parts[(vocal_part.section_id, "vocal")] = vocal_part
+    song.lanes["vocal"] = Lane("vocal", 54)
+    audio = vocal.render_part(song, vocal_part.section_id)
+    assert audio.shape[0] == 2 and np.abs(audio).max() > 0.01
