@@ -25,7 +25,7 @@ def main() -> None:
     from studio.engine.playback import share_audio
     from studio.engine.playback.client import AudioProcess
     from studio.engine.playback.server import DEFAULT_LATENCY, LATENCIES
-    from studio.engine.renderer import SongRenderer
+    from studio.engine.sound.renderer import SongRenderer
 
     song = engine.compose("uplifting pop song about summer nights", 1, length_s=60)
     state = SongRenderer(RATE).render(song)

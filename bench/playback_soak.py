@@ -27,12 +27,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=15.0)
     minutes = parser.parse_args().minutes
     from studio import engine
-    from studio.engine.background import Worker
     from studio.engine.playback import share_audio
     from studio.engine.playback.client import AudioProcess
     from studio.engine.playback.server import DEFAULT_LATENCY, LATENCIES
-    from studio.engine.renderer import SongRenderer
-    from studio.engine.tasks import unpack
+    from studio.engine.sound.renderer import SongRenderer
+    from studio.engine.worker.process import Worker
+    from studio.engine.worker.tasks import unpack
 
     song = engine.compose("uplifting pop song about summer nights", 1, length_s=180)
     state = SongRenderer(RATE).render(song)
@@ -49,7 +49,7 @@ def main() -> None:
                 audio.play()
                 started = time.monotonic()
                 while time.monotonic() - started < minutes * 60:
-                    handle = worker.submit("studio.engine.tasks:render",
+                    handle = worker.submit("studio.engine.worker.tasks:render",
                                            {"prompt": "driving rock anthem", "seed": songs,
                                             "length_s": 120})
                     unpack(handle.result(300))

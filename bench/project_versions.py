@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
-from studio.engine import operations  # noqa: E402
+from studio.engine.edit import operations
 from studio.project import Project  # noqa: E402
 
 

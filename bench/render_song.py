@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
-from studio.engine.memory import keep_freed_memory  # noqa: E402
+from studio.engine.worker.memory import keep_freed_memory  # noqa: E402
 
 
 class StageClock:

@@ -15,9 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
-from studio.engine.render import render_lane  # noqa: E402
-from studio.engine.renderer import SongRenderer  # noqa: E402
 from studio.engine.singing import world  # noqa: E402
+from studio.engine.sound.renderer import SongRenderer  # noqa: E402
+from studio.engine.sound.stems import render_lane  # noqa: E402
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from studio import engine  # noqa: E402
-from studio.engine import operations  # noqa: E402
+from studio.engine.edit import operations
 from studio.project import Project  # noqa: E402
 from studio.ui.main_window import StudioWindow  # noqa: E402
 from tests.load import busy_core  # noqa: E402

@@ -26,7 +26,7 @@ SEED, LENGTH_S = 11, 120.0
 def suite_hashes() -> dict[str, dict[str, str]]:
     """prompt -> {"song.mid": sha256, "context.json": sha256}."""
     from studio import engine
-    from studio.engine.export import context_document
+    from studio.engine.export.files import context_document
 
     hashes = {}
     with tempfile.TemporaryDirectory() as folder:

@@ -10,19 +10,21 @@ from pathlib import Path
 
 from studio import engine
 from studio.cli_project import add_project_commands, commit_render
-from studio.engine import operations
-from studio.engine.export import ExportOptions
-from studio.engine.export_range import resolve_range
-from studio.engine.lyrics import LyricsFitError
-from studio.engine.lyrics_providers import make_provider
-from studio.engine.master import preset_names
-from studio.engine.memory import keep_freed_memory
-from studio.engine.preferences import PreferenceProfile
-from studio.engine.prompt import parse_seconds
-from studio.engine.render import stem_samples
+from studio.engine.composing.preferences import PreferenceProfile
+from studio.engine.composing.prompt import parse_seconds
+from studio.engine.edit import operations
+from studio.engine.export.files import ExportOptions
+from studio.engine.export.ranges import resolve_range
+from studio.engine.lyrics.providers import make_provider
+from studio.engine.lyrics.stage import LyricsFitError
 from studio.engine.singing.presets import default_preset
 from studio.engine.singing.presets import preset_names as voice_names
+from studio.engine.singing.profile import analyse_profile, read_recording
+from studio.engine.sound.mastering import preset_names
+from studio.engine.sound.stems import stem_samples
+from studio.engine.worker.memory import keep_freed_memory
 from studio.project import ProjectError
+from studio.voice_profiles import profile_from_project
 
 
 class StageBar:
@@ -196,8 +198,6 @@ def voice_options(args: argparse.Namespace,
 
 def read_voice(path: Path) -> tuple[object, tuple | None]:
     """The voice profile in a recording or a project file, and the recording if it was one."""
-    from studio.engine.singing.profile import analyse_profile, profile_from_project, read_recording
-
     if not path.exists():
         raise ValueError(f"there is no file {path}")
     if path.suffix == ".ensemble":

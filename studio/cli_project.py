@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from studio import engine
-from studio.engine import operations
-from studio.engine.preferences import PreferenceProfile
+from studio.engine.composing.preferences import PreferenceProfile
+from studio.engine.edit import operations
 from studio.project import Project, ProjectError
 
 

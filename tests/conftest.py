@@ -5,7 +5,8 @@ import os
 import shutil
 
 import pytest
-from jack_device import jack_device
+
+from tests.jack_device import jack_device
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

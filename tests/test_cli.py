@@ -44,7 +44,7 @@ def test_bad_input_gives_a_message_not_a_traceback(tmp_path, capsys):
 
 
 def test_rating_a_version_updates_the_profile(tmp_path, capsys):
-    from studio.engine.preferences import PreferenceProfile
+    from studio.engine.composing.preferences import PreferenceProfile
 
     path = tmp_path / "r.ensemble"
     assert main(["new", str(path), "folk", "--seed", "1", "--length", "0:30"]) == 0

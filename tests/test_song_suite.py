@@ -24,9 +24,9 @@ from scipy.signal import resample_poly
 from scipy.stats import spearmanr
 
 from studio import engine
-from studio.engine import render
-from studio.engine.export import ExportOptions
-from studio.engine.generators.common import is_strong
+from studio.engine.export.files import ExportOptions
+from studio.engine.model import is_strong
+from studio.engine.sound.stems import section_starts
 
 SUITE = tomllib.loads((Path(__file__).parent / "data" / "prompt_suite.toml").read_text())["song"]
 SEED = 11
@@ -75,7 +75,7 @@ def render_one(entry: dict, seed: int, root: Path) -> SongResult:
     error = np.max(np.abs(total - song.mix)) / max(np.max(np.abs(song.mix)), 1e-9)
     mastered, rate = soundfile.read(out / "master.wav", always_2d=True)
     meter = pyloudnorm.Meter(rate)
-    starts = [start for _, start in render.section_starts(composition, rate)]
+    starts = [start for _, start in section_starts(composition, rate)]
     bounds = zip(starts, [*starts[1:], int(composition.context.length_s * rate)], strict=True)
     return SongResult(
         entry["prompt"], composition, out, estimate_tempo(out / "master.wav"),

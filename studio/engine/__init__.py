@@ -7,6 +7,8 @@ Compose and render
     export_song(composition, rendered, out_dir, ExportOptions(...), progress=...) -> paths
     render_and_export(composition, out_dir, ExportOptions(...), progress=..., cancel=...)
         -> (RenderedSong, paths): the same, its files written while the song is made
+    generate_part(composition, section, lane, variation=0) -> Part: one lane of one section
+    to_midi(composition) -> mido.MidiFile; write_midi(composition, path)
 
 Reading prompts
     read_prompt(text) -> PromptReading; build_context(reading, seed, length_s=None)
@@ -20,6 +22,20 @@ Progress
 
 The names are imported on first use (PEP 562), so a process that needs one small part of the
 engine (the audio process needs the mixer and numpy alone) does not load the whole of it.
+
+The packages, in the order a song goes through them (each __init__ is its table of contents)
+    composing/   prompt reading, context, arrangement, harmony, grooves, lane generators, the
+                 vocal melody
+    lyrics/      the lyrics stage: plan, rhythm, the built-in writer and other providers
+    singing/     the singing voice: espeak-ng, WORLD, presets, voice profiles
+    sound/       instruments (SoundFont, the singer), stems, the incremental renderer and its
+                 cache, mix, mastering, limiter, loudness
+    export/      files (master, stems, report), ranges, MIDI, lyric files (LRC, MusicXML)
+    edit/        operations on a composition, refine in words
+    worker/      the background process, its jobs (tasks), memory
+    playback/    the audio process and the window's side of it
+    orchestrator.py runs the stages in order; model.py, theory.py, rng.py, resources.py,
+    progress.py, serialize.py and lifetime.py are leaves every package may use.
 """
 
 from __future__ import annotations
@@ -27,15 +43,16 @@ from __future__ import annotations
 import importlib
 
 _HOMES = {
-    "studio.engine.context": ("build_context",),
-    "studio.engine.export": ("ExportOptions", "SongExport", "export_song"),
-    "studio.engine.midi_file": ("to_midi", "write_midi"),
+    "studio.engine.composing.context": ("build_context",),
+    "studio.engine.composing.prompt": ("PromptError", "PromptReading", "read_prompt"),
+    "studio.engine.export.files": ("ExportOptions", "SongExport", "export_song"),
+    "studio.engine.export.midi": ("to_midi", "write_midi"),
     "studio.engine.model": ("Chord", "Composition", "CompositionContext", "Key", "Lane",
                             "Meter", "Mood", "Note", "Part", "Section"),
-    "studio.engine.orchestrator": ("RenderedSong", "compose", "generate_part",
-                                   "render_and_export", "render_song"),
+    "studio.engine.orchestrator": ("compose", "generate_part", "render_and_export",
+                                   "render_song"),
     "studio.engine.progress": ("Cancelled", "CancelToken", "ProgressEvent"),
-    "studio.engine.prompt": ("PromptError", "PromptReading", "read_prompt"),
+    "studio.engine.sound.renderer": ("RenderedSong",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 __all__ = sorted(_HOME_OF)

@@ -61,6 +61,20 @@ class Meter:
         return f"{self.numerator}/{self.denominator}"
 
 
+def strong_beats(meter: Meter) -> tuple[float, ...]:
+    """Positions in a bar (quarter-note beats) that carry the metre's main accents."""
+    if meter.is_compound:
+        return tuple(i * 1.5 for i in range(meter.numerator // 3))
+    if meter.numerator == 4:
+        return (0.0, 2.0)
+    return (0.0,)
+
+
+def is_strong(position_beats: float, meter: Meter) -> bool:
+    in_bar = position_beats % meter.beats_per_bar
+    return any(abs(in_bar - s) < 1e-6 for s in strong_beats(meter))
+
+
 @dataclass(frozen=True)
 class Mood:
     """Valence (sad -1 .. happy +1), arousal (calm -1 .. excited +1) and descriptive tags."""

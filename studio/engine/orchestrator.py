@@ -11,46 +11,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from studio.engine import resources
-from studio.engine.arrangement import arrange
-from studio.engine.context import build_context
-from studio.engine.export import ExportOptions, SongExport
-from studio.engine.generators import generator_for
-from studio.engine.harmony import harmonize
-from studio.engine.lyrics import fit_song_lyrics, write_lyrics, write_section_lyrics
-from studio.engine.lyrics_plan import sung_sections
-from studio.engine.lyrics_providers import LyricsProvider
-from studio.engine.master import master_measured, master_preset, preset_name
-from studio.engine.melody import section_melody
-from studio.engine.mix import bus_defaults, lane_fx_defaults
+from studio.engine.composing.arrangement import arrange
+from studio.engine.composing.context import build_context
+from studio.engine.composing.generators import generator_for
+from studio.engine.composing.harmony import harmonize
+from studio.engine.composing.leanings import Leanings
+from studio.engine.composing.melody import section_melody
+from studio.engine.composing.prompt import read_prompt
+from studio.engine.export.files import ExportOptions, SongExport
+from studio.engine.lyrics.plan import sung_sections
+from studio.engine.lyrics.providers import LyricsProvider
+from studio.engine.lyrics.stage import fit_song_lyrics, write_lyrics, write_section_lyrics
 from studio.engine.model import Composition, CompositionContext, Lane, Mastering, Part, Section
-from studio.engine.preferences import Leanings
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
-from studio.engine.prompt import read_prompt
-from studio.engine.render import section_starts, stem_samples
-from studio.engine.renderer import SongRenderer
 from studio.engine.rng import rng_for
+from studio.engine.sound.mastering import master_measured, master_preset, preset_name
+from studio.engine.sound.mix import bus_defaults, lane_fx_defaults
+from studio.engine.sound.renderer import RenderedSong, SongRenderer
+from studio.engine.sound.stems import section_starts, stem_samples
 
 COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts", "lyrics", "melody")
-
-
-@dataclass
-class RenderedSong:
-    """Audio of one render: dry stems, stems with effects and faders (then the reverb and
-    delay returns), their sum (the pre-master bus), the master, and the master's loudness
-    report (see meter.loudness_report) as the mastering stage measured it."""
-
-    sample_rate: int
-    dry_stems: dict[str, np.ndarray]
-    stems: dict[str, np.ndarray]
-    mix: np.ndarray
-    master: np.ndarray
-    master_report: dict | None = None
 
 
 def compose(prompt: str, seed: int, *, length_s: float | None = None,

@@ -14,7 +14,6 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from studio.engine.lyrics_model import section_lyrics_from_dict, section_lyrics_to_dict
 from studio.engine.model import Composition, Note, Part
 from studio.engine.serialize import (
     context_from_dict,
@@ -23,6 +22,8 @@ from studio.engine.serialize import (
     mix_settings_from_dict,
     plain,
     section_from_dict,
+    section_lyrics_from_dict,
+    section_lyrics_to_dict,
 )
 
 FORMAT = 1  # of the component encoding below; part of every manifest

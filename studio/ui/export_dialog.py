@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.export import SAMPLE_RATES_HZ, STEM_KINDS, ExportOptions
+from studio.engine.export.files import SAMPLE_RATES_HZ, STEM_KINDS, ExportOptions
 from studio.engine.model import Composition
 
 BIT_DEPTHS = {"16-bit (dithered)": 16, "24-bit": 24, "32-bit float": 32}

@@ -36,24 +36,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.background import JobFailed, JobHandle, Worker
-from studio.engine.memory import settle_heap
 from studio.engine.model import Composition
 from studio.engine.playback import discard_owned
-from studio.engine.preferences import load_settings
 from studio.engine.progress import Cancelled
-from studio.engine.workspace import Job, Workspace
+from studio.engine.worker.memory import settle_heap
+from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.history import HistoryPanel
 from studio.ui.inspector import inspector_text
 from studio.ui.mixer import MixerPanel
 from studio.ui.project_files import ProjectFiles
+from studio.ui.settings import load_settings
 from studio.ui.song_view import SongView
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.window_editors import EditorActions
 from studio.ui.window_jobs import JobActions, VersionStep
 from studio.ui.window_playback import PlaybackActions, audio_process
+from studio.workspace import Job, Workspace
 
 POLL_MS = 30
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.master import loudness_target, preset_names
+from studio.engine.edit.operations import LOUDNESS_RANGE
 from studio.engine.model import Composition
-from studio.engine.operations import LOUDNESS_RANGE
+from studio.engine.sound.mastering import loudness_target, preset_names
 
 TARGETS = {"streaming (-14 LUFS)": "streaming", "club (-9 LUFS)": "club",
            "broadcast (-23 LUFS)": "broadcast"}

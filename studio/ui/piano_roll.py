@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.engine.edit.operations import VOICE_RANGES
 from studio.engine.model import Note, Voice
-from studio.engine.operations import VOICE_RANGES
 
 KEY_H, BEAT_W, EDGE_PX = 10, 48, 5
 SNAPS = {"1/16": 0.25, "1/8": 0.5, "1/4": 1.0, "off": 0.0}

@@ -1,6 +1,6 @@
 """The settings dialog: the audio output device, the playback sample rate and latency, and
 the loudness target new songs are mastered to. Accepting saves them
-(preferences.save_settings) and the window applies them to its audio process at once."""
+(settings.save_settings) and the window applies them to its audio process at once."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine.playback import Device, output_devices
-from studio.engine.preferences import PLAYBACK_LATENCIES, PLAYBACK_RATES_HZ, StudioSettings
 from studio.ui.mixer import TARGETS
+from studio.ui.settings import PLAYBACK_LATENCIES, PLAYBACK_RATES_HZ, StudioSettings
 
 DEFAULT_DEVICE = "System default"
 LATENCY_LABELS = {"low": "Low (256 frames): for a quiet machine",

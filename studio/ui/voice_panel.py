@@ -27,16 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.engine.edit.operations import VOICE_RANGES
 from studio.engine.model import Composition, Voice
-from studio.engine.operations import VOICE_RANGES
 from studio.engine.singing.presets import default_preset, preset_names
-from studio.engine.singing.profile import (
-    MIN_SECONDS,
-    profile_from_project,
-    read_recording,
-    record,
-)
+from studio.engine.singing.profile import MIN_SECONDS, read_recording, record
 from studio.project import SUFFIX, ProjectError
+from studio.voice_profiles import profile_from_project
 
 RECORD_S = MIN_SECONDS + 0.5  # "Record 10 s" keeps a little more than the least it needs
 SLIDERS = {"vibrato": "Vibrato", "portamento": "Glide", "breath": "Breath",
@@ -170,7 +166,7 @@ class VoicePanel(QWidget):
             return
         self.say(f"Listening to '{name}'…")
         job = self.window.workspace.start_job(
-            "studio.engine.tasks:analyse_voice",
+            "studio.engine.worker.tasks:analyse_voice",
             {"audio": audio, "sample_rate": int(sample_rate), "name": name},
             progress=self.window.events.put, kind="voice", message=f"Listen to '{name}'")
         self.window.run_task(job, lambda profile: self._keep(profile, audio, sample_rate, name))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QInputDialog
 
-from studio.engine import operations
+from studio.engine.edit import operations
 from studio.engine.model import Voice
 from studio.engine.singing.presets import default_preset
 from studio.ui.piano_roll import PianoRollDialog

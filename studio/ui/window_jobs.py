@@ -18,14 +18,14 @@ from pathlib import Path
 
 from PySide6.QtGui import QUndoCommand
 
-from studio.engine.background import JobFailed
-from studio.engine.master import loudness_target
+from studio.engine.composing.prompt import parse_seconds
 from studio.engine.progress import Cancelled
-from studio.engine.prompt import parse_seconds
 from studio.engine.serialize import composition_to_dict
-from studio.engine.tasks import pack, unpack
-from studio.engine.workspace import Job
+from studio.engine.sound.mastering import loudness_target
+from studio.engine.worker.process import JobFailed
+from studio.engine.worker.tasks import pack, unpack
 from studio.project import ProjectError
+from studio.workspace import Job
 
 
 class VersionStep(QUndoCommand):
@@ -78,20 +78,16 @@ class JobActions:
         text = self.refine_box.text().strip()
         if not text or self.composition is None:
             return
-        from studio.engine.serialize import composition_to_dict
-
         self._start(self.workspace.start_job(
-            "studio.engine.tasks:refine",
+            "studio.engine.worker.tasks:refine",
             {"composition": composition_to_dict(self.composition), "text": text},
             progress=self.events.put))
 
     def export(self, folder: str | Path, **options) -> None:
         if self.composition is None:
             return
-        from studio.engine.serialize import composition_to_dict
-
         job = self.workspace.worker.submit(
-            "studio.engine.tasks:export",
+            "studio.engine.worker.tasks:export",
             {"composition": composition_to_dict(self.composition), "out_dir": str(folder),
              "options": options}, progress=self.events.put, replace=True)
         message = f"Export to {folder}"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 
-from studio.engine.background import JobFailed, JobHandle
 from studio.engine.playback import SharedAudio, discard_shared
 from studio.engine.playback.client import AudioProcess, position_label
-from studio.engine.preferences import StudioSettings, load_settings, save_settings
 from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
-from studio.engine.tasks import unpack
+from studio.engine.worker.process import JobFailed, JobHandle
+from studio.engine.worker.tasks import unpack
+from studio.ui.settings import StudioSettings, load_settings, save_settings
 from studio.ui.settings_dialog import SettingsDialog
 from studio.ui.waveforms import Envelopes, envelopes
 
@@ -47,7 +47,7 @@ class PlaybackActions:
         if previous is not None and previous.done:
             self._release_result(previous)  # rendered, but the song changed since
         self.audio_job = self.audio_worker.submit(
-            "studio.engine.tasks:render_audio",
+            "studio.engine.worker.tasks:render_audio",
             {"composition": packed or composition_to_dict(self.composition),
              "sample_rate": self.playback_rate, "owner": os.getpid()}, replace=True)
 

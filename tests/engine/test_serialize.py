@@ -4,7 +4,6 @@ import dataclasses
 import json
 
 import pytest
-from songs import make_song
 
 from studio.engine import serialize
 from studio.engine.model import (
@@ -20,6 +19,7 @@ from studio.engine.model import (
     Voice,
     VoiceProfile,
 )
+from tests.engine.songs import make_song
 
 
 def _unusual_song():

@@ -3,7 +3,7 @@
 import pytest
 
 from studio.engine import theory
-from studio.engine.harmony import chord_of
+from studio.engine.composing.harmony import chord_of
 from studio.engine.model import Chord, Key
 
 

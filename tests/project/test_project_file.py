@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from studio import engine
-from studio.engine import operations as op
+from studio.engine.edit import operations as op
 from studio.engine.model import LaneFx, Mastering
 from studio.project import (
     DiskFull,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from window_helpers import close_window, generate_small, open_window
 
 from studio.engine.playback import SHARED_MEMORY_DIR, SHARED_PREFIX
+from tests.ui.window_helpers import close_window, generate_small, open_window
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from window_helpers import close_window, generate_small, open_window, wait_idle
 
-from studio.engine.preferences import load_settings
 from studio.ui.project_files import ProjectFiles
+from studio.ui.settings import load_settings
+from tests.ui.window_helpers import close_window, generate_small, open_window, wait_idle
 
 
 def test_new_project_recent_projects_and_reopen(qtbot, small_song, tmp_path):

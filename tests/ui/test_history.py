@@ -4,7 +4,8 @@ compared in a dialog that says what changed."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel
-from window_helpers import wait_idle
+
+from tests.ui.window_helpers import wait_idle
 
 
 def test_name_star_and_compare_versions(qtbot, small_song):

@@ -3,9 +3,8 @@ muted lane's meter falls, and the master's loudness target can be typed in LUFS.
 
 from __future__ import annotations
 
-from window_helpers import wait_idle
-
 from studio.ui.mixer import FLOOR_DB
+from tests.ui.window_helpers import wait_idle
 
 
 def test_meters_move_while_playing(qtbot, small_song, jack):

@@ -3,10 +3,9 @@ applied to the transport at once, and found again by the next window."""
 
 from __future__ import annotations
 
-from window_helpers import close_window, generate_small, open_window, wait_idle
-
-from studio.engine.preferences import load_settings
+from studio.ui.settings import load_settings
 from studio.ui.settings_dialog import SettingsDialog
+from tests.ui.window_helpers import close_window, generate_small, open_window, wait_idle
 
 
 def choose(window, device: str | None, rate: int, loudness: str) -> None:

@@ -5,7 +5,8 @@ each one version, undone by undo."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
-from window_helpers import wait_idle
+
+from tests.ui.window_helpers import wait_idle
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -12,10 +12,10 @@ import sys
 import numpy as np
 import soundfile
 from PySide6.QtCore import Qt
-from window_helpers import generate_small, wait_idle
 
 from studio.engine.model import VoiceProfile
 from studio.engine.singing.presets import default_preset, preset_names
+from tests.ui.window_helpers import generate_small, wait_idle
 
 RATE = 44100
 
@@ -181,7 +181,7 @@ def test_the_window_never_loads_the_singer(tmp_path):
     code = f"""
 import sys
 from studio import engine
-from studio.engine import operations
+from studio.engine.edit import operations
 from studio.project import Project
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
@@ -202,7 +202,7 @@ window.open_editor("notes", (sid, "vocal"))
 window.voice_panel.show_song(window.composition)
 app.processEvents()
 loaded = [m for m in sys.modules if m.split(".")[-1] in ("singer", "world", "espeak",
-          "voice_synth", "pyworld")]
+          "voice", "pyworld")]
 window.close()
 print(loaded)
 sys.exit(1 if loaded or "'me'" not in window.voice_panel.profile_label.text() else 0)

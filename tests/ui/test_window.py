@@ -7,11 +7,11 @@ import os
 import time
 
 import pytest
-from load import busy_core
 from PySide6.QtCore import QPoint
 
 from studio.engine.playback import SHARED_MEMORY_DIR, SHARED_PREFIX
 from studio.ui.main_window import StudioWindow
+from tests.load import busy_core
 
 
 @pytest.fixture
@@ -225,7 +225,7 @@ def test_the_mixer_changes_the_mix_and_the_master(qtbot, window):
 def test_a_project_with_a_thousand_versions_opens(qtbot, tmp_path):
     """How fast it opens is bench/window.py's figure."""
     from studio import engine
-    from studio.engine import operations
+    from studio.engine.edit import operations
     from studio.project import Project
 
     path = tmp_path / "long.ensemble"

@@ -22,7 +22,7 @@ import numpy as np
 SHARED_MEMORY_DIR = Path("/dev/shm")  # where POSIX shared memory lives on Linux
 SHARED_PREFIX = "ensemble-audio-"
 STATUS_PREFIX = "ensemble-status-"
-RETURNS = ("reverb", "delay")  # the bus returns, after the lanes (as studio.engine.mix names)
+RETURNS = ("reverb", "delay")  # the bus returns, after the lanes (as studio.engine.sound.mix names)
 
 
 def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int,

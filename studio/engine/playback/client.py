@@ -20,13 +20,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from studio.engine.mix import audible_lanes, fader_gains
 from studio.engine.model import Composition, Lane
 from studio.engine.playback import status as words
 from studio.engine.playback.blocks import RETURNS, discard_shared
 from studio.engine.playback.mixer import METERED
 from studio.engine.playback.server import DEFAULT_LATENCY, LATENCIES, LOST_MESSAGE, serve
 from studio.engine.playback.status import Status
+from studio.engine.sound.mix import audible_lanes, fader_gains
 
 CLOSE_WAIT_S = 2.0  # an audio process that has not closed by then is stopped
 

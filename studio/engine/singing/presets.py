@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 
 from studio.engine import resources
 from studio.engine.model import Composition, Voice, VoiceProfile
+from studio.engine.singing.profile import speaker_profile
 
-REFERENCE_TEXT = ("the quick brown fox jumps over the lazy dog while seven singers hold a "
-                  "long bright note above the morning river")
 SPEECH_TO_SONG = (-5, 14)  # a singing range around a speaking median, in semitones
 
 
@@ -67,8 +66,6 @@ def voice_params(voice: Voice) -> VoiceParams:
 
 
 def with_profile(params: VoiceParams, profile: VoiceProfile, amount: float) -> VoiceParams:
-    from studio.engine.singing.profile import speaker_profile
-
     own = speaker_profile(params.espeak_voice, params.espeak_pitch)
     ratio = min(1.4, max(0.7, profile.formant_hz / own.formant_hz))
     shift = math.exp((1.0 - amount) * math.log(params.formant_shift) + amount * math.log(ratio))

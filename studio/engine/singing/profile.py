@@ -1,11 +1,11 @@
-"""Voice profiles: what a person's recording says about their voice, and where it is kept.
+"""Voice profiles: what a person's recording says about their voice.
 
 `analyse_profile` measures at least MIN_SECONDS of someone singing or speaking with WORLD:
 the F0 median and range of the voiced frames, the first formant's position (the envelope's
 peak between 250 Hz and 1 kHz, median over voiced frames), the envelope's centroid, and
 breathiness (the aperiodicity between 1 and 4 kHz). The numbers go into the composition's
-Voice, so singing needs no recording; the recording itself is kept in the project file and
-deleting the profile deletes it. A profile can be taken from another project file.
+Voice (use_profile), so singing needs no recording. Keeping the recording in the project file,
+and taking a profile from another project file, is studio.voice_profiles's part.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ MIN_SECONDS = 10.0
 ANALYSIS_RATE = 16000  # formants and breath lie below 8 kHz
 MIN_VOICED_S = 2.0
 SILENCE_RMS = 1e-4
+# What espeak-ng's voices say to be measured (speaker_profile), the yardstick of a person's.
+REFERENCE_TEXT = ("the quick brown fox jumps over the lazy dog while seven singers hold a "
+                  "long bright note above the morning river")
 
 
 def analyse_profile(audio: np.ndarray, sample_rate: int, name: str = "my voice") -> VoiceProfile:
@@ -42,6 +45,7 @@ def analyse_profile(audio: np.ndarray, sample_rate: int, name: str = "my voice")
 
 def measure(audio: np.ndarray, sample_rate: int, name: str) -> VoiceProfile:
     """The profile's numbers, whatever the recording's length."""
+    # imported here: the window reads profiles but never measures one (WORLD is native code)
     import soxr
 
     from studio.engine.singing.world import analyse
@@ -73,8 +77,7 @@ def measure(audio: np.ndarray, sample_rate: int, name: str) -> VoiceProfile:
 @lru_cache(maxsize=16)
 def speaker_profile(espeak_voice: str, pitch: int) -> VoiceProfile:
     """The profile of one of espeak-ng's voices, the reference a person's is compared with."""
-    from studio.engine.singing.espeak import speak
-    from studio.engine.singing.presets import REFERENCE_TEXT
+    from studio.engine.singing.espeak import speak  # loads espeak-ng: only when measured
 
     speech = speak(REFERENCE_TEXT, espeak_voice, 140, pitch)
     return measure(speech.audio, speech.sample_rate, espeak_voice)
@@ -83,7 +86,7 @@ def speaker_profile(espeak_voice: str, pitch: int) -> VoiceProfile:
 def read_recording(path: str | Path) -> tuple[np.ndarray, int]:
     """A recording from a sound file as (channels, samples) float32 and its rate; ValueError
     naming the file when it cannot be read."""
-    import soundfile
+    import soundfile  # imported here: only reading a recording needs libsndfile
 
     path = Path(path)
     try:
@@ -95,7 +98,7 @@ def read_recording(path: str | Path) -> tuple[np.ndarray, int]:
 
 def record(seconds: float, sample_rate: int = 44100) -> np.ndarray:
     """Record from the default input device: mono float32 (1, samples)."""
-    import sounddevice
+    import sounddevice  # imported here: only recording needs PortAudio
 
     audio = sounddevice.rec(round(seconds * sample_rate), samplerate=sample_rate, channels=1,
                             dtype="float32")
@@ -103,39 +106,7 @@ def record(seconds: float, sample_rate: int = 44100) -> np.ndarray:
     return np.ascontiguousarray(audio.T)
 
 
-def add_profile(project, composition: Composition, name: str, audio: np.ndarray,
-                sample_rate: int) -> VoiceProfile:
-    """Analyse a recording, keep it in the project file and sing the composition in it."""
-    profile = analyse_profile(audio, sample_rate, name)
-    recording_id = project.add_recording(name, audio, sample_rate)
-    profile = replace(profile, recording_id=recording_id)
-    use_profile(composition, profile)
-    return profile
-
-
 def use_profile(composition: Composition, profile: VoiceProfile | None) -> None:
     """Sing the composition in a profile (None: the preset alone)."""
     lane = composition.lanes["vocal"]
     lane.voice = replace(lane.voice or Voice(), profile=profile)
-
-
-def delete_profile(project, composition: Composition) -> None:
-    """Stop singing in the composition's profile and delete its recording."""
-    voice = composition.lanes["vocal"].voice
-    if voice is None or voice.profile is None:
-        return
-    if voice.profile.recording_id >= 0:
-        project.delete_recording(voice.profile.recording_id)
-    use_profile(composition, None)
-
-
-def profile_from_project(path: str | Path) -> VoiceProfile:
-    """The profile the latest version of another project file sings in (its recording stays
-    there: the copy has none)."""
-    from studio.project.project import Project
-
-    with Project.open(path) as other:
-        lane = other.load().lanes.get("vocal")
-    if lane is None or lane.voice is None or lane.voice.profile is None:
-        raise ValueError(f"'{Path(path).name}' has no voice profile")
-    return replace(lane.voice.profile, recording_id=-1)

@@ -1,0 +1,53 @@
+"""Composing: from a prompt to the notes of every lane, in the order the stages run.
+
+Reading the prompt (prompt)
+    read_prompt(text) -> PromptReading; PromptError names what no song can have
+    parse_seconds("2:30") -> 150.0
+
+The context (context, leanings, preferences)
+    build_context(reading, seed, length_s=None, preferences=None) -> CompositionContext
+    default_values(reading, genre_blend) -> (tempo_bpm, mood): what a prompt gets unshifted
+    Leanings: a user's learned shifts of the defaults; lift() raises an energy curve
+    PreferenceProfile(path=None): ratings in, Leanings out (defaults()); features_of,
+        stars_to_rating
+
+The arrangement (arrangement)
+    arrange(context, rng) -> (sections, energy curve)
+    energy_curve(kinds, bars, context); derive_energies(sections, curve)
+
+Harmony (harmony)
+    harmonize(context, sections) -> sections with chords
+    section_chords(context, sections, index): one section's; chord_of(numeral, key)
+
+Rhythm and feel (grooves, feel)
+    groove_for_meter, bar_hits, kick_onsets_beats: the drum grooves of resources/grooves.toml
+    swing_amount(context), swing_beats(position, amount): the song's swing
+
+The lane generators (generators)
+    generator_for(lane) -> generate(context, section, lane, rng, next_section) -> notes
+    generators.drums, .bass, .keys (keys, pad, strings), .lead; generators.common: helpers
+
+The vocal melody (melody)
+    section_melody(composition, lyrics, voice_range=None, variation=0) -> VocalPart: the
+        notes of one section's words, every syllable pointing at its notes
+    vocal_melody(composition, lyrics) -> {section id: VocalPart}
+"""
+
+from studio.engine.composing.arrangement import arrange, derive_energies, energy_curve
+from studio.engine.composing.context import build_context, default_values
+from studio.engine.composing.feel import swing_amount, swing_beats
+from studio.engine.composing.generators import generator_for
+from studio.engine.composing.grooves import bar_hits, groove_for_meter, kick_onsets_beats
+from studio.engine.composing.harmony import chord_of, harmonize, section_chords
+from studio.engine.composing.leanings import Leanings
+from studio.engine.composing.melody import section_melody, vocal_melody
+from studio.engine.composing.preferences import PreferenceProfile, features_of, stars_to_rating
+from studio.engine.composing.prompt import PromptError, PromptReading, parse_seconds, read_prompt
+
+__all__ = [
+    "Leanings", "PreferenceProfile", "PromptError", "PromptReading", "arrange", "bar_hits",
+    "build_context", "chord_of", "default_values", "derive_energies", "energy_curve",
+    "features_of", "generator_for", "groove_for_meter", "harmonize", "kick_onsets_beats",
+    "parse_seconds", "read_prompt", "section_chords", "section_melody", "stars_to_rating",
+    "swing_amount", "swing_beats", "vocal_melody",
+]

@@ -1,0 +1,173 @@
+"""The arrangement stage: section kinds and bar counts that fill the song, and its energy curve.
+
+The energy curve is the source: points (bar, energy) at section borders, which a person may
+later reshape. A section's energy target is derived from it (the curve's mean over the
+section), so editing the curve re-derives the targets in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from studio.engine import resources
+from studio.engine.composing import grooves
+from studio.engine.model import CompositionContext, Section
+
+MIN_BARS = 2
+MAX_BARS = 16
+# Which sections give or take bars first when a song must fit its length; choruses come
+# last, so a chorus keeps one length and comes back with the same words and tune.
+_FIT_ORDER = ("verse", "bridge", "pre-chorus", "drop", "breakdown", "intro", "outro", "chorus")
+
+
+def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list[Section], tuple]:
+    """Sections for the context's genre and length, and the energy curve they follow."""
+    kinds = list(resources.genre(context.primary_genre)["form"])
+    table = resources.table("sections")
+    bars = [table[k]["bars"] for k in kinds]
+    _drop_sections(kinds, bars, context.length_bars, table)
+    _grow_sections(kinds, bars, context.length_bars, table)
+    _fit_bars(kinds, bars, context.length_bars)
+    curve = energy_curve(kinds, bars, context)
+    song_groove, contrast_groove = _pick_grooves(context, rng)
+    sections = []
+    for index, (kind, length) in enumerate(zip(kinds, bars, strict=True)):
+        groove = contrast_groove if kind in ("bridge", "breakdown") else song_groove
+        sections.append(Section(id=index, kind=kind, bars=length, energy=0.0, groove=groove))
+    return derive_energies(sections, curve), curve
+
+
+def _drop_sections(kinds: list[str], bars: list[int], target: int, table: dict) -> None:
+    """Remove optional sections, least important first, while the song is too long; a
+    removal that would put two sections of one kind side by side comes last."""
+    while sum(bars) > target:
+        candidates = [
+            (_repeats(kinds[:i] + kinds[i + 1:]), table[k]["drop_order"], -i, i)
+            for i, k in enumerate(kinds)
+            if table[k]["drop_order"] > 0 and not _is_first_of_core_kind(kinds, i)
+        ]
+        if not candidates:
+            return
+        *_, index = min(candidates)
+        if sum(bars) - bars[index] < target - 4:
+            return
+        del kinds[index], bars[index]
+
+
+def _repeats(kinds: list[str]) -> int:
+    """How many neighbouring sections share a kind (chorus, chorus)."""
+    return sum(a == b for a, b in zip(kinds, kinds[1:], strict=False))
+
+
+def _is_first_of_core_kind(kinds: list[str], index: int) -> bool:
+    kind = kinds[index]
+    return kind in ("verse", "chorus", "drop") and kinds.index(kind) == index
+
+
+def _grow_sections(kinds: list[str], bars: list[int], target: int, table: dict) -> None:
+    """Repeat a verse and the song's hook before the outro while the song is too short; a
+    form with no hook (a jazz AABA, an ambient piece) repeats its whole body instead."""
+    hooks = [k for k in ("drop", "chorus") if k in kinds]
+    body = [k for k in kinds if k not in ("intro", "outro")] or ["verse"]
+    cycle = ["verse", hooks[0]] if hooks else body
+    grow_bars = sum(table[k]["bars"] for k in cycle)
+    while sum(bars) + grow_bars <= target:
+        at = kinds.index("outro") if "outro" in kinds else len(kinds)
+        kinds[at:at] = cycle
+        bars[at:at] = [table[k]["bars"] for k in cycle]
+
+
+def _fit_bars(kinds: list[str], bars: list[int], target: int) -> None:
+    """Lengthen or shorten sections, four bars at a time where possible (phrases come in
+    fours), until the bars sum to the target."""
+    order = sorted(range(len(kinds)), key=lambda i: (_FIT_ORDER.index(kinds[i]), i))
+    while sum(bars) != target:
+        gap = abs(target - sum(bars))
+        sign = 1 if sum(bars) < target else -1
+        if not any(_nudge(bars, order, step * sign, target) for step in (4, 2, 1) if step <= gap):
+            raise ValueError(f"cannot fit {len(kinds)} sections into {target} bars")
+
+
+def _nudge(bars: list[int], order: list[int], step: int, target: int) -> bool:
+    """One pass over the sections changing each by `step` bars; whether any changed."""
+    changed = False
+    for index in order:
+        if sum(bars) == target or abs(target - sum(bars)) < abs(step):
+            break
+        if MIN_BARS <= bars[index] + step <= MAX_BARS:
+            bars[index] += step
+            changed = True
+    return changed
+
+
+def energy_curve(kinds: list[str], bars: list[int], context: CompositionContext) -> tuple:
+    """Points (bar, energy) at each section's start and end, shaped by kind and mood.
+
+    Repeated verses and choruses climb a little so the song develops; arousal lifts or lowers
+    the whole curve.
+    """
+    table = resources.table("sections")
+    lift = 0.12 * context.mood.arousal
+    points: list[tuple[float, float]] = []
+    start = 0
+    seen: dict[str, int] = {}
+    for kind, length in zip(kinds, bars, strict=True):
+        repeat = seen.get(kind, 0)
+        seen[kind] = repeat + 1
+        level = table[kind]["energy"] + lift + 0.04 * min(repeat, 2)
+        half_rise = table[kind]["rise"] / 2
+        points.append((float(start), _clip(level - half_rise)))
+        points.append((float(start + length), _clip(level + half_rise)))
+        start += length
+    return tuple(points)
+
+
+def derive_energies(sections: list[Section], curve: tuple) -> list[Section]:
+    """Each section's energy target: the mean of the curve over its bars."""
+    xs = np.array([p[0] for p in curve])
+    ys = np.array([p[1] for p in curve])
+    result = []
+    start = 0
+    for section in sections:
+        grid = np.linspace(start, start + section.bars, 17)
+        # A point pair at one bar (end of one section, start of the next) is a step: sample
+        # just inside the section so each side keeps its own value.
+        grid[0] += 1e-6
+        grid[-1] -= 1e-6
+        energy = float(np.mean(_interp_steps(grid, xs, ys)))
+        result.append(replace(section, energy=round(energy, 4)))
+        start += section.bars
+    return result
+
+
+def _interp_steps(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Linear interpolation that honours repeated x values as steps."""
+    values = np.empty_like(grid)
+    for i, x in enumerate(grid):
+        right = int(np.searchsorted(xs, x, side="right"))
+        left = max(right - 1, 0)
+        right = min(right, len(xs) - 1)
+        if xs[right] == xs[left]:
+            values[i] = ys[left]
+        else:
+            t = (x - xs[left]) / (xs[right] - xs[left])
+            values[i] = ys[left] + t * (ys[right] - ys[left])
+    return values
+
+
+def _pick_grooves(context: CompositionContext, rng: np.random.Generator) -> tuple[str, str]:
+    """A groove for the song and one for its contrasting sections, drawn from the blend."""
+    genres = sorted(context.genre_blend)
+    weights = np.array([context.genre_blend[g] for g in genres], dtype=float)
+    weights /= weights.sum()
+    main = genres[int(rng.choice(len(genres), p=weights))]
+    contrast = genres[int(rng.choice(len(genres), p=weights))]
+    main_groove = grooves.groove_names_for(main, context.meter)[0]
+    contrast_groove = grooves.groove_names_for(contrast, context.meter)[0]
+    return main_groove, contrast_groove
+
+
+def _clip(value: float) -> float:
+    return round(min(1.0, max(0.05, value)), 4)

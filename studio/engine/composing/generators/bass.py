@@ -1,0 +1,153 @@
+"""The bass generator: chord roots locked to the section's kick, with approach notes.
+
+The kick positions come from the section's groove (grooves.kick_onsets_beats), the same
+table the drums play from, so bass and kick land together even when only one of the two
+lanes is regenerated. Styles (genres.toml `bass_style`): locked, octave, root-fifth,
+walking (quarter-note lines for swing), pedal (held roots), drone (the tonic held).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studio.engine import resources, theory
+from studio.engine.composing import grooves
+from studio.engine.composing.generators.common import chord_at, feel_notes, in_key, velocity
+from studio.engine.model import Chord, CompositionContext, Lane, Note, Section
+
+LOW, HIGH, CENTER = 28, 52, 40
+
+
+def generate(context: CompositionContext, section: Section, lane: Lane,
+             rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
+    style = resources.genre(context.primary_genre)["bass_style"]
+    if style == "walking":
+        notes = _walking(context, section, rng)
+    elif style in ("pedal", "drone"):
+        notes = _pedal(context, section, drone=style == "drone")
+    else:
+        notes = _locked(context, section, rng, style)
+    return feel_notes(context, notes)
+
+
+def kick_grid(context: CompositionContext, section: Section) -> tuple[float, ...]:
+    groove = section.groove or grooves.groove_names_for(context.primary_genre, context.meter)[0]
+    return grooves.kick_onsets_beats(groove, context.meter, section.energy, section.feel)
+
+
+def _onsets(context: CompositionContext, section: Section) -> list[float]:
+    """Kick positions in every bar plus every chord change, in section beats."""
+    bar_beats = context.meter.beats_per_bar
+    positions = {round(bar * bar_beats + k, 6) for bar in range(section.bars)
+                 for k in kick_grid(context, section)}
+    positions |= {round(c.start_beats, 6) for c in section.chords}
+    return sorted(p for p in positions if p < section.bars * bar_beats)
+
+
+def _locked(context: CompositionContext, section: Section, rng: np.random.Generator,
+            style: str) -> list[Note]:
+    end = section.bars * context.meter.beats_per_bar
+    onsets = _onsets(context, section)
+    notes: list[Note] = []
+    previous = CENTER
+    for i, start in enumerate(onsets):
+        chord = chord_at(section, start)
+        stop = onsets[i + 1] if i + 1 < len(onsets) else end
+        pitch = theory.nearest_pitch(chord.root_pc, previous, LOW, HIGH)
+        on_chord_start = abs(start - chord.start_beats) < 1e-6
+        if not on_chord_start:
+            pitch = _alternate(pitch, chord, style, i)
+        notes.append(Note(pitch, start, max(0.2, (stop - start) * 0.92),
+                          velocity(section.energy, 1.0 if on_chord_start else 0.4, 55, 50),
+                          chromatic=not in_key(pitch, context)))
+        previous = pitch if on_chord_start else previous
+    return _add_approaches(context, section, notes, rng)
+
+
+def _alternate(pitch: int, chord: Chord, style: str, index: int) -> int:
+    """Octave jumps or the fifth on kicks inside a chord, by style."""
+    if style == "octave" and index % 2 == 1:
+        return pitch + 12
+    if style == "root-fifth" and index % 2 == 1:
+        fifth = (chord.root_pc + 7) % 12
+        return theory.nearest_pitch(fifth, pitch - 5, LOW, HIGH)
+    return pitch
+
+
+def _add_approaches(context: CompositionContext, section: Section, notes: list[Note],
+                    rng: np.random.Generator) -> list[Note]:
+    """An eighth-note step into each chord change, when that eighth is free."""
+    chance = 0.25 + 0.5 * section.energy
+    result = list(notes)
+    for chord in section.chords[1:]:
+        at = chord.start_beats - 0.5
+        if at <= 0 or rng.random() > chance:
+            continue
+        if any(abs(n.start_beats - at) < 0.26 for n in notes):
+            continue
+        target = theory.nearest_pitch(chord.root_pc, _pitch_before(result, at), LOW, HIGH)
+        pitch = target + (1 if rng.random() < 0.5 else -1) * _step_to(target, context)
+        result = [_trim(n, at) for n in result]
+        result.append(Note(pitch, at, 0.45, velocity(section.energy, 0.2, 50, 45),
+                           chromatic=not in_key(pitch, context)))
+    return result
+
+
+def _step_to(target: int, context: CompositionContext) -> int:
+    """A diatonic neighbour distance: 2 when the whole step is in key, else 1."""
+    return 2 if in_key(target + 2, context) and in_key(target - 2, context) else 1
+
+
+def _pitch_before(notes: list[Note], at: float) -> int:
+    earlier = [n for n in notes if n.start_beats < at]
+    return max(earlier, key=lambda n: n.start_beats).pitch if earlier else CENTER
+
+
+def _trim(note: Note, at: float) -> Note:
+    if note.start_beats < at < note.end_beats:
+        return Note(note.pitch, note.start_beats, max(0.1, at - note.start_beats - 0.02),
+                    note.velocity, note.chromatic)
+    return note
+
+
+def _walking(context: CompositionContext, section: Section,
+             rng: np.random.Generator) -> list[Note]:
+    """Quarter notes: the root on each chord, chord and scale tones between, a step into the
+    next chord."""
+    end = int(section.bars * context.meter.beats_per_bar)
+    scale = theory.scale_pitches(context.key.scale_pcs, LOW, HIGH)
+    notes: list[Note] = []
+    pitch = CENTER
+    for beat in range(end):
+        chord = chord_at(section, beat)
+        next_chord = chord_at(section, beat + 1) if beat + 1 < end else chord
+        if abs(beat - chord.start_beats) < 1e-6:
+            pitch = theory.nearest_pitch(chord.root_pc, pitch, LOW, HIGH)
+        elif next_chord is not chord:
+            target = theory.nearest_pitch(next_chord.root_pc, pitch, LOW, HIGH)
+            pitch = target - 1 if rng.random() < 0.5 else target + 1
+        else:
+            pitch = _walk_step(pitch, chord, scale, rng)
+        accent = 1.0 if beat % 2 == 0 else 0.5
+        notes.append(Note(pitch, float(beat), 0.9, velocity(section.energy, accent, 55, 45),
+                          chromatic=not in_key(pitch, context)))
+    return notes
+
+
+def _walk_step(pitch: int, chord: Chord, scale: list[int], rng: np.random.Generator) -> int:
+    tones = [p for p in range(LOW, HIGH + 1) if p % 12 in chord.pitch_classes]
+    near = [p for p in tones + scale if 0 < abs(p - pitch) <= 4]
+    return int(rng.choice(near)) if near else pitch
+
+
+def _pedal(context: CompositionContext, section: Section, drone: bool) -> list[Note]:
+    """One held root per chord, for slow and atmospheric songs; a drone holds the tonic
+    under every chord instead."""
+    notes = []
+    for chord in section.chords:
+        root = context.key.tonic_pc if drone else chord.root_pc
+        pitch = theory.nearest_pitch(root, CENTER, LOW, HIGH)
+        notes.append(Note(pitch, chord.start_beats, chord.duration_beats * 0.97,
+                          velocity(section.energy, 0.5, 55, 40),
+                          chromatic=not in_key(pitch, context)))
+    return notes

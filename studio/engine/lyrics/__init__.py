@@ -1,0 +1,83 @@
+"""Lyrics: words for every sung section, planned to fit the song and checked to be singable.
+
+The lyrics stage (stage)
+    write_lyrics(composition, provider=None, variation=0, progress=...)
+        -> {section id: SectionLyrics}
+    write_section_lyrics(composition, section_id, provider=None, variation=0, progress=...)
+        -> SectionLyrics: new lines that fit the song's other lyrics
+    fit_lyrics(composition, section_id, text), fit_song_lyrics(composition, text): a
+        person's own lines, each checked to be singable in its bars (else LyricsFitError)
+
+The plan (plan)
+    SUNG_KINDS; is_sung(section), sung_sections(composition)
+    LineSlot, line_slots(meter, section): where each line is sung
+    SectionPlan, plan_section(composition, section, rng, ...); SectionRequest: what a writer
+        is asked for
+    rhyme_pairs(scheme), infer_scheme(texts)
+
+The rhythm of a line (rhythm)
+    fit_rhythm(stresses, slot, meter) -> Rhythm | None: one onset per syllable, stressed
+        syllables on strong beats
+
+Writers (providers, local, grammar)
+    LyricsProvider (the protocol), LocalProvider (the built-in writer), ChatProvider (an
+        OpenAI-compatible endpoint); make_provider(kind, **settings); check_fit; ProviderError
+    local.write_section(request): the built-in writer's lines from the phrase grammar
+    grammar.song_theme(context, rng) -> Theme; templates, lexicon: resources/lyrics/
+
+Words as sung (words)
+    words_of, stresses, syllable_count, line_syllables, line_stresses, rhymes, lines_rhyme,
+    end_word, split_word
+"""
+
+from studio.engine.lyrics.grammar import Theme, song_theme
+from studio.engine.lyrics.local import write_section
+from studio.engine.lyrics.plan import (
+    SUNG_KINDS,
+    LineSlot,
+    SectionPlan,
+    SectionRequest,
+    infer_scheme,
+    is_sung,
+    line_slots,
+    plan_section,
+    rhyme_pairs,
+    sung_sections,
+)
+from studio.engine.lyrics.providers import (
+    ChatProvider,
+    LocalProvider,
+    LyricsProvider,
+    ProviderError,
+    check_fit,
+    make_provider,
+)
+from studio.engine.lyrics.rhythm import Rhythm, fit_rhythm
+from studio.engine.lyrics.stage import (
+    LyricsFitError,
+    fit_lyrics,
+    fit_song_lyrics,
+    write_lyrics,
+    write_section_lyrics,
+)
+from studio.engine.lyrics.words import (
+    end_word,
+    line_stresses,
+    line_syllables,
+    lines_rhyme,
+    rhymes,
+    split_word,
+    stresses,
+    syllable_count,
+    words_of,
+)
+
+__all__ = [
+    "SUNG_KINDS", "ChatProvider", "LineSlot", "LocalProvider", "LyricsFitError",
+    "LyricsProvider", "ProviderError", "Rhythm", "SectionPlan", "SectionRequest", "Theme",
+    "check_fit", "end_word", "fit_lyrics", "fit_rhythm", "fit_song_lyrics", "infer_scheme",
+    "is_sung", "line_slots", "line_stresses", "line_syllables", "lines_rhyme", "make_provider",
+    "plan_section", "rhyme_pairs", "rhymes", "song_theme", "split_word", "stresses",
+    "sung_sections", "syllable_count", "words_of", "write_lyrics", "write_section",
+    "write_section_lyrics",
+]

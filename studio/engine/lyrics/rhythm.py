@@ -1,0 +1,126 @@
+"""The rhythm of a sung line: one onset per syllable, stressed syllables on strong beats.
+
+A dynamic programme places the syllables on an eighth-note grid inside the line's slot
+(a sixteenth grid when eighths are too few): a stressed syllable off a strong beat costs
+most, an unstressed one on a strong beat a little, and long unstressed notes, rushed
+sixteenths and a line that ends far before its breath cost a little each. Results are cached
+by stress pattern and slot shape, since a song's lines repeat a few patterns many times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from studio.engine.lyrics.plan import LineSlot
+from studio.engine.model import Meter, is_strong
+
+LONGEST_NOTE_BEATS = 3.0
+_OFF_STRONG, _OFF_STRONG_ON_BEAT = 8.0, 5.0
+_WEAK_ON_STRONG = 1.2
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """Section-relative onsets and lengths, one per syllable; `on_strong` is the share of
+    stressed syllables that fall on strong beats (1.0 when the line has none)."""
+
+    onsets: tuple[float, ...]
+    durations: tuple[float, ...]
+    on_strong: float
+
+
+def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter) -> Rhythm | None:
+    """The best rhythm for a line's stress pattern in its slot; None when the syllables
+    cannot fit even on sixteenths."""
+    if not stresses:
+        return None
+    offset = slot.earliest_beats
+    shape = (slot.start_beats - offset, slot.end_beats - offset, offset % meter.beats_per_bar)
+    best = None
+    for grid in (0.5, 0.25):
+        found = _solve(tuple(stresses), shape, meter.numerator, meter.denominator, grid)
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+        if best is not None and best[3] >= 1.0:
+            break  # every stressed syllable sits on a strong beat: no need for sixteenths
+    if best is None:
+        return None
+    _, onsets, durations, on_strong = best
+    return Rhythm(tuple(offset + t for t in onsets), durations, on_strong)
+
+
+@lru_cache(maxsize=4096)
+def _solve(stresses: tuple[int, ...], shape: tuple[float, float, float], numerator: int,
+           denominator: int, grid: float):
+    start, end, bar_offset = shape
+    meter = Meter(numerator, denominator)
+    positions = [k * grid for k in range(int(round((end - grid) / grid)) + 1)]
+    if len(stresses) > len(positions):
+        return None
+    strong = [is_strong(bar_offset + p, meter) for p in positions]
+    on_beat = [abs((bar_offset + p) % (1.5 if meter.is_compound else 1.0)) < 1e-6
+               for p in positions]
+    place = [[_place_cost(s, strong[j], on_beat[j]) for j in range(len(positions))]
+             for s in stresses]
+    cost, back = _forward(stresses, positions, place, start, grid)
+    last = len(stresses) - 1
+    finals = [(cost[last][j] + _tail_cost(end - positions[j]), j)
+              for j in range(len(positions)) if cost[last][j] < float("inf")]
+    if not finals:
+        return None
+    total, j = min(finals)
+    chosen = [j]
+    for i in range(last, 0, -1):
+        j = back[i][j]
+        chosen.append(j)
+    chosen.reverse()
+    onsets = tuple(positions[j] for j in chosen)
+    durations = tuple(b - a for a, b in zip(onsets, onsets[1:], strict=False))
+    durations += (min(end - onsets[-1], LONGEST_NOTE_BEATS),)
+    stressed = [strong[j] for s, j in zip(stresses, chosen, strict=True) if s == 1]
+    on_strong = sum(stressed) / len(stressed) if stressed else 1.0
+    return total, onsets, durations, on_strong
+
+
+def _forward(stresses, positions, place, start, grid):
+    """Cheapest placement of the first i+1 syllables ending with syllable i at position j."""
+    inf = float("inf")
+    n, count = len(stresses), len(positions)
+    cost = [[inf] * count for _ in range(n)]
+    back = [[-1] * count for _ in range(n)]
+    for j in range(count):
+        cost[0][j] = place[0][j] + 0.3 * max(0.0, positions[j] - start - 1.0)
+    for i in range(1, n):
+        for j in range(i, count):
+            best, arg = inf, -1
+            for k in range(i - 1, j):
+                if cost[i - 1][k] == inf:
+                    continue
+                value = cost[i - 1][k] + _hold_cost(stresses[i - 1], positions[j] - positions[k])
+                if value < best:
+                    best, arg = value, k
+            cost[i][j], back[i][j] = best + place[i][j], arg
+    return cost, back
+
+
+def _place_cost(stress: int, strong: bool, on_beat: bool) -> float:
+    if stress == 1:
+        return 0.0 if strong else (_OFF_STRONG_ON_BEAT if on_beat else _OFF_STRONG)
+    if stress == 2:
+        return 0.0 if strong else (0.3 if on_beat else 1.0)
+    return _WEAK_ON_STRONG if strong else 0.0
+
+
+def _hold_cost(stress: int, length: float) -> float:
+    """Unstressed syllables should move on; anything held past two beats drags; sixteenths
+    rush the words."""
+    cost = 0.4 if length < 0.5 else 0.0
+    if stress == 0:
+        cost += 0.6 * max(0.0, length - 1.0)
+    return cost + 0.3 * max(0.0, length - 2.0)
+
+
+def _tail_cost(room: float) -> float:
+    """A line should reach toward its breath rather than stop halfway."""
+    return 0.25 * max(0.0, room - 2.5)

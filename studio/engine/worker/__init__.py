@@ -1,0 +1,25 @@
+"""The worker: heavy work (generation, rendering, export) in a process of its own, so the
+window's thread and the audio process keep their time.
+
+The process (process)
+    Worker(): one child process that runs jobs one at a time; submit(job, payload,
+        progress=..., on_done=..., replace=False) -> JobHandle; start(), close()
+    JobHandle: result(timeout), cancel(), done; JobFailed(stage, message, details)
+
+The jobs (tasks)
+    compose, render, export, refine, render_audio, operate, analyse_voice: named
+        "studio.engine.worker.tasks:NAME"; each takes (payload, progress, cancel) and returns
+        its result packed (pack, unpack: compressed JSON)
+    The worker process imports tasks by name when it runs its first job: tasks loads the
+    whole engine, so it is not imported here and a process that only starts workers stays
+    light.
+
+Memory (memory)
+    keep_freed_memory(): large buffers reused rather than returned to the kernel (entry points
+        call it once); settle_heap(): the objects that exist now left out of later collections
+"""
+
+from studio.engine.worker.memory import keep_freed_memory, settle_heap
+from studio.engine.worker.process import JobFailed, JobHandle, Worker
+
+__all__ = ["JobFailed", "JobHandle", "Worker", "keep_freed_memory", "settle_heap"]

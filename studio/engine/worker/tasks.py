@@ -1,0 +1,135 @@
+"""The jobs the worker process runs, as "studio.engine.worker.tasks:NAME".
+
+Each takes a plain payload, a progress callback and a cancel token, and returns its result
+packed: compressed JSON bytes (see `pack`). Unpickling a large nested dict holds the GIL for
+tens of milliseconds in whichever thread receives it; bytes arrive at once, and the caller
+unpacks them where it chooses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zlib
+
+from studio.engine.edit import operations
+from studio.engine.edit.instructions import refine as refine_song
+from studio.engine.export.files import ExportOptions
+from studio.engine.lyrics.providers import LyricsProvider, make_provider
+from studio.engine.orchestrator import compose as compose_song
+from studio.engine.orchestrator import render_and_export, render_song
+from studio.engine.playback import share_audio
+from studio.engine.progress import ProgressEvent
+from studio.engine.serialize import composition_from_dict, composition_to_dict
+from studio.engine.singing.profile import analyse_profile
+from studio.engine.sound.mix import RETURNS
+from studio.engine.sound.renderer import SongRenderer
+
+
+def compose(payload: dict, progress, cancel) -> dict:
+    """{prompt, seed, length_s, lyrics_text, lyrics_provider} -> a composition dict.
+    `lyrics_provider` is provider settings ({"kind": "chat", "url": ...}), not an object."""
+    song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
+                        progress=progress, cancel=cancel,
+                        lyrics_text=payload.get("lyrics_text"),
+                        lyrics_provider=_provider(payload.get("lyrics_provider")))
+    return pack(composition_to_dict(song))
+
+
+def render(payload: dict, progress, cancel) -> bytes:
+    """{prompt, seed, length_s} -> the master's loudness report, after composing and
+    rendering the whole song (its audio stays in the worker; the report crosses)."""
+    song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
+                        progress=progress, cancel=cancel)
+    rendered = render_song(song, payload.get("sample_rate", 44100), progress=progress,
+                           cancel=cancel)
+    return pack(rendered.master_report)
+
+
+def export(payload: dict, progress, cancel) -> bytes:
+    """{composition, out_dir, options} -> the paths written: the song rendered, mastered and
+    exported with ExportOptions(**options)."""
+    song = composition_from_dict(payload["composition"])
+    options = ExportOptions(**payload.get("options", {}))
+    _, paths = render_and_export(song, payload["out_dir"], options, progress=progress,
+                                 cancel=cancel)
+    return pack({key: str(path) for key, path in paths.items()})
+
+
+def refine(payload: dict, progress, cancel) -> bytes:
+    """{composition, text} -> {composition, change, not_understood}: an instruction in words
+    applied as one change (the steps' messages joined)."""
+    song = composition_from_dict(payload["composition"])
+    progress(ProgressEvent("refine", 0.0, payload["text"]))
+    result = refine_song(song, payload["text"])
+    stale = sorted({key for change in result.changes for key in change.stale})
+    message = "; ".join(change.message for change in result.changes) or "Nothing changed"
+    progress(ProgressEvent("refine", 1.0, message))
+    return pack({"composition": composition_to_dict(result.composition), "change": {
+        "kind": "refine", "message": message, "stale": stale,
+        "all_audio": any(change.all_audio for change in result.changes)},
+        "not_understood": result.not_understood})
+
+
+_RENDERERS: dict[int, SongRenderer] = {}  # one per rate, kept between jobs: edits re-render
+
+
+def render_audio(payload: dict, progress, cancel) -> bytes:
+    """{composition, sample_rate, owner (a pid)} -> where the audio to play is: a shared
+    memory block holding each lane after its effects, then the bus returns, as (count, 2,
+    samples) float32. The renderer stays in the worker between jobs, so after an edit only
+    stale sections render. The owner owns the block from here (see playback.blocks). The
+    composition may come packed (bytes, as `pack` makes them): the window packs it off its
+    own thread."""
+    song = payload["composition"]
+    song = composition_from_dict(unpack(song) if isinstance(song, bytes) else song)
+    rate = payload.get("sample_rate", 48000)
+    renderer = _RENDERERS.setdefault(rate, SongRenderer(rate))
+    state = renderer.render(song, progress=progress, cancel=cancel)
+    names = list(state.wet)
+    arrays = [state.wet[n] for n in names] + [state.stems[n] for n in RETURNS]
+    return pack(share_audio(arrays, names, rate, payload["owner"]))
+
+
+def operate(payload: dict, progress, cancel) -> dict:
+    """{composition, operation, args, kwargs} -> {composition, change}: one iteration step."""
+    song = composition_from_dict(payload["composition"])
+    operation = operations.OPERATIONS.get(payload["operation"])
+    if operation is None:
+        raise ValueError(f"'{payload['operation']}' is not an operation")
+    progress(dataclasses.replace(_event(payload["operation"]), fraction=0.0))
+    cancel.check()
+    kwargs = dict(payload.get("kwargs", {}))
+    if "provider" in kwargs:
+        kwargs["provider"] = _provider(kwargs["provider"])
+    changed, change = operation(song, *payload.get("args", ()), **kwargs)
+    progress(_event(payload["operation"]))
+    return pack({"composition": composition_to_dict(changed), "change": {
+        "kind": change.kind, "message": change.message,
+        "stale": sorted(change.stale), "all_audio": change.all_audio}})
+
+
+def analyse_voice(payload: dict, progress, cancel) -> bytes:
+    """{audio (mono, or (channels, samples)), sample_rate, name} -> the VoiceProfile a
+    recording makes, as a dict (WORLD over ten seconds or more: too heavy for the window)."""
+    progress(ProgressEvent("voice", 0.0, f"listening to '{payload['name']}'"))
+    cancel.check()
+    profile = analyse_profile(payload["audio"], payload["sample_rate"], payload["name"])
+    progress(ProgressEvent("voice", 1.0, "done"))
+    return pack(dataclasses.asdict(profile))
+
+
+def _provider(settings: dict | None) -> LyricsProvider | None:
+    return make_provider(**settings) if settings else None
+
+
+def pack(value) -> bytes:
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)
+
+
+def unpack(data: bytes):
+    return json.loads(zlib.decompress(data))
+
+
+def _event(operation: str):
+    return ProgressEvent(operation.replace("_", " "), 1.0, "done")

@@ -1,0 +1,1 @@
+"""The test suite: its folders are those of studio/; data/ holds test data."""

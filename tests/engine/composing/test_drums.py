@@ -1,0 +1,219 @@
+"""Drums: energy shapes density and loudness, kicks on the bass's grid, fills, crashes."""
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from studio.engine import resources
+from studio.engine.composing import feel, grooves
+from studio.engine.composing.generators import drums
+from studio.engine.model import Lane, Meter, Section
+from studio.engine.rng import rng_for
+from tests.engine.contexts import make_context
+
+LANE = Lane("drums", 0, is_drums=True)
+FOUR_FOUR = Meter(4, 4)
+METERS = [Meter(4, 4), Meter(3, 4), Meter(6, 8), Meter(2, 4), Meter(12, 8)]
+# (kind, energy, bars) of a typical song
+SONG = (("intro", 0.3, 4), ("verse", 0.5, 8), ("pre-chorus", 0.65, 4), ("chorus", 0.85, 8),
+        ("verse", 0.55, 8), ("chorus", 0.9, 8), ("bridge", 0.45, 8), ("chorus", 0.95, 8),
+        ("outro", 0.25, 4))
+GENRE_OF_GROOVE = {g: genre for genre, row in sorted(resources.genres().items())
+                   for g in row["grooves"]}
+GROOVES_44 = sorted(GENRE_OF_GROOVE)
+FILL_VOICES = {37, 38, 40, 41, 43, 45, 47, 48, 50}  # snares and toms
+TIME_KEEPERS = {42, 44, 46, 51, 52, 53, 54, 70}  # hats, rides, tambourine, shaker
+
+
+def grooves_for(meter):
+    return GROOVES_44 if str(meter) == "4/4" else grooves.groove_names_for("pop", meter)
+
+
+def song_parts(groove, meter=FOUR_FOUR, seed=11, song=SONG):
+    context = make_context(GENRE_OF_GROOVE.get(groove, "pop"), meter=meter, seed=seed)
+    sections = [Section(i, kind, bars, energy, (), groove)
+                for i, (kind, energy, bars) in enumerate(song)]
+    parts = []
+    for i, section in enumerate(sections):
+        following = sections[i + 1] if i + 1 < len(sections) else None
+        rng = rng_for(context.seed, section.id, "drums")
+        parts.append((section, drums.generate(context, section, LANE, rng, following)))
+    return context, parts
+
+
+def in_bar(notes, bar, bar_beats):
+    return [n for n in notes if bar * bar_beats <= n.start_beats < (bar + 1) * bar_beats]
+
+
+def kick_notes(groove):
+    return {layer.note for layer in grooves.groove(groove).layers if layer.kick}
+
+
+def test_every_genre_and_meter_names_a_groove_that_fits():
+    for genre in resources.genres():
+        for meter in METERS:
+            for name in grooves.groove_names_for(genre, meter):
+                assert grooves.kick_onsets_beats(name, meter, 0.0), (genre, meter, name)
+    assert set(GROOVES_44) | {"waltz", "compound", "march"} == set(grooves.groove_names())
+
+
+@pytest.mark.parametrize("groove", GROOVES_44)
+def test_density_and_velocity_rise_with_section_energy(groove):
+    _, parts = song_parts(groove)
+    energies = [section.energy for section, _ in parts]
+    density = [len(notes) / section.bars for section, notes in parts]
+    loudness = [np.mean([n.velocity for n in notes]) for _, notes in parts]
+    assert spearmanr(energies, density)[0] > 0.7
+    assert spearmanr(energies, loudness)[0] > 0.7
+
+
+@pytest.mark.parametrize("meter", METERS, ids=str)
+def test_layers_never_thin_out_or_soften_as_energy_rises(meter):
+    # a soft note joining may lower the mean velocity by a hair at the energy where it joins,
+    # so loudness is compared a twentieth of the energy range apart
+    for groove in grooves_for(meter):
+        counts, velocities = [], []
+        for energy in np.linspace(0.0, 1.0, 101):
+            hits = grooves.bar_hits(groove, meter, energy)
+            assert len({(h.step, h.note) for h in hits}) == len(hits), (groove, energy)
+            counts.append(len(hits))
+            velocities.append(float(np.mean([h.velocity for h in hits])))
+        assert all(b >= a for a, b in zip(counts, counts[1:], strict=False)), groove
+        assert all(b > a for a, b in zip(velocities, velocities[5:], strict=False)), groove
+        assert counts[-1] >= 2 * counts[0], groove
+
+
+def test_grooves_agree_on_what_an_energy_sounds_like():
+    # a bridge may play another genre's groove; it must still sit in the song's energy order
+    def measure(energy):
+        bars = [grooves.bar_hits(g, FOUR_FOUR, energy) for g in GROOVES_44]
+        return [len(h) for h in bars], [np.mean([x.velocity for x in h]) for h in bars]
+
+    for low, high in ((0.0, 0.3), (0.2, 0.5), (0.4, 0.7), (0.6, 0.9), (0.7, 1.0)):
+        (low_counts, low_velocities), (high_counts, high_velocities) = measure(low), measure(high)
+        assert max(low_counts) < min(high_counts), (low, high)
+        assert max(low_velocities) < min(high_velocities), (low, high)
+
+
+@pytest.mark.parametrize("meter", METERS, ids=str)
+def test_kicks_outside_fill_bars_sit_on_the_kick_grid(meter):
+    for groove in grooves_for(meter):
+        context, parts = song_parts(groove, meter)
+        swing = feel.swing_amount(context)
+        bar_beats = meter.beats_per_bar
+        for section, notes in parts:
+            grid = grooves.kick_onsets_beats(groove, meter, section.energy)
+            steady_bars = section.bars - (1 if section.id < len(parts) - 1 else 0)
+            for bar in range(steady_bars):
+                played = sorted(round(n.start_beats, 6) for n in in_bar(notes, bar, bar_beats)
+                                if n.pitch in kick_notes(groove))
+                expected = sorted(round(feel.swing_beats(bar * bar_beats + k, swing), 6)
+                                  for k in grid)
+                assert played == expected, (groove, section.kind, bar)
+
+
+def test_kicks_grow_with_energy_and_are_deterministic():
+    quiet = grooves.kick_onsets_beats("pop", Meter(4, 4), 0.2)
+    loud = grooves.kick_onsets_beats("pop", Meter(4, 4), 0.9)
+    assert set(quiet) < set(loud)
+    assert quiet == grooves.kick_onsets_beats("pop", Meter(4, 4), 0.2)
+    assert grooves.kick_onsets_beats("compound", Meter(12, 8), 0.0) == (0.0, 3.0)
+
+
+def shifted(notes, beats):
+    return sorted((round(n.start_beats - beats, 6), n.pitch) for n in notes)
+
+
+@pytest.mark.parametrize("meter", METERS, ids=str)
+def test_fills_lead_into_the_next_section_and_not_out_of_the_song(meter):
+    for groove in grooves_for(meter):
+        context, parts = song_parts(groove, meter)
+        swing = feel.swing_amount(context)
+        bar_beats = meter.beats_per_bar
+        for section, notes in parts:
+            last = in_bar(notes, section.bars - 1, bar_beats)
+            steady = in_bar(notes, section.bars - 2, bar_beats)
+            if section.id == len(parts) - 1:
+                assert shifted(last, bar_beats) == shifted(steady, 0.0), groove
+                continue
+            # the second half of the last bar: no time-keeping, a roll on every eighth
+            half_start = section.bars * bar_beats - bar_beats / 2
+            tail = [n for n in last if n.start_beats >= half_start - 1e-9]
+            assert not any(n.pitch in TIME_KEEPERS for n in tail), (groove, section.kind)
+            eighths = np.arange(half_start, section.bars * bar_beats - 1e-9, 0.5)
+            rolled = {round(n.start_beats, 6) for n in tail if n.pitch in FILL_VOICES}
+            assert {round(feel.swing_beats(e, swing), 6) for e in eighths} <= rolled, groove
+
+
+def test_fills_grow_stronger_with_energy():
+    song = (("verse", 0.3, 4), ("chorus", 0.9, 4), ("outro", 0.3, 4))
+    _, parts = song_parts("pop", song=song)
+    soft, loud = (parts[0][1], parts[1][1])
+    soft_fill = [n for n in in_bar(soft, 3, 4.0) if n.start_beats >= 14.0]
+    loud_fill = in_bar(loud, 3, 4.0)
+    assert len(loud_fill) > len(soft_fill)
+    assert np.mean([n.velocity for n in loud_fill]) > np.mean([n.velocity for n in soft_fill])
+    # at low energy only the second half of the bar is a fill, at high energy all of it
+    assert shifted([n for n in in_bar(soft, 3, 4.0) if n.start_beats < 14.0], 4.0) == \
+        shifted([n for n in in_bar(soft, 2, 4.0) if n.start_beats < 10.0], 0.0)
+    assert not any(n.pitch == 42 for n in loud_fill)
+    assert any(40 < n.pitch <= 50 and n.pitch not in (42, 44, 46) for n in loud_fill)
+
+
+def test_crash_starts_loud_sections_but_not_a_quiet_intro():
+    crash = grooves.crash()
+    assert 0.4 <= crash.min_energy <= 0.6
+    _, parts = song_parts("rock")
+    for section, notes in parts:
+        crashed = any(n.pitch == crash.note and n.start_beats == 0.0 for n in notes)
+        assert crashed == (section.energy >= crash.min_energy), section.kind
+    assert not any(n.pitch == crash.note for n in parts[0][1])
+
+
+@pytest.mark.parametrize("meter", METERS, ids=str)
+def test_every_groove_gives_valid_notes_inside_the_section(meter):
+    for groove in grooves_for(meter):
+        song = (("intro", 0.0, 1), ("verse", 0.4, 2), ("chorus", 1.0, 3), ("outro", 0.7, 1))
+        _, parts = song_parts(groove, meter, song=song)
+        for section, notes in parts:
+            end = section.bars * meter.beats_per_bar
+            assert notes, (groove, section.kind)
+            assert list(notes) == sorted(notes, key=lambda n: (n.start_beats, n.pitch))
+            for note in notes:
+                assert 0.0 <= note.start_beats and note.end_beats <= end + 1e-9
+                assert 0 < note.duration_beats <= 0.25
+                assert 1 <= note.velocity <= 127 and 27 <= note.pitch <= 87
+
+
+def test_same_seed_same_notes_and_another_seed_other_velocities():
+    first = song_parts("boom_bap", seed=3)[1]
+    again = song_parts("boom_bap", seed=3)[1]
+    other = song_parts("boom_bap", seed=4)[1]
+    assert first == again
+    assert [n.start_beats for _, ns in first for n in ns] == \
+        [n.start_beats for _, ns in other for n in ns]
+    assert [n.velocity for _, ns in first for n in ns] != \
+        [n.velocity for _, ns in other for n in ns]
+
+
+def test_a_section_without_a_groove_plays_the_genre_groove():
+    context = make_context("hip-hop", seed=2)
+    plain = Section(0, "verse", 2, 0.6, ())
+    named = Section(0, "verse", 2, 0.6, (), "boom_bap")
+    assert drums.generate(context, plain, LANE, rng_for(2, 0, "drums"), None) == \
+        drums.generate(context, named, LANE, rng_for(2, 0, "drums"), None)
+    assert grooves.groove_names_for("jazz", Meter(4, 4)) == ["jazz_swing"]
+    assert grooves.groove_names_for("jazz", Meter(3, 4)) == ["waltz"]
+    assert grooves.groove_names_for("rock", Meter(12, 8)) == ["compound"]
+
+
+def test_unknown_or_mismatched_grooves_raise():
+    with pytest.raises(ValueError, match="polka_x"):
+        grooves.kick_onsets_beats("polka_x", Meter(4, 4), 0.5)
+    with pytest.raises(ValueError, match="polka_x"):
+        section = Section(0, "verse", 2, 0.5, (), "polka_x")
+        drums.generate(make_context("pop"), section, LANE, rng_for(1, 0, "drums"), None)
+    with pytest.raises(ValueError, match="waltz"):
+        grooves.kick_onsets_beats("waltz", Meter(4, 4), 0.5)
+    with pytest.raises(ValueError, match="5/4"):
+        grooves.groove_names_for("pop", Meter(5, 4))

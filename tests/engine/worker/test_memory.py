@@ -1,0 +1,16 @@
+"""How the process keeps memory: checked in a process of its own, since the settings are
+process-wide."""
+
+import subprocess
+import sys
+
+
+def test_freed_memory_is_kept_and_numpy_asks_for_no_huge_pages():
+    code = ("import numpy\n"
+            "from studio.engine.worker.memory import keep_freed_memory\n"
+            "switch = numpy._core.multiarray\n"
+            "switch._set_madvise_hugepage(True)  # numpy's default on Linux kernels since 4.6\n"
+            "assert keep_freed_memory()  # glibc took the settings\n"
+            "assert not switch._get_madvise_hugepage()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

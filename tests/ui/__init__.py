@@ -1,0 +1,1 @@
+"""Tests of the window (studio.ui), run offscreen."""
