@@ -59,6 +59,7 @@ def main() -> None:
             time.sleep(0.002)
         window.length.setText("3:00")
         with busy_core():
+            last[0] = time.perf_counter()
             timer.start()
             window.generate()
             while window.job is not None or window.audio is None \
