@@ -168,7 +168,7 @@ class JobActions:
             if info is not None and then is not None:
                 then(info)
         else:
-            info, message = self._settle(lambda: then(*landing.result()))
+            info, message = self._settle(lambda: then(*landing.result()), str)
             self.refresh()
         self.statusBar().showMessage(message)
         self.jobFinished.emit(job.kind, info is not None, message)
@@ -185,22 +185,22 @@ class JobActions:
             return info
 
         self._versions = None
-        info, message = self._settle(landed)
+        info, message = self._settle(landed, lambda landed_info: landed_info.message)
         if info is None:
             self.show_song(self.workspace.composition if self.workspace.project.head else None)
         self._mixer_steps = self.mixer.showing_song(self.composition)
         return info, message
 
     @staticmethod
-    def _settle(step) -> tuple:
-        """(what `step` returns, what to say of it), or (None, why it failed)."""
+    def _settle(step, describe) -> tuple:
+        """(what `step` returns, `describe` of it), or (None, why it failed)."""
         try:
             value = step()
         except Cancelled:
             return None, "Cancelled; nothing changed"
         except (JobFailed, ValueError, ProjectError) as error:
             return None, f"Failed: {error}"
-        return value, value.message if hasattr(value, "message") else str(value)
+        return value, describe(value)
 
     def _master_to_default(self) -> None:
         """A new song is mastered to the loudness the settings name, as its next version."""
