@@ -125,11 +125,11 @@ class Output:
     def _callback(self, outdata, frames, _time, status) -> None:
         now = time.monotonic()
         ints, times, mixer = self.ints, self.times, self.mixer
-        if status.output_underflow:
-            ints[words.UNDERFLOWS] += 1
         count = ints[words.CALLBACKS] + 1
         ints[words.CALLBACKS] = count
         playing = mixer.playing
+        if playing and status.output_underflow:  # a gap heard in the music
+            ints[words.UNDERFLOWS] += 1
         if playing and count > SETTLING_CALLBACKS:
             gap = now - times[words.LAST_CALLBACK_AT]
             if gap > times[words.WORST_GAP_S]:

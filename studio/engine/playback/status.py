@@ -19,7 +19,7 @@ from studio.engine.playback.mixer import METERED
 APPLIED = 0  # the number of the last command the audio process carried out
 POSITION = 1  # the next sample to play
 PLAYING = 2  # 1 while playing
-UNDERFLOWS = 3  # blocks PortAudio says came too late
+UNDERFLOWS = 3  # blocks PortAudio says came too late while playing
 CALLBACKS = 4  # audio callbacks so far
 STATE = 5  # one of the states below
 PID = 6  # the audio process's pid, once it runs
