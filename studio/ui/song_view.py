@@ -159,16 +159,16 @@ class SongView(ArrangementDrag, QWidget):
         if self._steps is None:
             self._stepper.stop()
             return
-        started, picture = time.perf_counter(), None
+        started = time.perf_counter()
         while time.perf_counter() - started <= STEP_BUDGET_S:
             step = next(self._steps, None)
             if step is None:  # the steps ran out: the last one's picture is whole
                 self._stepper.stop()
                 self._steps, key, self._drawing_key = None, self._drawing_key, None
-                self._picture, self._picture_key = picture or self._drawn, key
+                self._picture, self._picture_key = self._drawn, key
                 self.update()
                 return
-            picture = self._drawn = step
+            self._drawn = step
 
     # -- the person ----------------------------------------------------------------------------
 
