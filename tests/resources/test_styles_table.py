@@ -93,6 +93,16 @@ def test_aliases_are_unique_and_not_mood_words():
             assert alias == alias.lower().strip() and alias not in moods, (name, alias)
 
 
+@pytest.mark.skipif(not (RESOURCES / "instruments.toml").is_file(), reason="no instrument table")
+def test_aliases_do_not_name_instruments():
+    # "with a jazz guitar" asks for an instrument, not the jazz-guitar style
+    tables = load("instruments.toml")
+    instruments = {alias for section in ("programs", "kits")
+                   for row in tables.get(section, {}).values() for alias in row.get("aliases", [])}
+    for name, style in STYLES.items():
+        assert not set(style["aliases"]) & instruments, name
+
+
 def test_forms_and_progressions_name_known_tables():
     kinds = set(load("sections.toml"))
     vocabularies = load("progressions.toml")
