@@ -119,6 +119,13 @@ def test_hand_written_grooves_exist_and_fit_the_meters():
             assert set(grooves[groove]["meters"]) & set(style["meters"]), (name, groove)
 
 
+def test_grooves_written_in_half_time_belong_to_half_time_styles():
+    grooves = load("grooves.toml")["groove"]
+    for name, style in STYLES.items():
+        if any(grooves[g].get("half_time") for g in style["grooves"]):
+            assert style["feel"] == "half-time", name
+
+
 def test_styles_without_drums_play_no_grooves():
     for name, style in STYLES.items():
         if "drums" not in style["lanes"]:
