@@ -93,6 +93,16 @@ def test_aliases_are_unique_and_not_mood_words():
             assert alias == alias.lower().strip() and alias not in moods, (name, alias)
 
 
+@pytest.mark.skipif(not (RESOURCES / "instruments.toml").is_file(), reason="no instrument table")
+def test_aliases_do_not_name_instruments():
+    # "with a jazz guitar" asks for an instrument, not the jazz-guitar style
+    tables = load("instruments.toml")
+    instruments = {alias for section in ("programs", "kits")
+                   for row in tables.get(section, {}).values() for alias in row.get("aliases", [])}
+    for name, style in STYLES.items():
+        assert not set(style["aliases"]) & instruments, name
+
+
 def test_forms_and_progressions_name_known_tables():
     kinds = set(load("sections.toml"))
     vocabularies = load("progressions.toml")
@@ -107,6 +117,13 @@ def test_hand_written_grooves_exist_and_fit_the_meters():
         for groove in style["grooves"]:
             assert groove in grooves, (name, groove)
             assert set(grooves[groove]["meters"]) & set(style["meters"]), (name, groove)
+
+
+def test_grooves_written_in_half_time_belong_to_half_time_styles():
+    grooves = load("grooves.toml")["groove"]
+    for name, style in STYLES.items():
+        if any(grooves[g].get("half_time") for g in style["grooves"]):
+            assert style["feel"] == "half-time", name
 
 
 def test_styles_without_drums_play_no_grooves():
