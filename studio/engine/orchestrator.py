@@ -48,12 +48,25 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
     shift what the prompt leaves open; `lyrics_text` is a person's own lyrics for the song
     (raises LyricsFitError when a line cannot be sung in its bars); `lyrics_provider` writes
     them otherwise (the built-in writer by default)."""
-    cancel = cancel or CancelToken()
     progress(ProgressEvent("prompt", 0.0, "reading the prompt"))
     context = build_context(read_prompt(prompt), seed, length_s=length_s,
                             preferences=preferences)
     progress(ProgressEvent("prompt", 1.0, f"{context.key.name}, {context.tempo_bpm:g} bpm, "
                                           f"{context.meter}, {context.primary_genre}"))
+    return compose_context(context, seed, progress=progress, cancel=cancel,
+                           preferences=preferences, lyrics_provider=lyrics_provider,
+                           lyrics_text=lyrics_text, title=title_from(prompt, context))
+
+
+def compose_context(context: CompositionContext, seed: int, *,
+                    progress: ProgressCallback = ignore_progress,
+                    cancel: CancelToken | None = None,
+                    preferences: Leanings | None = None,
+                    lyrics_provider: LyricsProvider | None = None,
+                    lyrics_text: str | None = None, title: str = "") -> Composition:
+    """A whole composition from a context already built (compose() reads it from a prompt):
+    sections, chords, every lane's parts, lyrics and the vocal melody."""
+    cancel = cancel or CancelToken()
     cancel.check()
     progress(ProgressEvent("arrangement", 0.0, "laying out sections"))
     sections, curve = arrange(context, rng_for(seed, -1, "arrangement"))
@@ -66,7 +79,8 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
     sections = harmonize(context, sections)
     progress(ProgressEvent("harmony", 1.0, "chords in every section"))
     cancel.check()
-    composition = Composition(title=title_from(prompt, context), context=context, sections=sections,
+    composition = Composition(title=title or title_from(context.prompt, context),
+                              context=context, sections=sections,
                               lanes=make_lanes(context), buses=bus_defaults(context),
                               mastering=Mastering(preset=preset_name(context)))
     composition.parts = generate_parts(composition, progress, cancel)

@@ -32,9 +32,11 @@ def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list
     _fit_bars(kinds, bars, context.length_bars)
     curve = energy_curve(kinds, bars, context)
     song_groove, contrast_groove = _pick_grooves(context, rng)
+    by_kind = _style_grooves(context, song_groove)
     sections = []
     for index, (kind, length) in enumerate(zip(kinds, bars, strict=True)):
         groove = contrast_groove if kind in ("bridge", "breakdown") else song_groove
+        groove = by_kind.get(kind, groove)
         sections.append(Section(id=index, kind=kind, bars=length, energy=0.0, groove=groove))
     return derive_energies(sections, curve), curve
 
@@ -62,8 +64,11 @@ def _repeats(kinds: list[str]) -> int:
 
 
 def _is_first_of_core_kind(kinds: list[str], index: int) -> bool:
+    """The first verse and the first hook stay: a drop is the hook only of a form without a
+    chorus (a k-pop or amapiano drop is a climax that a short song can leave out)."""
     kind = kinds[index]
-    return kind in ("verse", "chorus", "drop") and kinds.index(kind) == index
+    core = ("verse", "chorus") if "chorus" in kinds else ("verse", "drop")
+    return kind in core and kinds.index(kind) == index
 
 
 def _grow_sections(kinds: list[str], bars: list[int], target: int, table: dict) -> None:
@@ -167,6 +172,22 @@ def _pick_grooves(context: CompositionContext, rng: np.random.Generator) -> tupl
     main_groove = grooves.groove_names_for(main, context.meter)[0]
     contrast_groove = grooves.groove_names_for(contrast, context.meter)[0]
     return main_groove, contrast_groove
+
+
+def _style_grooves(context: CompositionContext, song_groove: str) -> dict[str, str]:
+    """Sections that play a groove of their own when the song's style file has one: the
+    intro its intro, choruses and drops a busier variation of the song's groove."""
+    style, meter = context.primary_genre, context.meter
+    if song_groove not in grooves.section_grooves(style, meter, "main"):
+        return {}  # a hand-written groove, or another style's: no imported variations
+    chosen = {}
+    intros = grooves.section_grooves(style, meter, "intro")
+    if intros:
+        chosen["intro"] = intros[0]
+    variations = grooves.section_grooves(style, meter, "variation")
+    if variations:
+        chosen["chorus"] = chosen["drop"] = variations[0]
+    return chosen
 
 
 def _clip(value: float) -> float:

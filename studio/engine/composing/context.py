@@ -4,7 +4,8 @@ build_context() keeps every value the prompt gave and fills the rest from the ge
 the mood, drawing only from rng_for(seed, -1, "context"), so one reading and one seed always
 give one context. Tempo sits inside the blend's tempo range, placed by arousal; the mode
 follows the blend's minor weight, pushed toward minor by sad mood words and toward major by
-happy ones; the song is 4/4 and about three minutes unless the prompt says otherwise.
+happy ones; the song is in the style's usual meter and about three minutes unless the prompt
+says otherwise.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def build_context(reading: PromptReading, seed: int, *, length_s: float | None =
         mood = replace(mood, valence=_unit(mood.valence + preferences.valence_lean),
                        arousal=_unit(mood.arousal + preferences.arousal_lean))
     key = _key(reading, blend, minor_draw, tonic_draw)
-    meter = reading.meter or Meter(4, 4)
+    meter = reading.meter or _style_meter(blend)
     return CompositionContext(
         key=key, tempo_bpm=tempo_bpm, meter=meter, genre_blend=blend, mood=mood,
         length_bars=_length_bars(reading, length_s, tempo_bpm, meter), seed=seed,
@@ -140,6 +141,13 @@ def _key(reading: PromptReading, blend: dict[str, float], minor_draw: float,
         return Key(reading.tonic, mode)
     tonics = _COMMON_TONICS["minor" if mode in theory.MINOR_LIKE else "major"]
     return Key(tonics[int(tonic_draw * len(tonics))], mode)
+
+
+def _style_meter(blend: dict[str, float]) -> Meter:
+    """The leading style's usual meter (4/4 for a style that names none)."""
+    meters = resources.genre(_primary(blend)).get("meters") or ["4/4"]
+    numerator, denominator = (int(part) for part in meters[0].split("/"))
+    return Meter(numerator, denominator)
 
 
 def _length_bars(reading: PromptReading, length_s: float | None, tempo_bpm: float,
