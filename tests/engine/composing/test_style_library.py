@@ -30,7 +30,7 @@ def test_the_library_has_150_styles_in_every_family_and_600_grooves():
     assert len(STYLES) >= 150
     assert families == set(resources.families())
     played = set()
-    for name, row in resources.genres().items():
+    for row in resources.genres().values():
         for meter in row["meters"]:
             meter = Meter(*(int(p) for p in meter.split("/")))
             by_role = groove_library.grooves_of(list(row.get("mma", ())), str(meter))
