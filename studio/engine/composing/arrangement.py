@@ -24,12 +24,16 @@ _FIT_ORDER = ("verse", "bridge", "pre-chorus", "drop", "breakdown", "intro", "ou
 
 def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list[Section], tuple]:
     """Sections for the context's genre and length, and the energy curve they follow."""
-    kinds = list(resources.genre(context.primary_genre)["form"])
-    table = resources.table("sections")
+    style = resources.genre(context.primary_genre)
+    kinds = list(style["form"])
+    # a style may hold some kinds to a length of its own: a twelve-bar blues chorus
+    held = dict(style.get("section_bars", {}))
+    table = {kind: {**row, "bars": held.get(kind, row["bars"])}
+             for kind, row in resources.table("sections").items()}
     bars = [table[k]["bars"] for k in kinds]
     _drop_sections(kinds, bars, context.length_bars, table)
     _grow_sections(kinds, bars, context.length_bars, table)
-    _fit_bars(kinds, bars, context.length_bars)
+    _fit_bars(kinds, bars, context.length_bars, set(held))
     curve = energy_curve(kinds, bars, context)
     song_groove, contrast_groove = _pick_grooves(context, rng)
     by_kind = _style_grooves(context, song_groove)
@@ -84,14 +88,19 @@ def _grow_sections(kinds: list[str], bars: list[int], target: int, table: dict) 
         bars[at:at] = [table[k]["bars"] for k in cycle]
 
 
-def _fit_bars(kinds: list[str], bars: list[int], target: int) -> None:
+def _fit_bars(kinds: list[str], bars: list[int], target: int,
+              held: frozenset[str] | set[str] = frozenset()) -> None:
     """Lengthen or shorten sections, four bars at a time where possible (phrases come in
-    fours), until the bars sum to the target."""
+    fours), until the bars sum to the target; kinds the style holds to a length change
+    last."""
     order = sorted(range(len(kinds)), key=lambda i: (_FIT_ORDER.index(kinds[i]), i))
+    free = [i for i in order if kinds[i] not in held]
+    kept = [i for i in order if kinds[i] in held]
     while sum(bars) != target:
         gap = abs(target - sum(bars))
         sign = 1 if sum(bars) < target else -1
-        if not any(_nudge(bars, order, step * sign, target) for step in (4, 2, 1) if step <= gap):
+        if not any(_nudge(bars, indices, step * sign, target)
+                   for indices in (free, kept) for step in (4, 2, 1) if step <= gap):
             raise ValueError(f"cannot fit {len(kinds)} sections into {target} bars")
 
 
