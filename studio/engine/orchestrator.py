@@ -94,8 +94,9 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
 
 
 def make_lanes(context: CompositionContext) -> dict[str, Lane]:
-    """The context's lanes with the primary genre's instruments, effects and default mix."""
-    programs = resources.genre(context.primary_genre)["lanes"]
+    """The context's lanes with the instruments chosen for them (else the primary genre's),
+    effects and default mix."""
+    programs = {**resources.genre(context.primary_genre)["lanes"], **context.programs}
     defaults = resources.table("lanes")
     lanes = {}
     for name in context.lanes:

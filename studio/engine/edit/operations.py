@@ -317,11 +317,15 @@ def add_lane(composition: Composition, name: str,
     defaults = resources.table("lanes").get(name)
     if defaults is None:
         raise ValueError(f"no lane called '{name}' (known: {', '.join(resources.table('lanes'))})")
-    genre_programs = resources.genre(composition.context.primary_genre)["lanes"]
+    chosen = {**resources.genre(composition.context.primary_genre)["lanes"],
+              **composition.context.programs}
     if program is None:
-        # the genre's instrument for a lane it has, else the lane's own default
-        program = genre_programs.get(name, defaults.get("program", 0))
+        # the instrument chosen for the lane or the genre's, else the lane's own default
+        program = chosen.get(name, defaults.get("program", 0))
     song = copy_song(composition)
+    if program != chosen.get(name, defaults.get("program", 0)):
+        # kept in the context, so a change of style leaves the person's instrument playing
+        song.context = replace(song.context, programs={**song.context.programs, name: program})
     lanes = {**song.lanes, name: Lane(name, program, is_drums=name == "drums",
                                       gain_db=defaults["gain_db"], pan=defaults["pan"],
                                       fx=lane_fx_defaults(song.context, name))}

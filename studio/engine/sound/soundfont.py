@@ -33,7 +33,10 @@ def soundfont_path() -> Path:
 
 
 def drum_kit(context: CompositionContext) -> int:
-    """The drum kit preset (bank 128) of the context's primary genre; 0 when it names none."""
+    """The drum kit preset (bank 128) chosen for the song, else its primary genre's; 0 when
+    neither names one."""
+    if context.drum_kit is not None:
+        return context.drum_kit
     return int(resources.genres().get(context.primary_genre, {}).get("drum_kit", 0))
 
 
