@@ -20,8 +20,8 @@ from typing import Protocol
 from studio.engine import resources
 
 # When a prompt names two instruments for one lane, the second plays in the first of these
-# that no other named instrument has taken (a fiddle and a flute: the flute joins as horns).
-FALLBACK_LANES = {"lead": ("horns", "strings", "pad"), "keys": ("pad", "strings", "lead"),
+# that no other named instrument has taken (a sax and a fiddle: the fiddle joins as strings).
+FALLBACK_LANES = {"lead": ("strings", "horns", "pad"), "keys": ("pad", "strings", "lead"),
                   "horns": ("lead", "strings"), "strings": ("pad", "horns"),
                   "pad": ("strings", "keys"), "bass": ()}
 _ARTICLE = r"(?:(?:the|a|an|some|any|my|its)\s+)?"
@@ -136,11 +136,21 @@ def named(said: str) -> tuple[InstrumentRequest, ...]:
 
 
 @cache
-def names_pattern(with_lanes: bool = False) -> str:
-    """A regex matching any instrument name (and lane word), plurals included."""
-    words = [*(r.said for rs in _names().values() for r in rs),
-             *(resources.table("prompt_words")["lanes"] if with_lanes else ())]
+def names_pattern(with_lanes: bool = False, generic: bool = True) -> str:
+    """A regex matching any instrument name, plurals included; also the lane words ("the
+    keys") `with_lanes`; without the generic words ("strings", "guitar") unless `generic`."""
+    words = [r.said for rs in _names().values() for r in rs if generic or not r.generic]
+    words += list(resources.table("prompt_words")["lanes"]) if with_lanes else []
     return rf"(?<![\w-])(?:{_alternation(words)})(?:e?s)?(?![\w-])"
+
+
+def fallback_lanes(request: InstrumentRequest) -> tuple[str, ...]:
+    """Where an instrument plays when its own lane is taken: a wind or brass instrument
+    joins the horns before the strings, any other the strings first."""
+    lanes = FALLBACK_LANES.get(request.lane, ())
+    if request.program is not None and program(request.program).family in ("reed", "brass"):
+        lanes = tuple(sorted(lanes, key=lambda lane: lane != "horns"))
+    return lanes
 
 
 @cache
@@ -246,7 +256,7 @@ def choose(requests: tuple[InstrumentRequest, ...], style_lanes: dict[str, int],
             continue
         else:
             lane = request.lane
-            free = [lane, *FALLBACK_LANES.get(lane, ())]
+            free = [lane, *fallback_lanes(request)]
             lane = next((candidate for candidate in free if candidate not in chosen), lane)
         if lane in excluded or lane == "drums":
             continue

@@ -116,7 +116,9 @@ def test_instead_of_finds_the_lane_that_plays_it():
 
 def test_two_instruments_for_one_lane_share_the_band():
     made = context("pop with a fiddle and a flute")
-    assert made.programs == {"lead": 110, "horns": 73} and "horns" in made.lanes
+    assert made.programs == {"lead": 110, "strings": 73} and "strings" in made.lanes
+    made = context("pop with a fiddle and a sax")  # a wind instrument joins the horns
+    assert made.programs == {"lead": 110, "horns": 65} and "horns" in made.lanes
 
 
 def test_a_generic_word_keeps_the_instrument_of_its_kind():
