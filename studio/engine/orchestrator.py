@@ -108,8 +108,9 @@ def compose_context(context: CompositionContext, seed: int, *,
 
 
 def make_lanes(context: CompositionContext) -> dict[str, Lane]:
-    """The context's lanes with the primary genre's instruments, effects and default mix."""
-    programs = resources.genre(context.primary_genre)["lanes"]
+    """The context's lanes with the instruments chosen for them (else the primary genre's),
+    effects and default mix."""
+    programs = {**resources.genre(context.primary_genre)["lanes"], **context.programs}
     defaults = resources.table("lanes")
     lanes = {}
     for name in context.lanes:

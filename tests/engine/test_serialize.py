@@ -26,7 +26,8 @@ def _unusual_song():
     """A song whose fields are not all defaults, so a dropped field would show."""
     song = make_song(sections=2, bars_per_section=2)
     song.context = dataclasses.replace(
-        song.context, key=Key("F#", "dorian"), meter=Meter(6, 8), tempo_bpm=87.5
+        song.context, key=Key("F#", "dorian"), meter=Meter(6, 8), tempo_bpm=87.5,
+        programs={"keys": 105, "horns": 61}, drum_kit=40,
     )
     song.lanes["lead"].gain_db, song.lanes["lead"].pan = -2.5, -0.4
     song.lanes["pad"].mute, song.lanes["keys"].solo = True, True
@@ -87,6 +88,16 @@ def test_every_model_field_is_written():
     context_fields = {f.name for f in dataclasses.fields(song.context)}
     assert set(data["context"]) == context_fields
     assert set(data["parts"][0]["part"]) == {f.name for f in dataclasses.fields(Part)}
+
+
+def test_a_context_without_chosen_instruments_is_written_as_before_they_existed():
+    song = make_song(sections=1)
+    data = serialize.context_to_dict(song.context)
+    assert "programs" not in data and "drum_kit" not in data
+    restored = serialize.context_from_dict(json.loads(json.dumps(data)))
+    assert restored == song.context and restored.programs == {} and restored.drum_kit is None
+    kit_zero = dataclasses.replace(song.context, drum_kit=0)  # the standard kit, chosen
+    assert serialize.context_to_dict(kit_zero)["drum_kit"] == 0
 
 
 def test_a_lane_written_before_voices_loads_with_the_default_voice():

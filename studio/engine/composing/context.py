@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from studio.engine import resources, theory
+from studio.engine.composing.instruments import choose
 from studio.engine.composing.leanings import Leanings
 from studio.engine.composing.prompt import (
     TEMPO_RANGE_BPM,
@@ -67,10 +68,13 @@ def build_context(reading: PromptReading, seed: int, *, length_s: float | None =
                        arousal=_unit(mood.arousal + preferences.arousal_lean))
     key = _key(reading, blend, minor_draw, tonic_draw)
     meter = reading.meter or _style_meter(blend)
+    chosen = choose(reading.instruments, resources.genre(_primary(blend))["lanes"],
+                    reading.excluded_lanes)
     return CompositionContext(
         key=key, tempo_bpm=tempo_bpm, meter=meter, genre_blend=blend, mood=mood,
         length_bars=_length_bars(reading, length_s, tempo_bpm, meter), seed=seed,
-        lanes=_lanes(blend, reading.excluded_lanes), prompt=reading.text,
+        lanes=_lanes(blend, reading.excluded_lanes | chosen.removed, chosen.added),
+        prompt=reading.text, programs=chosen.programs, drum_kit=chosen.drum_kit,
     )
 
 
@@ -163,9 +167,11 @@ def _length_bars(reading: PromptReading, length_s: float | None, tempo_bpm: floa
     return max(MIN_BARS, 4 * round(bars / 4))
 
 
-def _lanes(blend: dict[str, float], excluded: frozenset[str]) -> tuple[str, ...]:
-    # every genre can carry a voice; "instrumental" or "no vocals" leaves it out
-    played = {**resources.genre(_primary(blend))["lanes"], "vocal": None}
+def _lanes(blend: dict[str, float], excluded: frozenset[str],
+           added: tuple[str, ...] = ()) -> tuple[str, ...]:
+    # every genre can carry a voice; "instrumental" or "no vocals" leaves it out; instruments
+    # the prompt named bring the lanes they play in
+    played = {**resources.genre(_primary(blend))["lanes"], "vocal": None, **dict.fromkeys(added)}
     lanes = tuple(lane for lane in LANE_ORDER if lane in played and lane not in excluded)
     if not lanes:
         left_out = ", ".join(lane for lane in LANE_ORDER if lane in excluded)
