@@ -1,5 +1,5 @@
-"""The mixer: a strip per lane (meter, fader, pan, mute, solo) and the master's meter, preset
-and loudness target. It shows the composition's mix and emits each change as an engine
+"""The mixer: a strip per lane (instrument, meter, fader, pan, mute, solo) and the master's
+meter, preset and loudness target. It shows the composition's mix and emits each change as an engine
 operation (name, arguments, keyword arguments) when the person lets go of a control. The
 meters show the peaks the window hands them while the song plays, falling back slowly."""
 
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from studio.engine.edit.operations import LOUDNESS_RANGE
 from studio.engine.model import Composition
 from studio.engine.sound.mastering import loudness_target, preset_names
+from studio.ui.instrument_menu import InstrumentButton
 
 TARGETS = {"streaming (-14 LUFS)": "streaming", "club (-9 LUFS)": "club",
            "broadcast (-23 LUFS)": "broadcast"}
@@ -105,6 +106,8 @@ class MixerPanel(QWidget):
                         widget.setValue(value)
                     widget.blockSignals(False)
                 strip["fader"].setToolTip(f"{lane.gain_db:+.1f} dB")
+                if "instrument" in strip:
+                    strip["instrument"].show_instrument(lane, composition.context)
             self._show_master(composition)
             return
         while self.grid.count():
@@ -133,12 +136,18 @@ class MixerPanel(QWidget):
             meter = Meter()
             self.meters[name] = meter
             self.strips[name] = {"fader": fader, "pan": pan, "mute": mute, "solo": solo}
+            instrument = QWidget()
+            if name != "vocal":  # the voice is chosen in the Voice panel
+                instrument = InstrumentButton(name)
+                instrument.show_instrument(lane, composition.context)
+                instrument.operationRequested.connect(self.operationRequested)
+                self.strips[name]["instrument"] = instrument
             levels = QWidget()
             row_of_two = QGridLayout(levels)
             row_of_two.setContentsMargins(0, 0, 0, 0)
             row_of_two.addWidget(fader, 0, 0)
             row_of_two.addWidget(meter, 0, 1)
-            for row, widget in enumerate((QLabel(name), pan, levels, mute, solo)):
+            for row, widget in enumerate((QLabel(name), instrument, pan, levels, mute, solo)):
                 self.grid.addWidget(widget, row, column, Qt.AlignmentFlag.AlignHCenter)
             yield name
         column = len(composition.lanes)
@@ -146,7 +155,7 @@ class MixerPanel(QWidget):
         self.grid.addWidget(self.preset, 1, column)
         self.grid.addWidget(self.target, 2, column)
         self.grid.addWidget(self.target_lufs, 3, column)
-        self.grid.addWidget(self.master_meter, 0, column + 1, 5, 1)
+        self.grid.addWidget(self.master_meter, 0, column + 1, 6, 1)
         self._show_master(composition)
 
     def _show_master(self, composition: Composition) -> None:

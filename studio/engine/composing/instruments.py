@@ -13,7 +13,7 @@ the style has replaces that lane's program, one whose lane it lacks adds the lan
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
@@ -154,7 +154,7 @@ def fallback_lanes(request: InstrumentRequest) -> tuple[str, ...]:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     new, old = names_pattern(), names_pattern(with_lanes=True)
     swaps = re.compile(
         rf"\b(?:replace|swap|switch|trade|exchange|change)(?:\s+out)?\s+{_ARTICLE}"
@@ -165,7 +165,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
         rf"(?:(?:use|play|have|with|try)\s+)?{_ARTICLE}(?P<new3>{new})")
     negated = re.compile(rf"\b(?:no|without|minus|w/o|skip)\s+{_ARTICLE}(?P<new>{new})")
     plain = re.compile(rf"(?P<new>{new})")
-    return swaps, negated, plain, re.compile(old)
+    return swaps, negated, plain
 
 
 def read_instruments(scan: Scan, protected: re.Pattern | None = None
@@ -173,28 +173,21 @@ def read_instruments(scan: Scan, protected: re.Pattern | None = None
     """The instruments a prompt asks for, in the order said, each read phrase blanked out.
     A name inside a longer match of `protected` (a style's name: "brass band") is left for
     that reader; a longer name wins ("jazz guitar" over "jazz")."""
-    swaps, negated, plain, _ = _patterns()
+    swaps, negated, plain = _patterns()
     keep = [m.span() for m in protected.finditer(scan.text)] if protected is not None else []
     found: list[tuple[int, InstrumentRequest]] = []
     for pattern, action in ((swaps, "replace"), (negated, "remove"), (plain, "add")):
         for match in list(pattern.finditer(scan.text)):
             if _inside(match.span(), keep):
                 continue
-            new = match["new"] or match.groupdict().get("new2") or match.groupdict().get("new3")
-            old = next((match.groupdict().get(g) for g in ("old", "old2", "old3")
-                        if match.groupdict().get(g)), "")
+            said = {name: words for name, words in match.groupdict().items() if words}
+            new = next(said[g] for g in ("new", "new2", "new3") if g in said)
+            old = next((said[g] for g in ("old", "old2", "old3") if g in said), "")
             for request in named(new):
-                found.append((match.start(), _as(request, action, old)))
+                found.append((match.start(), replace(request, action=action, instead_of=old,
+                                                     generic=request.generic and not old)))
             scan.blank(match)
     return tuple(request for _, request in sorted(found, key=lambda item: item[0]))
-
-
-def _as(request: InstrumentRequest, action: str, old: str) -> InstrumentRequest:
-    if action == "replace":
-        return InstrumentRequest(request.said, request.lane, request.program, request.kit,
-                                 "replace", old)
-    return InstrumentRequest(request.said, request.lane, request.program, request.kit, action,
-                             generic=request.generic)
 
 
 def _inside(span: tuple[int, int], protected: list[tuple[int, int]]) -> bool:

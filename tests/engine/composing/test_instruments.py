@@ -1,8 +1,6 @@
 """Instruments by name: the table, the instruments a prompt asks for, the lanes they play in a
 style, and songs whose MIDI file plays them."""
 
-import io
-
 import pretty_midi
 import pytest
 
@@ -145,22 +143,21 @@ def test_a_prompt_without_instruments_chooses_none():
     assert made.programs == {} and made.drum_kit is None
 
 
-def midi_programs(song):
-    buffer = io.BytesIO()
-    engine.to_midi(song).save(file=buffer)
-    buffer.seek(0)
-    played = pretty_midi.PrettyMIDI(buffer).instruments
+def midi_programs(song, folder):
+    """The programs (and kits) that play notes in the song's song.mid, as export writes it."""
+    path = engine.write_midi(song, folder / "song.mid")
+    played = pretty_midi.PrettyMIDI(str(path)).instruments
     return ({i.program for i in played if not i.is_drum and i.notes},
             {i.program for i in played if i.is_drum and i.notes})
 
 
-def test_a_song_plays_the_instruments_its_prompt_names():
+def test_a_song_plays_the_instruments_its_prompt_names(tmp_path):
     song = engine.compose("bluegrass with a fiddle and banjo", 3, length_s=40)
-    pitched, _ = midi_programs(song)
+    pitched, _ = midi_programs(song, tmp_path)
     assert {110, 105} <= pitched
     song = engine.compose("funk with slap bass and horns", 3, length_s=40)
-    pitched, _ = midi_programs(song)
+    pitched, _ = midi_programs(song, tmp_path)
     assert {36, 61} <= pitched and song.parts[(song.sections[1].id, "horns")].notes
     song = engine.compose("lo-fi hip hop with 808s", 3, length_s=40)
-    pitched, kits = midi_programs(song)
+    pitched, kits = midi_programs(song, tmp_path)
     assert 38 in pitched and kits == {25}
