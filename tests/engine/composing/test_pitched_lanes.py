@@ -1,12 +1,15 @@
 """Bass, keys, pad and lead: in key, locked to the kick, smooth voices, chord tones."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from studio.engine import resources
-from studio.engine.composing import feel
+from studio.engine.composing import feel, groove_library
 from studio.engine.composing.arrangement import arrange
 from studio.engine.composing.generators import bass, generator_for, keys
+from studio.engine.composing.generators.common import chord_at
 from studio.engine.composing.harmony import harmonize
 from studio.engine.model import Lane, Meter, is_strong
 from studio.engine.orchestrator import make_lanes
@@ -64,9 +67,17 @@ def test_lead_strong_beats_are_chord_tones(genre):
     assert total > 0 and hits / total >= 0.85
 
 
-@pytest.mark.parametrize("genre", ["pop", "rock", "electronic", "hip-hop", "metal", "folk"])
-def test_bass_lands_on_the_kick_and_the_chord_changes(genre):
+def hand_written(sections, groove):
+    """The sections, all playing one groove."""
+    return [replace(section, groove=groove) for section in sections]
+
+
+@pytest.mark.parametrize(("genre", "groove"), [
+    ("pop", "pop"), ("rock", "rock"), ("electronic", "four_on_floor"),
+    ("hip-hop", "boom_bap"), ("metal", "metal"), ("folk", "folk")])
+def test_bass_lands_on_the_kick_and_the_chord_changes(genre, groove):
     context, sections = song(genre)
+    sections = hand_written(sections, groove)
     for section, notes in parts(context, sections, "bass"):
         bar = context.meter.beats_per_bar
         kicks = bass.kick_grid(context, section)
@@ -114,8 +125,34 @@ def test_same_seed_same_notes_other_variation_differs():
     assert [n for _, n in a] != [n for _, n in c]
 
 
+@pytest.mark.parametrize(("genre", "groove"), [
+    ("bossa-nova", "stdlib/bossanova"), ("ska", "stdlib/ska"), ("polka", "stdlib/polka"),
+    ("tango", "stdlib/tango"), ("salsa", "stdlib/salsa"), ("jazz", "stdlib/swing"),
+    ("western-swing", "stdlib/countryswing")])
+def test_an_imported_bass_line_keeps_its_rhythm_and_finds_the_chords(genre, groove):
+    context, sections = song(genre)
+    sections = hand_written(sections, groove)  # a groove of the style's own files
+    swing = feel.swing_amount(context)
+    for section, notes in parts(context, sections, "bass"):
+        line = groove_library.pattern(section.groove)
+        assert line.bass, section.groove
+        end = section.bars * context.meter.beats_per_bar
+        onsets = {round(feel.swing_beats(start + beat, swing), 4)
+                  for start in np.arange(0.0, end, line.beats) for beat, *_ in line.bass
+                  if start + beat < end}
+        assert {round(n.start_beats, 4) for n in notes} == onsets, section.groove
+        # what the line plays as the root of its C chord is the root of the chord sounding
+        for note in notes:
+            chord = chord_at(section, note.start_beats)
+            home = [b for b, semitones, *_ in line.bass if semitones % 12 == 0]
+            if any(abs((note.start_beats % line.beats) - b) < 1e-3 for b in home) \
+                    and not swing:
+                assert note.pitch % 12 == chord.root_pc, (section.groove, note, chord)
+
+
 def test_walking_bass_moves_in_quarters():
     context, sections = song("jazz", "major")
+    sections = hand_written(sections, "jazz_swing")
     for section, notes in parts(context, sections, "bass"):
         starts = [n.start_beats for n in notes]
         assert len(starts) == int(section.bars * context.meter.beats_per_bar)
