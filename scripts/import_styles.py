@@ -41,7 +41,10 @@ SOURCE = (
     f"({', '.join(LIBRARIES)}) as MMA renders them over a C major chord with its randomising "
     "turned off, read back by scripts/import_styles.py. Beats are quarter notes of the written "
     "meter (MMA's beats rescaled where a compound meter counts dotted quarters or eighths), "
-    "rounded to 1/24; semitones are MIDI pitch - 60; programs are General MIDI, 0-based."
+    "rounded to 1/24; semitones are MIDI pitch - 60; programs are General MIDI, 0-based. Parts: "
+    "bass from Bass and Walk tracks (a second, higher one as arp), comp from Chord and Plectrum "
+    "tracks, pad from chord tracks named Sus or Pad or holding 3/4 bar or more, arp from "
+    "Arpeggio and Scale tracks, drums from all Drum tracks (keys 27-87)."
 )
 QUIET = ("AllTracks RTime 0", "AllTracks RVolume 0", "AllTracks RSkip 0",
          "AllTracks RDuration 0")

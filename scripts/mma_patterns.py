@@ -13,7 +13,9 @@ TICKS = 192  # MMA writes 192 ticks a beat
 GRID = 24  # positions a quarter note
 GM_DRUMS = range(27, 88)  # General MIDI (level 2) percussion keys
 CHORD_SPREAD_TICKS = 40  # notes of one strummed chord start within this of its first note
+CHORD_JOIN = 3  # grid positions (1/8 quarter): chords of two tracks this close are one
 PAD_BAR_SHARE = 0.75  # a chord track whose median chord lasts this much of a bar is a pad
+SUSTAINED_NAMES = ("SUS", "PAD")  # MMA's names for its held chord tracks (Chord-Sus) are pads
 PARTS = ("drums", "bass", "comp", "pad", "arp")
 PART_OF_TRACK = {"BASS": "bass", "WALK": "bass", "CHORD": "comp", "PLECTRUM": "comp",
                  "ARPEGGIO": "arp", "SCALE": "arp", "ARIA": "arp", "SOLO": "arp",
@@ -65,10 +67,21 @@ class Window:
         size, time, meter = setting
         self.quarters = meter[0] * 4 / meter[1]  # a bar of the written meter
         self.scale = self.quarters / time  # quarter notes an MMA beat (compound meters differ)
-        self.low = start + size * round(time * TICKS)
-        self.high = self.low + size * round(time * TICKS)
+        self.bar_ticks = round(time * TICKS)
+        self.low = start + size * self.bar_ticks
+        self.high = self.low + size * self.bar_ticks
         self.bar = round(self.quarters * GRID)
         self.cycle = size * self.bar
+
+    def notes(self, notes: list[tuple]) -> list[tuple]:
+        """The notes that start in the window; a note held longer than a whole pass (MMA's
+        Unify joins a sustained track's repeated chords) is cut into one a bar."""
+        inside = [n for n in notes if self.low <= n[0] < self.high]
+        for start, end, *rest in notes:
+            if start < self.low < end and end - start > self.high - self.low:
+                inside += [(bar, min(end, bar + self.bar_ticks), *rest)
+                           for bar in range(self.low, min(end, self.high), self.bar_ticks)]
+        return sorted(inside)
 
     def position(self, tick: int) -> int:
         return round((tick - self.low) * self.scale * GRID / TICKS) % self.cycle
@@ -78,11 +91,14 @@ class Window:
 
 
 def track_part(name: str, notes: list[tuple], window: Window) -> str:
-    """The part a track plays: by its MMA type, then by register and by how long it holds."""
+    """The part a track plays: by its MMA type, a chord track by its name or how long it
+    holds."""
     kind = name.split("-")[0]
     if kind == "DRUM" or notes[0][5]:
         return "drums"
     part = PART_OF_TRACK.get(kind, "arp")
+    if part == "comp" and any(word in name for word in SUSTAINED_NAMES):
+        return "pad"
     if part == "comp":
         lengths = sorted(hit[1] - hit[0] for hit in chord_hits(notes))
         held = lengths[len(lengths) // 2] * window.scale / TICKS
@@ -115,21 +131,24 @@ def track_events(part: str, notes: list[tuple], window: Window) -> list[tuple]:
 
 
 def merged(part: str, events: list[tuple]) -> list[tuple]:
-    """Events of several tracks as one part: a drum note or a chord once a beat, the loudest,
-    longest and fullest of them."""
+    """Events of several tracks as one part: a drum note once a beat, the loudest; chords that
+    start within CHORD_JOIN of each other (tracks strummed or delayed apart) as one chord."""
     if part in ("bass", "arp"):
         return sorted(set(events))
-    kept: dict[tuple, tuple] = {}
-    for event in sorted(events):
-        key = event[:2] if part == "drums" else event[:1]
-        old = kept.get(key)
-        if old and part == "drums":
-            event = (*key, max(old[2], event[2]))
-        elif old:
-            event = (*key, max(old[1], event[1]), max(old[2], event[2]),
-                     tuple(sorted(set(old[3]) | set(event[3]))))
-        kept[key] = event
-    return sorted(kept.values())
+    if part == "drums":
+        loudest: dict[tuple, int] = {}
+        for beat, note, velocity in events:
+            loudest[beat, note] = max(velocity, loudest.get((beat, note), 0))
+        return sorted((beat, note, velocity) for (beat, note), velocity in loudest.items())
+    chords: list[tuple] = []
+    for beat, length, velocity, notes in sorted(events):
+        if chords and beat - chords[-1][0] <= CHORD_JOIN:
+            first, held, loudest_velocity, chord = chords[-1]
+            chords[-1] = (first, max(held, beat + length - first), max(loudest_velocity, velocity),
+                          tuple(sorted(set(chord) | set(notes))))
+        else:
+            chords.append((beat, length, velocity, notes))
+    return chords
 
 
 def period_bars(parts: dict[str, list], size: int, bar: int) -> int:
@@ -158,8 +177,7 @@ def convert_groove(setting: tuple, start: int, tracks: dict[str, list]) -> dict:
     events: dict[str, list] = {part: [] for part in PARTS}
     programs: dict[str, Counter] = {part: Counter() for part in PARTS}
     onsets: set[tuple] = set()
-    inside = {name: [n for n in notes if window.low <= n[0] < window.high]
-              for name, notes in tracks.items()}
+    inside = {name: window.notes(notes) for name, notes in tracks.items()}
     inside = {name: notes for name, notes in inside.items() if notes}
     for name, part in track_parts(inside, window).items():
         events[part] += track_events(part, inside[name], window)
