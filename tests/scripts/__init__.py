@@ -1,0 +1,1 @@
+"""Tests of the development scripts in scripts/ (the converters that make tables in resources/)."""

@@ -2,6 +2,7 @@
 scripts/import_styles.py still makes it: when mma is installed, two small style files are
 converted again with the real mma and compared with the shipped entries."""
 
+import functools
 import importlib.util
 import json
 import shutil
@@ -23,6 +24,7 @@ def table() -> dict:
     return json.loads(TABLE.read_text())
 
 
+@functools.cache
 def _script():
     spec = importlib.util.spec_from_file_location("import_styles", SCRIPT)
     module = importlib.util.module_from_spec(spec)
@@ -91,6 +93,28 @@ def test_beats_sit_on_the_grid(table):
         for part in PARTS:
             for event in groove[part]:
                 assert abs(event[0] * 24 - round(event[0] * 24)) < 0.01
+
+
+def test_roles_follow_the_groove_names():
+    roles = _script().groove_roles("rock1", ["ROCK1A", "ROCK1B", "ROCK1FA", "ROCK1E"])
+    assert roles == {"ROCK1A": "main", "ROCK1B": "variation", "ROCK1FA": "fill",
+                     "ROCK1E": "ending"}
+    names = ["BOSSANOVASUS", "BOSSANOVA", "BOSSANOVAINTRO8", "BOSSANOVA1END", "MAMBOBREAKAA",
+             "DESCENDINGJAZZ", "KBOSSAFILLAB", "W-ROCKENDINGA"]
+    assert list(_script().groove_roles("bossanova", names).values()) == [
+        "variation", "main", "intro", "ending", "fill", "variation", "fill", "ending"]
+    assert set(_script().groove_roles("intro", ["INTRO01", "INTRO02"]).values()) == {"intro"}
+
+
+def test_a_sequence_of_repeated_bars_is_one_bar_long():
+    patterns = _script().mma_patterns
+    bar = [(0, 36, 100), (12, 42, 80)]
+    four = {"drums": [(b + k * 96, n, v) for k in range(4) for b, n, v in bar]}
+    assert patterns.period_bars(four, 4, 96) == 1
+    four["bass"] = [(0, -24, 24, 100), (200, -17, 24, 100)]  # bar 3 differs
+    assert patterns.period_bars(four, 4, 96) == 4
+    assert patterns.swing_of([0.5, 1.5, 2.5]) == 0.0
+    assert patterns.swing_of([0.0, 2 / 3, 1.0, 5 / 3]) == 1.0
 
 
 @pytest.mark.skipif(shutil.which("mma") is None, reason="mma is not installed (apt install mma)")
