@@ -98,6 +98,9 @@ class CompositionContext:
     lanes: tuple[str, ...] = DEFAULT_LANES
     energy_curve: tuple[tuple[float, float], ...] = ()
     prompt: str = ""
+    # The styles of the blend as guessed from the prompt's meaning, with their similarity
+    # (0..1), when the prompt named none; empty when it named one (or nothing was guessed).
+    understood: tuple[tuple[str, float], ...] = ()
 
     @property
     def primary_genre(self) -> str:

@@ -50,7 +50,16 @@ SCHEMA_VERSION = 1
 
 
 def context_to_dict(context: CompositionContext) -> dict[str, Any]:
-    return {"schema_version": SCHEMA_VERSION, **_plain(context)}
+    return {"schema_version": SCHEMA_VERSION, **_context(context)}
+
+
+def _context(context: CompositionContext) -> dict[str, Any]:
+    """The context's fields; `understood` only when something was guessed, so a song whose
+    prompt named its style is written as it was before the field existed."""
+    data = _plain(context)
+    if not context.understood:
+        del data["understood"]
+    return data
 
 
 def context_from_dict(data: dict[str, Any]) -> CompositionContext:
@@ -64,6 +73,8 @@ def context_from_dict(data: dict[str, Any]) -> CompositionContext:
             "mood": _mood(data["mood"]),
             "lanes": tuple(data["lanes"]),
             "energy_curve": tuple(tuple(point) for point in data["energy_curve"]),
+            "understood": tuple((str(name), float(score))
+                                for name, score in data.get("understood", ())),
         }
     )
 
@@ -72,7 +83,7 @@ def composition_to_dict(composition: Composition) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "title": composition.title,
-        "context": _plain(composition.context),
+        "context": _context(composition.context),
         "sections": [_plain(section) for section in composition.sections],
         "lanes": [_plain(lane) for lane in composition.lanes.values()],
         # parts are keyed by (section id, lane); JSON keys are strings, so the key is a list

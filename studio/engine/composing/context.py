@@ -70,6 +70,7 @@ def build_context(reading: PromptReading, seed: int, *, length_s: float | None =
         key=key, tempo_bpm=tempo_bpm, meter=meter, genre_blend=blend, mood=mood,
         length_bars=_length_bars(reading, length_s, tempo_bpm, meter), seed=seed,
         lanes=_lanes(blend, reading.excluded_lanes), prompt=reading.text,
+        understood=reading.understood,
     )
 
 
