@@ -65,19 +65,43 @@ GENRE_DESCRIPTIONS = {
 }
 
 
-def load_styles() -> tuple[str, dict[str, dict]]:
-    """Where the styles come from, and name -> {family, aliases, description}."""
+# The families' descriptions, for use until resources/styles.toml gives them.
+FAMILY_DESCRIPTIONS = {
+    "rock": "rock music: electric guitars, bass and loud drums",
+    "pop": "pop music: catchy melodies and hooks made for the radio",
+    "jazz": "jazz: swing, improvisation, saxophone, piano and upright bass",
+    "latin": "Latin American music: Afro-Cuban and Brazilian rhythms, percussion and dance",
+    "blues": "the blues: songs of hard times, bent guitar notes and harmonica",
+    "country-folk": "country and folk music: acoustic guitars, fiddle, banjo, storytelling",
+    "electronic": "electronic music: synthesizers, drum machines and dance floors",
+    "hip-hop": "hip hop: rapping over beats, samples and breaks",
+    "rnb-soul-funk": "r&b, soul, funk and gospel: deep grooves and powerful voices",
+    "reggae-caribbean": "reggae and Caribbean music: offbeat rhythms of the islands",
+    "african": "African popular music: polyrhythms, bright guitars, percussion and horns",
+    "world": "traditional music of Asia, the Middle East and the rest of the world",
+    "classical-cinematic": "classical and film music: orchestras, strings and choirs",
+    "ballroom-traditional": "ballroom and traditional dance music: waltzes, polkas, marches",
+}
+
+
+def load_styles() -> tuple[str, dict[str, dict], dict[str, str]]:
+    """Where the styles come from; name -> {family, aliases, description}; and each
+    family's description."""
     if (resources.resource_dir() / "styles.toml").exists():
-        rows = meaning.style_rows()
+        table = resources.table("styles")
+        families = {name: row.get("description", "")
+                    for name, row in table.get("family", {}).items()}
         return "resources/styles.toml", {name: {
             "family": row["family"], "aliases": list(row.get("aliases", [])),
-            "description": row.get("description", "")} for name, row in rows.items()}
+            "description": row.get("description", "")}
+            for name, row in meaning.style_rows().items()}, families
     styles = {}
     for name, row in resources.genres().items():
         family, description = GENRE_DESCRIPTIONS[name]
         styles[name] = {"family": family, "aliases": list(row["aliases"]),
                         "description": description}
-    return "resources/genres.toml and the descriptions in scripts/embed_styles.py", styles
+    return ("resources/genres.toml and the descriptions in scripts/embed_styles.py", styles,
+            FAMILY_DESCRIPTIONS)
 
 
 def _title(name: str) -> str:
@@ -93,7 +117,11 @@ VARIANTS = {
     "named+aliases": lambda name, row: ([f"{_title(name)} music: {row['description']}"]
                                         + [f"{a} music" for a in _names(name, row)]),
 }
-DESCRIPTORS = "named+aliases"
+DESCRIPTORS = "named"
+# How much a style's family counts beside the style itself (0: not at all); --compare tries
+# each of these.
+FAMILY_WEIGHTS = (0.0, 0.5, 1.0)
+FAMILY_WEIGHT = 1.0
 
 
 def _names(name: str, row: dict) -> list[str]:
@@ -106,19 +134,39 @@ def descriptors(styles: dict[str, dict], variant: str) -> dict[str, list[str]]:
     return {name: VARIANTS[variant](name, row) for name, row in styles.items()}
 
 
-def space_of(styles: dict[str, dict], texts: dict[str, list[str]],
-             embedder: meaning.Embedder) -> meaning.StyleSpace:
+def family_texts(families: dict[str, str]) -> dict[str, list[str]]:
+    return {f"family {name}": [text or f"{_title(name)} music"]
+            for name, text in families.items()}
+
+
+def current_digest() -> str:
+    """The descriptor hash a file written now would hold (a test compares the kept file's)."""
+    _, styles, families = load_styles()
+    return meaning.descriptor_digest({**descriptors(styles, DESCRIPTORS),
+                                      **family_texts(families)})
+
+
+def space_of(styles: dict[str, dict], texts: dict[str, list[str]], families: dict[str, str],
+             family_weight: float, embedder: meaning.Embedder) -> meaning.StyleSpace:
     names = tuple(styles)
     owners = np.array([i for i, name in enumerate(names) for _ in texts[name]], dtype=np.int32)
     vectors = embedder.embed([t for name in names for t in texts[name]])
+    family_names = tuple(families)
+    family_vectors = embedder.embed([families[f] or f"{_title(f)} music"
+                                     for f in family_names])
+    digest = meaning.descriptor_digest({**texts, **family_texts(families)})
     return meaning.StyleSpace(names, tuple(styles[n]["family"] for n in names), owners,
-                              vectors, embedder.digest, meaning.descriptor_digest(texts))
+                              vectors, family_names, family_vectors, family_weight,
+                              embedder.digest, digest)
 
 
 def write(space: meaning.StyleSpace, source: str, variant: str, path: Path = OUT) -> None:
     np.savez_compressed(
         path, names=np.array(space.names), families=np.array(space.families),
         owners=space.owners.astype(np.int32), vectors=space.vectors.astype(np.float16),
+        family_names=np.array(space.family_names),
+        family_vectors=space.family_vectors.astype(np.float16),
+        family_weight=np.array(space.family_weight),
         model_id=np.array(meaning.MODEL_ID), model_digest=np.array(space.model_digest),
         descriptor_digest=np.array(space.descriptor_digest), descriptors=np.array(variant),
         source=np.array(source))
@@ -146,7 +194,7 @@ def main() -> None:
                         help="score every descriptor variant on the test prompts; write nothing")
     parser.add_argument("-v", "--verbose", action="store_true", help="a line per prompt")
     args = parser.parse_args()
-    source, styles = load_styles()
+    source, styles, families = load_styles()
     started = time.perf_counter()
     embedder = meaning.Embedder()
     print(f"model: {meaning.MODEL_ID} loaded in {time.perf_counter() - started:.1f} s; "
@@ -154,17 +202,21 @@ def main() -> None:
     if args.compare:
         prompts = json.loads(PROMPTS.read_text())["prompts"]
         for variant in VARIANTS:
-            space = space_of(styles, descriptors(styles, variant), embedder)
-            hits, lines = score(space, embedder, prompts)
-            print(f"{variant}: {hits}/{len(prompts)} in their family")
-            if args.verbose:
-                print("\n".join("    " + line for line in lines))
+            for weight in FAMILY_WEIGHTS:
+                space = space_of(styles, descriptors(styles, variant), families, weight,
+                                 embedder)
+                hits, lines = score(space, embedder, prompts)
+                print(f"{variant}, family weight {weight}: {hits}/{len(prompts)} in their "
+                      "family")
+                if args.verbose:
+                    print("\n".join("    " + line for line in lines))
         return
-    texts = descriptors(styles, DESCRIPTORS)
-    space = space_of(styles, texts, embedder)
+    space = space_of(styles, descriptors(styles, DESCRIPTORS), families, FAMILY_WEIGHT,
+                     embedder)
     write(space, source, DESCRIPTORS)
     print(f"wrote {OUT.relative_to(ROOT)}: {len(space.names)} styles, "
-          f"{len(space.owners)} descriptors ({DESCRIPTORS})")
+          f"{len(space.owners)} descriptors ({DESCRIPTORS}), {len(space.family_names)} "
+          f"families (weight {FAMILY_WEIGHT})")
 
 
 if __name__ == "__main__":

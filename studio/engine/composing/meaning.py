@@ -135,12 +135,19 @@ def descriptor_digest(descriptors: dict[str, list[str]]) -> str:
 
 @dataclass(frozen=True)
 class StyleSpace:
-    """The style descriptors' vectors: several per style, a style as near as its nearest."""
+    """The vectors of the styles' descriptors (several per style: a style is as near as its
+    nearest) and of their families' descriptions. A style's score mixes the two: its own
+    similarity and, weighted by `family_weight`, its family's, so a prompt near many styles
+    of one family ("a street party in Havana") finds that family even when one style of
+    another happens to be a little nearer."""
 
     names: tuple[str, ...]
-    families: tuple[str, ...]
+    families: tuple[str, ...]  # each style's family
     owners: np.ndarray  # (descriptors,) index into names
     vectors: np.ndarray  # (descriptors, 384) float32 unit vectors
+    family_names: tuple[str, ...]
+    family_vectors: np.ndarray  # (families, 384)
+    family_weight: float
     model_digest: str
     descriptor_digest: str
 
@@ -150,10 +157,12 @@ class StyleSpace:
         if not path.exists():
             raise MeaningError(f"{path} is missing: run scripts/embed_styles.py")
         with np.load(path, allow_pickle=False) as data:
-            return cls(tuple(str(n) for n in data["names"]),
-                       tuple(str(f) for f in data["families"]),
-                       data["owners"].astype(np.int64), data["vectors"].astype(np.float32),
-                       str(data["model_digest"]), str(data["descriptor_digest"]))
+            return cls(
+                tuple(str(n) for n in data["names"]), tuple(str(f) for f in data["families"]),
+                data["owners"].astype(np.int64), data["vectors"].astype(np.float32),
+                tuple(str(f) for f in data["family_names"]),
+                data["family_vectors"].astype(np.float32), float(data["family_weight"]),
+                str(data["model_digest"]), str(data["descriptor_digest"]))
 
     def check(self, digest: str, known: set[str]) -> None:
         """A MeaningError naming what is stale: another model, or another set of styles."""
@@ -168,11 +177,15 @@ class StyleSpace:
                                f"{extra}): run scripts/embed_styles.py")
 
     def scores(self, vector: np.ndarray) -> np.ndarray:
-        """Each style's cosine similarity to a unit vector: its nearest descriptor's."""
-        similarity = self.vectors @ vector
+        """Each style's score for a unit vector, a cosine similarity (-1..1): its nearest
+        descriptor's, mixed with its family's."""
         best = np.full(len(self.names), -1.0, dtype=np.float32)
-        np.maximum.at(best, self.owners, similarity)
-        return best
+        np.maximum.at(best, self.owners, self.vectors @ vector)
+        if not self.family_weight or not len(self.family_vectors):
+            return best
+        by_family = dict(zip(self.family_names, self.family_vectors @ vector, strict=True))
+        family = np.array([by_family.get(f, 0.0) for f in self.families], dtype=np.float32)
+        return (best + self.family_weight * family) / (1.0 + self.family_weight)
 
 
 @dataclass(frozen=True)

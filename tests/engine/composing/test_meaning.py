@@ -108,11 +108,11 @@ def test_the_embeddings_file_matches_the_styles_as_described_now():
                                                   ROOT / "scripts" / "embed_styles.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    _, styles = script.load_styles()
-    texts = script.descriptors(styles, script.DESCRIPTORS)
+    _, styles, _ = script.load_styles()
     space = meaning.StyleSpace.load()
-    assert space.descriptor_digest == meaning.descriptor_digest(texts)
+    assert space.descriptor_digest == script.current_digest()
     assert space.names == tuple(styles)
+    assert space.family_weight == script.FAMILY_WEIGHT
 
 
 def test_a_stale_embeddings_file_is_refused():
