@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from studio.engine import resources  # noqa: E402
+from studio.engine.composing import embedder as model  # noqa: E402
 from studio.engine.composing import meaning  # noqa: E402
 
 PROMPTS = ROOT / "tests" / "data" / "unnamed_style_prompts.json"
@@ -117,11 +118,11 @@ VARIANTS = {
     "named+aliases": lambda name, row: ([f"{_title(name)} music: {row['description']}"]
                                         + [f"{a} music" for a in _names(name, row)]),
 }
-DESCRIPTORS = "named"
+DESCRIPTORS = "named+aliases"
 # How much a style's family counts beside the style itself (0: not at all); --compare tries
 # each of these.
 FAMILY_WEIGHTS = (0.0, 0.5, 1.0)
-FAMILY_WEIGHT = 1.0
+FAMILY_WEIGHT = 0.0
 
 
 def _names(name: str, row: dict) -> list[str]:
@@ -147,7 +148,7 @@ def current_digest() -> str:
 
 
 def space_of(styles: dict[str, dict], texts: dict[str, list[str]], families: dict[str, str],
-             family_weight: float, embedder: meaning.Embedder) -> meaning.StyleSpace:
+             family_weight: float, embedder: model.Embedder) -> meaning.StyleSpace:
     names = tuple(styles)
     owners = np.array([i for i, name in enumerate(names) for _ in texts[name]], dtype=np.int32)
     vectors = embedder.embed([t for name in names for t in texts[name]])
@@ -167,22 +168,22 @@ def write(space: meaning.StyleSpace, source: str, variant: str, path: Path = OUT
         family_names=np.array(space.family_names),
         family_vectors=space.family_vectors.astype(np.float16),
         family_weight=np.array(space.family_weight),
-        model_id=np.array(meaning.MODEL_ID), model_digest=np.array(space.model_digest),
+        model_id=np.array(model.MODEL_ID), model_digest=np.array(space.model_digest),
         descriptor_digest=np.array(space.descriptor_digest), descriptors=np.array(variant),
         source=np.array(source))
 
 
-def score(space: meaning.StyleSpace, embedder: meaning.Embedder,
+def score(space: meaning.StyleSpace, embedder: model.Embedder,
           prompts: list[dict]) -> tuple[int, list[str]]:
-    """How many prompts' nearest style is of their family, and a line for each prompt."""
-    vectors = embedder.embed([entry["prompt"] for entry in prompts])
+    """How many prompts are guessed as a style of their family (as the studio guesses:
+    a prompt no nearer a style than a song in general is not), and a line for each."""
+    reader = meaning.Meaning(embedder, space, embedder.embed(list(meaning.GENERIC)))
     hits, lines = 0, []
-    for entry, vector in zip(prompts, vectors, strict=True):
-        scores = space.scores(vector)
-        order = np.argsort(-scores)[:3]
-        family = space.families[order[0]]
+    for entry in prompts:
+        nearest = reader.guess(entry["prompt"], 3)
+        family = reader.family(nearest[0][0]) if nearest else "(no guess)"
         hits += family == entry["family"]
-        near = ", ".join(f"{space.names[i]} {scores[i]:.2f}" for i in order)
+        near = ", ".join(f"{name} {similarity:.2f}" for name, similarity in nearest)
         mark = "ok " if family == entry["family"] else "-- "
         lines.append(f"{mark}{entry['prompt'][:50]:<50} {entry['family']:<20} {near}")
     return hits, lines
@@ -193,14 +194,16 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true",
                         help="score every descriptor variant on the test prompts; write nothing")
     parser.add_argument("-v", "--verbose", action="store_true", help="a line per prompt")
+    parser.add_argument("--prompts", type=Path, default=PROMPTS,
+                        help="the prompts --compare scores (the test's by default)")
     args = parser.parse_args()
     source, styles, families = load_styles()
     started = time.perf_counter()
-    embedder = meaning.Embedder()
-    print(f"model: {meaning.MODEL_ID} loaded in {time.perf_counter() - started:.1f} s; "
+    embedder = model.Embedder()
+    print(f"model: {model.MODEL_ID} loaded in {time.perf_counter() - started:.1f} s; "
           f"{len(styles)} styles from {source}")
     if args.compare:
-        prompts = json.loads(PROMPTS.read_text())["prompts"]
+        prompts = json.loads(args.prompts.read_text())["prompts"]
         for variant in VARIANTS:
             for weight in FAMILY_WEIGHTS:
                 space = space_of(styles, descriptors(styles, variant), families, weight,
