@@ -5,22 +5,57 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
+import tempfile
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 RATE, PERIOD = 48000, 512
+_LATE_CLIENT = re.compile(r"XRun: client = (?P<client>.+) was not finished, state = (?P<state>\w+)")
+
+
+@dataclass(frozen=True)
+class JackDevice:
+    """The server's PortAudio output device (its fields are the device's), and what the
+    server said of its cycles."""
+
+    device: object
+    log: Path
+
+    def __getattr__(self, name: str):
+        return getattr(self.device, name)
+
+    def xruns(self) -> list[tuple[tuple[str, str], ...]]:
+        """Each cycle the server found unfinished, as (client, state) of every client that
+        had not finished: a client "Triggered" had not even begun its cycle."""
+        events: list[list[tuple[str, str]]] = []
+        fresh = True
+        for line in self.log.read_text(errors="replace").splitlines():
+            match = _LATE_CLIENT.search(line)
+            if match is None:
+                fresh = True
+                continue
+            if fresh:
+                events.append([])
+                fresh = False
+            events[-1].append((match["client"], match["state"]))
+        return [tuple(event) for event in events]
 
 
 @contextlib.contextmanager
 def jack_device(name: str | None = None):
     """Start a private JACK dummy server (processes started meanwhile use it); yields its
-    PortAudio output device."""
+    PortAudio output device, with the server's own log of late cycles."""
     name = name or f"studio-jack-{os.getpid()}"
     os.environ["JACK_DEFAULT_SERVER"] = name
     os.environ["JACK_NO_AUDIO_RESERVATION"] = "1"
-    server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", str(RATE), "-p",
-                               str(PERIOD)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    folder = tempfile.TemporaryDirectory(prefix="studio-jack-")
+    log = Path(folder.name) / "jackd.log"
+    with open(log, "wb") as output:  # the server keeps its own handle
+        server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", str(RATE), "-p",
+                                   str(PERIOD)], stdout=output, stderr=subprocess.STDOUT)
     import sounddevice
 
     from studio.engine.playback import output_devices
@@ -35,9 +70,10 @@ def jack_device(name: str | None = None):
             time.sleep(0.1)
         else:
             raise RuntimeError("the JACK dummy server did not come up")
-        yield devices[0]
+        yield JackDevice(devices[0], log)
     finally:
         sounddevice._terminate()  # before the server goes: PortAudio's JACK client aborts after
         server.terminate()
         server.wait(10)
         sounddevice._initialize()
+        folder.cleanup()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from studio.engine import theory
 
-LANE_ORDER = ("drums", "bass", "keys", "pad", "strings", "lead", "vocal")
+LANE_ORDER = ("drums", "bass", "keys", "pad", "strings", "horns", "lead", "vocal")
 DEFAULT_LANES = ("drums", "bass", "keys", "pad", "lead", "vocal")
 
 
@@ -86,7 +86,11 @@ class Mood:
 
 @dataclass(frozen=True)
 class CompositionContext:
-    """The musical facts every stage shares. Tempo is in quarter notes per minute."""
+    """The musical facts every stage shares. Tempo is in quarter notes per minute.
+
+    `programs` (lane -> General MIDI program) and `drum_kit` are the instruments the person
+    chose (in the prompt, by Refine or in the mixer); every other lane plays the style's.
+    """
 
     key: Key
     tempo_bpm: float
@@ -98,6 +102,8 @@ class CompositionContext:
     lanes: tuple[str, ...] = DEFAULT_LANES
     energy_curve: tuple[tuple[float, float], ...] = ()
     prompt: str = ""
+    programs: dict[str, int] = field(default_factory=dict)
+    drum_kit: int | None = None
     # The styles of the blend as guessed from the prompt's meaning, with their similarity
     # (0..1), when the prompt named none; empty when it named one (or nothing was guessed).
     understood: tuple[tuple[str, float], ...] = ()

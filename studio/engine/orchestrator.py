@@ -52,7 +52,6 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
     them otherwise (the built-in writer by default). `by_meaning` reads a prompt that names
     no style by meaning (composing.meaning), loading the language model the first time in
     this process (seconds; MeaningError when it is missing)."""
-    cancel = cancel or CancelToken()
     progress(ProgressEvent("prompt", 0.0, "reading the prompt"))
     reading = read_prompt(prompt)
     if by_meaning:
@@ -60,6 +59,20 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
     context = build_context(reading, seed, length_s=length_s, preferences=preferences)
     progress(ProgressEvent("prompt", 1.0, f"{context.key.name}, {context.tempo_bpm:g} bpm, "
                                           f"{context.meter}, {context.primary_genre}"))
+    return compose_context(context, seed, progress=progress, cancel=cancel,
+                           preferences=preferences, lyrics_provider=lyrics_provider,
+                           lyrics_text=lyrics_text, title=title_from(prompt, context))
+
+
+def compose_context(context: CompositionContext, seed: int, *,
+                    progress: ProgressCallback = ignore_progress,
+                    cancel: CancelToken | None = None,
+                    preferences: Leanings | None = None,
+                    lyrics_provider: LyricsProvider | None = None,
+                    lyrics_text: str | None = None, title: str = "") -> Composition:
+    """A whole composition from a context already built (compose() reads it from a prompt):
+    sections, chords, every lane's parts, lyrics and the vocal melody."""
+    cancel = cancel or CancelToken()
     cancel.check()
     progress(ProgressEvent("arrangement", 0.0, "laying out sections"))
     sections, curve = arrange(context, rng_for(seed, -1, "arrangement"))
@@ -72,7 +85,8 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
     sections = harmonize(context, sections)
     progress(ProgressEvent("harmony", 1.0, "chords in every section"))
     cancel.check()
-    composition = Composition(title=title_from(prompt, context), context=context, sections=sections,
+    composition = Composition(title=title or title_from(context.prompt, context),
+                              context=context, sections=sections,
                               lanes=make_lanes(context), buses=bus_defaults(context),
                               mastering=Mastering(preset=preset_name(context)))
     composition.parts = generate_parts(composition, progress, cancel)
@@ -114,8 +128,9 @@ def read_by_meaning(reading: PromptReading,
 
 
 def make_lanes(context: CompositionContext) -> dict[str, Lane]:
-    """The context's lanes with the primary genre's instruments, effects and default mix."""
-    programs = resources.genre(context.primary_genre)["lanes"]
+    """The context's lanes with the instruments chosen for them (else the primary genre's),
+    effects and default mix."""
+    programs = {**resources.genre(context.primary_genre)["lanes"], **context.programs}
     defaults = resources.table("lanes")
     lanes = {}
     for name in context.lanes:

@@ -1,4 +1,4 @@
-"""Data tables shipped in resources/: genres, moods, grooves, progressions."""
+"""Data tables shipped in resources/: styles, moods, grooves, progressions."""
 
 from __future__ import annotations
 
@@ -23,8 +23,24 @@ def table(name: str) -> dict:
         return tomllib.load(handle)
 
 
+@cache
 def genres() -> dict[str, dict]:
-    return table("genres")
+    """The style library (resources/styles.toml): each style's own fields over the defaults
+    of its family. Every style is a genre a song can be made in or blended from."""
+    data = table("styles")
+    families = data["family"]
+    merged = {}
+    for name, row in data["style"].items():
+        family = row.get("family")
+        if family not in families:
+            raise ValueError(f"style '{name}' names an unknown family '{family}'")
+        merged[name] = {**families[family], **row}
+    return merged
+
+
+def families() -> dict[str, dict]:
+    """The style families and their defaults."""
+    return table("styles")["family"]
 
 
 def genre(name: str) -> dict:

@@ -47,19 +47,14 @@ from studio.engine.model import (
 )
 
 SCHEMA_VERSION = 1
+# Fields written only when they hold something, so a song that chose no instruments of its
+# own, or whose style was not guessed, is written byte for byte as before they existed (and
+# older files read the same).
+_WRITTEN_WHEN_SET = {CompositionContext: ("programs", "drum_kit", "understood")}
 
 
 def context_to_dict(context: CompositionContext) -> dict[str, Any]:
-    return {"schema_version": SCHEMA_VERSION, **_context(context)}
-
-
-def _context(context: CompositionContext) -> dict[str, Any]:
-    """The context's fields; `understood` only when something was guessed, so a song whose
-    prompt named its style is written as it was before the field existed."""
-    data = _plain(context)
-    if not context.understood:
-        del data["understood"]
-    return data
+    return {"schema_version": SCHEMA_VERSION, **_plain(context)}
 
 
 def context_from_dict(data: dict[str, Any]) -> CompositionContext:
@@ -73,6 +68,7 @@ def context_from_dict(data: dict[str, Any]) -> CompositionContext:
             "mood": _mood(data["mood"]),
             "lanes": tuple(data["lanes"]),
             "energy_curve": tuple(tuple(point) for point in data["energy_curve"]),
+            "programs": {lane: int(p) for lane, p in data.get("programs", {}).items()},
             "understood": tuple((str(name), float(score))
                                 for name, score in data.get("understood", ())),
         }
@@ -83,7 +79,7 @@ def composition_to_dict(composition: Composition) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "title": composition.title,
-        "context": _context(composition.context),
+        "context": _plain(composition.context),
         "sections": [_plain(section) for section in composition.sections],
         "lanes": [_plain(lane) for lane in composition.lanes.values()],
         # parts are keyed by (section id, lane); JSON keys are strings, so the key is a list
@@ -113,7 +109,9 @@ def composition_from_dict(data: dict[str, Any]) -> Composition:
 def _plain(value: Any) -> Any:
     """A dataclass, tuple, list or dict as nested dicts, lists and scalars."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        optional = _WRITTEN_WHEN_SET.get(type(value), ())
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.name not in optional or getattr(value, f.name) not in (None, {}, ())}
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
     if isinstance(value, dict):

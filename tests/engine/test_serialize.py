@@ -27,6 +27,7 @@ def _unusual_song():
     song = make_song(sections=2, bars_per_section=2)
     song.context = dataclasses.replace(
         song.context, key=Key("F#", "dorian"), meter=Meter(6, 8), tempo_bpm=87.5,
+        programs={"keys": 105, "horns": 61}, drum_kit=40,
         understood=(("jazz", 0.62), ("lo-fi", 0.6)),
     )
     song.lanes["lead"].gain_db, song.lanes["lead"].pan = -2.5, -0.4
@@ -95,6 +96,16 @@ def test_a_context_with_nothing_guessed_is_written_as_before_the_field_existed()
     data = serialize.context_to_dict(context)
     assert "understood" not in data
     assert serialize.context_from_dict(data) == context
+
+
+def test_a_context_without_chosen_instruments_is_written_as_before_they_existed():
+    song = make_song(sections=1)
+    data = serialize.context_to_dict(song.context)
+    assert "programs" not in data and "drum_kit" not in data
+    restored = serialize.context_from_dict(json.loads(json.dumps(data)))
+    assert restored == song.context and restored.programs == {} and restored.drum_kit is None
+    kit_zero = dataclasses.replace(song.context, drum_kit=0)  # the standard kit, chosen
+    assert serialize.context_to_dict(kit_zero)["drum_kit"] == 0
 
 
 def test_a_lane_written_before_voices_loads_with_the_default_voice():

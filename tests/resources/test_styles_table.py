@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from studio.engine.composing import groove_library
+
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 MMA_LIB = Path("/usr/share/mma/lib")
 
@@ -22,6 +24,7 @@ GENRES = ("pop", "dream-pop", "rock", "metal", "electronic", "hip-hop", "lo-fi",
 FIELDS = ("family", "aliases", "description", "tempo_bpm", "meters", "feel", "swing", "valence",
           "arousal", "minor_weight", "form", "progressions", "lanes", "drum_kit", "mma",
           "grooves", "keys_style", "bass_style", "lead_style", "target_lufs")
+OPTIONAL = ("section_bars",)  # kinds held to a length of the style's own (twelve-bar blues)
 METERS = {"4/4", "3/4", "6/8", "12/8", "2/4", "5/4"}
 FEELS = {"straight", "swing", "shuffle", "half-time"}
 LANES = {"drums", "bass", "keys", "pad", "strings", "horns", "lead"}
@@ -55,7 +58,7 @@ def test_every_field_is_present_after_the_family_defaults(name):
     style = STYLES[name]
     assert NAME.match(name)
     assert [f for f in FIELDS if f not in style] == []
-    assert set(style) <= set(FIELDS), set(style) - set(FIELDS)
+    assert set(style) <= set(FIELDS) | set(OPTIONAL), set(style) - set(FIELDS)
 
 
 @pytest.mark.parametrize("name", sorted(TABLE["style"]))
@@ -93,6 +96,16 @@ def test_aliases_are_unique_and_not_mood_words():
             assert alias == alias.lower().strip() and alias not in moods, (name, alias)
 
 
+@pytest.mark.skipif(not (RESOURCES / "instruments.toml").is_file(), reason="no instrument table")
+def test_aliases_do_not_name_instruments():
+    # "with a jazz guitar" asks for an instrument, not the jazz-guitar style
+    tables = load("instruments.toml")
+    instruments = {alias for section in ("programs", "kits")
+                   for row in tables.get(section, {}).values() for alias in row.get("aliases", [])}
+    for name, style in STYLES.items():
+        assert not set(style["aliases"]) & instruments, name
+
+
 def test_forms_and_progressions_name_known_tables():
     kinds = set(load("sections.toml"))
     vocabularies = load("progressions.toml")
@@ -107,6 +120,13 @@ def test_hand_written_grooves_exist_and_fit_the_meters():
         for groove in style["grooves"]:
             assert groove in grooves, (name, groove)
             assert set(grooves[groove]["meters"]) & set(style["meters"]), (name, groove)
+
+
+def test_grooves_written_in_half_time_belong_to_half_time_styles():
+    grooves = load("grooves.toml")["groove"]
+    for name, style in STYLES.items():
+        if any(grooves[g].get("half_time") for g in style["grooves"]):
+            assert style["feel"] == "half-time", name
 
 
 def test_styles_without_drums_play_no_grooves():
@@ -157,3 +177,5 @@ def test_mma_ids_are_library_and_stem():
         for ident in style["mma"]:
             library, _, stem = ident.partition("/")
             assert library in libraries and stem and "/" not in stem, (name, ident)
+            # the studio plays what scripts/import_styles.py converted, never MMA itself
+            assert ident in groove_library.files(), (name, ident)

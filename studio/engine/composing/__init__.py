@@ -1,8 +1,10 @@
 """Composing: from a prompt to the notes of every lane, in the order the stages run.
 
-Reading the prompt (prompt)
+Reading the prompt (prompt, instruments)
     read_prompt(text) -> PromptReading; PromptError names what no song can have
     parse_seconds("2:30") -> 150.0
+    instruments: the General MIDI programs and kits by name (resources/instruments.toml);
+        read_instruments(scan), choose(requests, style_lanes, excluded) -> Choice
 
 Reading a prompt by meaning (meaning, embedder): when it names no style
     load_meaning() -> Meaning (the model, loaded once per process: the worker's, never the
@@ -31,7 +33,8 @@ Rhythm and feel (grooves, feel)
 
 The lane generators (generators)
     generator_for(lane) -> generate(context, section, lane, rng, next_section) -> notes
-    generators.drums, .bass, .keys (keys, pad, strings), .lead; generators.common: helpers
+    generators.drums, .bass, .keys (keys, pad, strings), .horns, .lead; generators.common:
+        helpers
 
 The vocal melody (melody)
     section_melody(composition, lyrics, voice_range=None, variation=0) -> VocalPart: the

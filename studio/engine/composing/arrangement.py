@@ -24,17 +24,23 @@ _FIT_ORDER = ("verse", "bridge", "pre-chorus", "drop", "breakdown", "intro", "ou
 
 def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list[Section], tuple]:
     """Sections for the context's genre and length, and the energy curve they follow."""
-    kinds = list(resources.genre(context.primary_genre)["form"])
-    table = resources.table("sections")
+    style = resources.genre(context.primary_genre)
+    kinds = list(style["form"])
+    # a style may hold some kinds to a length of its own: a twelve-bar blues chorus
+    held = dict(style.get("section_bars", {}))
+    table = {kind: {**row, "bars": held.get(kind, row["bars"])}
+             for kind, row in resources.table("sections").items()}
     bars = [table[k]["bars"] for k in kinds]
     _drop_sections(kinds, bars, context.length_bars, table)
     _grow_sections(kinds, bars, context.length_bars, table)
-    _fit_bars(kinds, bars, context.length_bars)
+    _fit_bars(kinds, bars, context.length_bars, set(held))
     curve = energy_curve(kinds, bars, context)
     song_groove, contrast_groove = _pick_grooves(context, rng)
+    by_kind = _style_grooves(context, song_groove)
     sections = []
     for index, (kind, length) in enumerate(zip(kinds, bars, strict=True)):
         groove = contrast_groove if kind in ("bridge", "breakdown") else song_groove
+        groove = by_kind.get(kind, groove)
         sections.append(Section(id=index, kind=kind, bars=length, energy=0.0, groove=groove))
     return derive_energies(sections, curve), curve
 
@@ -62,8 +68,11 @@ def _repeats(kinds: list[str]) -> int:
 
 
 def _is_first_of_core_kind(kinds: list[str], index: int) -> bool:
+    """The first verse and the first hook stay: a drop is the hook only of a form without a
+    chorus (a k-pop or amapiano drop is a climax that a short song can leave out)."""
     kind = kinds[index]
-    return kind in ("verse", "chorus", "drop") and kinds.index(kind) == index
+    core = ("verse", "chorus") if "chorus" in kinds else ("verse", "drop")
+    return kind in core and kinds.index(kind) == index
 
 
 def _grow_sections(kinds: list[str], bars: list[int], target: int, table: dict) -> None:
@@ -79,14 +88,19 @@ def _grow_sections(kinds: list[str], bars: list[int], target: int, table: dict) 
         bars[at:at] = [table[k]["bars"] for k in cycle]
 
 
-def _fit_bars(kinds: list[str], bars: list[int], target: int) -> None:
+def _fit_bars(kinds: list[str], bars: list[int], target: int,
+              held: frozenset[str] | set[str] = frozenset()) -> None:
     """Lengthen or shorten sections, four bars at a time where possible (phrases come in
-    fours), until the bars sum to the target."""
+    fours), until the bars sum to the target; kinds the style holds to a length change
+    last."""
     order = sorted(range(len(kinds)), key=lambda i: (_FIT_ORDER.index(kinds[i]), i))
+    free = [i for i in order if kinds[i] not in held]
+    kept = [i for i in order if kinds[i] in held]
     while sum(bars) != target:
         gap = abs(target - sum(bars))
         sign = 1 if sum(bars) < target else -1
-        if not any(_nudge(bars, order, step * sign, target) for step in (4, 2, 1) if step <= gap):
+        if not any(_nudge(bars, indices, step * sign, target)
+                   for indices in (free, kept) for step in (4, 2, 1) if step <= gap):
             raise ValueError(f"cannot fit {len(kinds)} sections into {target} bars")
 
 
@@ -167,6 +181,22 @@ def _pick_grooves(context: CompositionContext, rng: np.random.Generator) -> tupl
     main_groove = grooves.groove_names_for(main, context.meter)[0]
     contrast_groove = grooves.groove_names_for(contrast, context.meter)[0]
     return main_groove, contrast_groove
+
+
+def _style_grooves(context: CompositionContext, song_groove: str) -> dict[str, str]:
+    """Sections that play a groove of their own when the song's style file has one: the
+    intro its intro, choruses and drops a busier variation of the song's groove."""
+    style, meter = context.primary_genre, context.meter
+    if song_groove not in grooves.section_grooves(style, meter, "main"):
+        return {}  # a hand-written groove, or another style's: no imported variations
+    chosen = {}
+    intros = grooves.section_grooves(style, meter, "intro")
+    if intros:
+        chosen["intro"] = intros[0]
+    variations = grooves.section_grooves(style, meter, "variation")
+    if variations:
+        chosen["chorus"] = chosen["drop"] = variations[0]
+    return chosen
 
 
 def _clip(value: float) -> float:

@@ -4,7 +4,8 @@ build_context() keeps every value the prompt gave and fills the rest from the ge
 the mood, drawing only from rng_for(seed, -1, "context"), so one reading and one seed always
 give one context. Tempo sits inside the blend's tempo range, placed by arousal; the mode
 follows the blend's minor weight, pushed toward minor by sad mood words and toward major by
-happy ones; the song is 4/4 and about three minutes unless the prompt says otherwise.
+happy ones; the song is in the style's usual meter and about three minutes unless the prompt
+says otherwise.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from studio.engine import resources, theory
+from studio.engine.composing.instruments import choose
 from studio.engine.composing.leanings import Leanings
 from studio.engine.composing.prompt import (
     TEMPO_RANGE_BPM,
@@ -65,11 +67,14 @@ def build_context(reading: PromptReading, seed: int, *, length_s: float | None =
         mood = replace(mood, valence=_unit(mood.valence + preferences.valence_lean),
                        arousal=_unit(mood.arousal + preferences.arousal_lean))
     key = _key(reading, blend, minor_draw, tonic_draw)
-    meter = reading.meter or Meter(4, 4)
+    meter = reading.meter or _style_meter(blend)
+    chosen = choose(reading.instruments, resources.genre(_primary(blend))["lanes"],
+                    reading.excluded_lanes)
     return CompositionContext(
         key=key, tempo_bpm=tempo_bpm, meter=meter, genre_blend=blend, mood=mood,
         length_bars=_length_bars(reading, length_s, tempo_bpm, meter), seed=seed,
-        lanes=_lanes(blend, reading.excluded_lanes), prompt=reading.text,
+        lanes=_lanes(blend, reading.excluded_lanes | chosen.removed, chosen.added),
+        prompt=reading.text, programs=chosen.programs, drum_kit=chosen.drum_kit,
         understood=reading.understood,
     )
 
@@ -143,6 +148,13 @@ def _key(reading: PromptReading, blend: dict[str, float], minor_draw: float,
     return Key(tonics[int(tonic_draw * len(tonics))], mode)
 
 
+def _style_meter(blend: dict[str, float]) -> Meter:
+    """The leading style's usual meter (4/4 for a style that names none)."""
+    meters = resources.genre(_primary(blend)).get("meters") or ["4/4"]
+    numerator, denominator = (int(part) for part in meters[0].split("/"))
+    return Meter(numerator, denominator)
+
+
 def _length_bars(reading: PromptReading, length_s: float | None, tempo_bpm: float,
                  meter: Meter) -> int:
     """Whole bars filling the length, rounded to a multiple of four (phrases come in fours)."""
@@ -156,9 +168,11 @@ def _length_bars(reading: PromptReading, length_s: float | None, tempo_bpm: floa
     return max(MIN_BARS, 4 * round(bars / 4))
 
 
-def _lanes(blend: dict[str, float], excluded: frozenset[str]) -> tuple[str, ...]:
-    # every genre can carry a voice; "instrumental" or "no vocals" leaves it out
-    played = {**resources.genre(_primary(blend))["lanes"], "vocal": None}
+def _lanes(blend: dict[str, float], excluded: frozenset[str],
+           added: tuple[str, ...] = ()) -> tuple[str, ...]:
+    # every genre can carry a voice; "instrumental" or "no vocals" leaves it out; instruments
+    # the prompt named bring the lanes they play in
+    played = {**resources.genre(_primary(blend))["lanes"], "vocal": None, **dict.fromkeys(added)}
     lanes = tuple(lane for lane in LANE_ORDER if lane in played and lane not in excluded)
     if not lanes:
         left_out = ", ".join(lane for lane in LANE_ORDER if lane in excluded)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from studio.engine import resources
+from studio.engine.composing import groove_library
 from studio.engine.model import Meter
 
 _EPSILON = 1e-9
@@ -57,7 +58,8 @@ class Groove:
 
     @property
     def kick_note(self) -> int:
-        return next(layer.note for layer in self.layers if layer.kick)
+        """The groove's bass drum (a groove without drums has the General MIDI kick)."""
+        return next((layer.note for layer in self.layers if layer.kick), 36)
 
 
 @dataclass(frozen=True)
@@ -104,28 +106,55 @@ def bar_steps(meter: Meter) -> int:
 
 
 def groove_names() -> tuple[str, ...]:
-    return tuple(sorted(resources.table("grooves")["groove"]))
+    """The hand-written grooves and the playable imported ones."""
+    return tuple(sorted({*_parsed_grooves(), *groove_library.names()}))
 
 
 def groove_names_for(genre: str, meter: Meter) -> list[str]:
-    """The grooves a genre plays: its own in 4/4, the meter's generic groove otherwise."""
-    if str(meter) == "4/4":
-        try:
-            return list(resources.genre(genre)["grooves"])
-        except KeyError:
-            raise ValueError(f"unknown genre '{genre}' has no grooves") from None
+    """The grooves a style plays in a meter, its usual one first: its hand-written grooves
+    that fit, then the main and variation grooves of its MMA style files; the meter's
+    generic groove when it has none in that meter."""
+    try:
+        row = resources.genre(genre)
+    except KeyError:
+        raise ValueError(f"unknown genre '{genre}' has no grooves") from None
+    names = [name for name in row.get("grooves", ())
+             if str(meter) in groove(name).meters and _fits(groove(name), meter)]
+    by_role = groove_library.grooves_of(list(row.get("mma", ())), str(meter))
+    names += by_role.get("main", []) + by_role.get("variation", [])
+    if names:
+        return names
     generic = resources.table("grooves")["meter_grooves"].get(str(meter))
     if generic is None:
         raise ValueError(f"no groove for the meter {meter}")
     return [generic]
 
 
+def section_grooves(genre: str, meter: Meter, role: str) -> list[str]:
+    """A style's imported grooves of one role in a meter ("intro", "ending", "fill")."""
+    row = resources.genre(genre)
+    return groove_library.grooves_of(list(row.get("mma", ())), str(meter)).get(role, [])
+
+
+def _fits(found: Groove, meter: Meter) -> bool:
+    """A pattern fills a bar a whole number of times, or whole bars."""
+    steps = bar_steps(meter)
+    return steps % found.pattern_steps == 0 or found.pattern_steps % steps == 0
+
+
+def pattern_bars(name: str, meter: Meter) -> int:
+    """How many bars the groove's pattern lasts (1 for a pattern of a bar or less)."""
+    return max(1, groove(name).pattern_steps // bar_steps(meter))
+
+
 def groove(name: str) -> Groove:
     """A groove by name; ValueError naming it when the table has no such groove."""
-    try:
-        return _parsed_grooves()[name]
-    except KeyError:
-        raise ValueError(f"unknown groove '{name}'") from None
+    hand = _parsed_grooves()
+    if name in hand:
+        return hand[name]
+    if groove_library.is_imported(name):
+        return _imported_groove(name)
+    raise ValueError(f"unknown groove '{name}'")
 
 
 def groove_for_meter(name: str, meter: Meter) -> Groove:
@@ -133,7 +162,7 @@ def groove_for_meter(name: str, meter: Meter) -> Groove:
     found = groove(name)
     if str(meter) not in found.meters:
         raise ValueError(f"groove '{name}' is for {', '.join(found.meters)}, not {meter}")
-    if bar_steps(meter) % found.pattern_steps:
+    if not _fits(found, meter):
         raise ValueError(f"groove '{name}' does not fill a bar of {meter}")
     return found
 
@@ -150,13 +179,16 @@ def humanize_velocity() -> float:
     return float(resources.table("grooves")["dynamics"]["humanize_velocity"])
 
 
-def bar_hits(name: str, meter: Meter, energy: float, feel: str = "") -> tuple[Hit, ...]:
+def bar_hits(name: str, meter: Meter, energy: float, feel: str = "",
+             bar: int = 0) -> tuple[Hit, ...]:
     """Every stroke of one bar of the groove at an energy, in step order; no randomness.
+    `bar` counts bars from the section's start: a pattern of several bars plays its own
+    bar of them.
 
     In a half-time feel the first half of the bar is stretched over the whole bar, so the
     backbeat moves from beats 2 and 4 to beat 3 and the hats play half as often.
     """
-    hits = _straight_hits(name, meter, energy)
+    hits = _straight_hits(name, meter, energy, bar)
     if feel == "half-time":
         half = bar_steps(meter) // 2
         hits = tuple(Hit(h.step * 2, h.position_beats * 2, h.note, h.velocity, h.kick)
@@ -166,15 +198,19 @@ def bar_hits(name: str, meter: Meter, energy: float, feel: str = "") -> tuple[Hi
     return hits
 
 
-def _straight_hits(name: str, meter: Meter, energy: float) -> tuple[Hit, ...]:
+def _straight_hits(name: str, meter: Meter, energy: float, bar: int) -> tuple[Hit, ...]:
     found = groove_for_meter(name, meter)
     energy = _clamp(energy)
     beats = step_beats()
+    steps = bar_steps(meter)
+    first = (bar % max(1, found.pattern_steps // steps)) * steps  # this bar's part of it
     hits = []
-    for repeat in range(bar_steps(meter) // found.pattern_steps):
+    for repeat in range(max(1, steps // found.pattern_steps)):
         for layer in found.layers:
             for step, table_velocity in layer.steps_at(energy):
-                at = repeat * found.pattern_steps + step
+                at = repeat * found.pattern_steps + step - first
+                if not 0 <= at < steps:
+                    continue
                 hits.append(Hit(at, at * beats, layer.note, velocity_at(table_velocity, energy),
                                 layer.kick))
     hits.sort(key=lambda h: (h.step, h.note))
@@ -182,9 +218,9 @@ def _straight_hits(name: str, meter: Meter, energy: float) -> tuple[Hit, ...]:
 
 
 def kick_onsets_beats(name: str, meter: Meter, energy: float,
-                      feel: str = "") -> tuple[float, ...]:
+                      feel: str = "", bar: int = 0) -> tuple[float, ...]:
     """Kick positions within one bar, in quarter-note beats from the bar's start."""
-    hits = bar_hits(name, meter, energy, feel)
+    hits = bar_hits(name, meter, energy, feel, bar)
     return tuple(sorted({h.position_beats for h in hits if h.kick}))
 
 
@@ -217,10 +253,16 @@ def _parsed_grooves() -> dict[str, Groove]:
             for name, row in resources.table("grooves")["groove"].items()}
 
 
+@cache
+def _imported_groove(name: str) -> Groove:
+    """An imported groove, converted the first time a song plays it."""
+    return _parse_groove(name, groove_library.groove_row(name))
+
+
 def _parse_groove(name: str, row: dict) -> Groove:
     pattern_steps = int(row["steps"])
     layers = tuple(_parse_layer(name, pattern_steps, layer) for layer in row["layers"])
-    if not any(layer.kick and layer.steps_at(0.0) for layer in layers):
+    if layers and not any(layer.kick and layer.steps_at(0.0) for layer in layers):
         raise ValueError(f"groove '{name}' has no kick at the lowest energy")
     voices = tuple(int(v) for v in row["fill_voices"])
     if not voices or not all(_LOWEST_DRUM <= v <= _HIGHEST_DRUM for v in voices):

@@ -57,7 +57,7 @@ def style_rows() -> dict[str, dict]:
 
 def playable_styles() -> frozenset[str]:
     """The styles a genre blend may hold: those the context stage can build a song from
-    (the genres of resources/genres.toml until the style loader reads styles.toml)."""
+    (every style of the library)."""
     return frozenset(resources.genres())
 
 

@@ -5,6 +5,7 @@ that order. Each phrase it understands is blanked out of the text, so "2 min" is
 as a key and "dream pop" never as pop. What the prompt leaves open stays None (or empty) for
 the context stage to fill. A value no song can have (400 bpm, H major, 7/8) is a PromptError
 whose message names it. Genres come from resources/genres.toml, mood words from moods.toml.
+Instruments ("with a fiddle", "808s") are read by instruments.py, just before the genres.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from studio.engine import resources
+from studio.engine.composing.instruments import InstrumentRequest, read_instruments
 from studio.engine.model import Meter
 
 TEMPO_RANGE_BPM = (40.0, 240.0)
@@ -104,6 +106,7 @@ class PromptReading:
     arousal: float | None = None
     mood_tags: tuple[str, ...] = ()
     excluded_lanes: frozenset[str] = frozenset()
+    instruments: tuple[InstrumentRequest, ...] = ()
     ignored_words: tuple[str, ...] = ()
     # The styles a prompt that named none was understood as, by meaning, with how near each
     # is (cosine similarity, 0..1); read_prompt() leaves it empty (see composing.meaning).
@@ -135,12 +138,13 @@ def read_prompt(text: str) -> PromptReading:
     tempo_bpm, length_s, meter = _read_tempo(scan), _read_length(scan), _read_meter(scan)
     tonic, mode = _read_key(scan)
     excluded = _read_exclusions(scan)
+    instruments = read_instruments(scan, protected=_genre_words()[1])
     blend = _read_genres(scan)
     valence, arousal, tags = _read_mood(scan)
     return PromptReading(
         text=text or "", tempo_bpm=tempo_bpm, tonic=tonic, mode=mode, meter=meter,
         length_s=length_s, genre_blend=blend, valence=valence, arousal=arousal, mood_tags=tags,
-        excluded_lanes=excluded, ignored_words=_leftover_words(scan),
+        excluded_lanes=excluded, instruments=instruments, ignored_words=_leftover_words(scan),
     )
 
 

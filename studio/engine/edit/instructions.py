@@ -16,16 +16,18 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, replace
 
-from studio.engine.edit import operations, vocabulary
+from studio.engine.edit import instrument_phrases, operations, phrases, vocabulary
 from studio.engine.edit.operations import Change
-from studio.engine.edit.phrases import READERS, Said, Step
+from studio.engine.edit.phrases import Said, Step
 from studio.engine.model import Composition, Lane, Section
 
 __all__ = ["RefineResult", "Step", "plan", "refine"]
 
 _OPERATIONS = {name: operations.OPERATIONS[name] for name in (
     "regenerate_section", "vary_lane", "extend", "delete_section", "change_tempo", "change_key",
-    "change_style", "add_lane", "shape_section", "set_lane_mix", "regenerate_lyrics")}
+    "change_style", "add_lane", "shape_section", "set_lane_mix", "regenerate_lyrics",
+    "set_lane_program", "set_drum_kit")}
+READERS = {**phrases.READERS, **instrument_phrases.READERS}
 
 
 @dataclass
@@ -113,7 +115,8 @@ def _preview(song: Composition, step: Step) -> Composition:
     operation, args, kwargs = step.operation, step.args, step.kwargs
     if operation is None:
         return song
-    if operation in ("change_tempo", "set_lane_mix", "delete_section"):
+    if operation in ("change_tempo", "set_lane_mix", "delete_section", "set_lane_program",
+                     "set_drum_kit"):
         return _OPERATIONS[operation](song, *args, **kwargs)[0]  # cheap: no notes are made
     view = copy.copy(song)
     if operation == "change_key":

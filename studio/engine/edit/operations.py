@@ -4,8 +4,8 @@ Each operation takes a composition and returns a new one with a `Change` that sa
 touched, so the caller commits one version and re-renders only what is stale. Parts that
 the person locked are inputs, never outputs: no operation regenerates them, and a key
 change transposes them. This module holds those on what the song plays; those on how it
-sounds (mix, effects, buses, master, voice) are in sound_settings; OPERATIONS names them
-all, for callers that are told an operation by name.
+sounds (mix, effects, buses, master, voice) are in sound_settings, and the instruments that
+play it in instruments; OPERATIONS names them all, for callers told an operation by name.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from studio.engine.edit.change import (
     find_section,
     section_label,
 )
+from studio.engine.edit.instruments import set_drum_kit, set_lane_program
 from studio.engine.edit.sound_settings import (
     LOUDNESS_RANGE,
     VOICE_RANGES,
@@ -317,11 +318,15 @@ def add_lane(composition: Composition, name: str,
     defaults = resources.table("lanes").get(name)
     if defaults is None:
         raise ValueError(f"no lane called '{name}' (known: {', '.join(resources.table('lanes'))})")
-    genre_programs = resources.genre(composition.context.primary_genre)["lanes"]
+    chosen = {**resources.genre(composition.context.primary_genre)["lanes"],
+              **composition.context.programs}
     if program is None:
-        # the genre's instrument for a lane it has, else the lane's own default
-        program = genre_programs.get(name, defaults.get("program", 0))
+        # the instrument chosen for the lane or the genre's, else the lane's own default
+        program = chosen.get(name, defaults.get("program", 0))
     song = copy_song(composition)
+    if program != chosen.get(name, defaults.get("program", 0)):
+        # kept in the context, so a change of style leaves the person's instrument playing
+        song.context = replace(song.context, programs={**song.context.programs, name: program})
     lanes = {**song.lanes, name: Lane(name, program, is_drums=name == "drums",
                                       gain_db=defaults["gain_db"], pan=defaults["pan"],
                                       fx=lane_fx_defaults(song.context, name))}
@@ -500,5 +505,5 @@ OPERATIONS: dict[str, Callable[..., tuple[Composition, Change]]] = {op.__name__:
     set_section_bars, set_section_energy, set_locked, set_notes, change_tempo, change_key,
     change_style, add_lane, shape_section, regenerate_lyrics, set_lyrics, set_song_lyrics,
     set_lane_mix, set_lane_fx, set_buses, set_mastering, set_voice, set_note_expression,
-    set_note_expressions)}
+    set_note_expressions, set_lane_program, set_drum_kit)}
 __all__ += list(OPERATIONS)

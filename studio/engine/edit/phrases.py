@@ -186,8 +186,8 @@ def _add_lane(song: Composition, said: Said, lane: str) -> Step:
         # operations.add_lane makes a pitched lane; a drum kit needs the genre's drum lane.
         raise ValueError("drums come with a song's genre and cannot be added later")
     genre = song.context.primary_genre
-    program = resources.genre(genre)["lanes"].get(lane,
-                                                  resources.table("lanes")[lane].get("program"))
+    chosen = {**resources.genre(genre)["lanes"], **song.context.programs}
+    program = chosen.get(lane, resources.table("lanes")[lane].get("program"))
     if program is None:
         raise ValueError(f"no instrument is set for {lane} in a {genre} song")
     return said.step(f"Add {lane}", "add_lane", lane, program)

@@ -3,8 +3,8 @@ of a clause name a phrase, a section or a lane.
 
 Everything here comes from resources: the phrases and filler words of refine.toml, section
 kinds from sections.toml, lane and mode words from prompt_words.toml, mood words from
-moods.toml. A word that is read is blanked out, so what is left over is exactly what no
-table accounts for.
+moods.toml, instrument names from instruments.toml. A word that is read is blanked out, so
+what is left over is exactly what no table accounts for.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from studio.engine import resources
+from studio.engine.composing import instruments
 
 _GAP = "\x00"  # stands in for words already read, so no pattern matches across them
 
@@ -93,12 +94,15 @@ def words() -> dict:
 
 @cache
 def phrases() -> dict[str, tuple[re.Pattern, dict]]:
-    """Each phrase's compiled pattern, with {modes} and {mood} filled in, and its row, in the
-    order of refine.toml (the first that matches a clause reads it)."""
+    """Each phrase's compiled pattern, with {modes}, {mood} and the instrument names filled
+    in, and its row, in the order of refine.toml (the first that matches a clause reads it)."""
     mood = words()["mood"]
     moods = [w for w in resources.table("moods")["words"] if w not in mood["not_moods"]]
     fill = {"{modes}": alternation(modes()),
-            "{mood}": alternation([*moods, *mood["comparatives"]])}
+            "{mood}": alternation([*moods, *mood["comparatives"]]),
+            "{instruments}": instruments.names_pattern(),
+            "{played}": instruments.names_pattern(with_lanes=True),
+            "{instrument_only}": instruments.names_pattern(generic=False)}
     compiled = {}
     for name, row in words()["phrases"].items():
         pattern = row["pattern"]

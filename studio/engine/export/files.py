@@ -3,8 +3,9 @@
 Into one folder: master.wav or master.flac; stems/01-drums.wav, stems/02-bass.wav and so on
 (wet or dry, numbered in the order the render gives them); song.mid; context.json (a
 readable summary and the full context); report.json (loudness and peaks of the master as
-written, the format and the file list); for a song with words, lyrics.lrc and
-lead-sheet.musicxml. The whole song, one section or a time range is written.
+written, the format, the file list, and the SoundFont and drum kit played); for a song with
+words, lyrics.lrc and lead-sheet.musicxml. The whole song, one section or a time range is
+written.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from studio.engine.progress import ProgressCallback, ProgressEvent, ignore_progr
 from studio.engine.serialize import context_to_dict
 from studio.engine.sound.loudness import loudness_report, sample_peak, to_db
 from studio.engine.sound.renderer import RenderedSong
+from studio.engine.sound.soundfont import soundfont_report
 
 SAMPLE_RATES_HZ = (44100, 48000)
 FORMATS = {"wav": "WAV", "flac": "FLAC"}
@@ -144,6 +146,7 @@ class SongExport:
         self._jobs: dict[str, tuple[Path | None, Future]] = {}
         self._stems = 0  # stems begun so far
         self._master_path = self.out_dir / f"master.{options.format}"
+        self._sound = soundfont_report(composition)
         for key, (path, job) in _score_jobs(composition, self.out_dir, options, self.span,
                                             self.whole).items():
             self._jobs[key] = (path, self._pool.submit(job))
@@ -193,7 +196,7 @@ class SongExport:
         # the sample peak is the one written, dither and clipping included
         measured = {**results["loudness"], "sample_peak_dbfs": to_db(results["master"])}
         report = report_document(self.options, self.span, self.out_rate, measured,
-                                 self.out_dir, paths)
+                                 self.out_dir, paths, sound=self._sound)
         paths["report"].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         self.progress(ProgressEvent("export", 1.0, paths["report"].name))
         return paths
@@ -334,9 +337,10 @@ def _to_pcm24(frames: np.ndarray, ints: np.ndarray) -> np.ndarray:
 
 
 def report_document(options: ExportOptions, span: SampleRange, out_rate: int, measured: dict,
-                    out_dir: Path, paths: dict[str, Path]) -> dict:
+                    out_dir: Path, paths: dict[str, Path], sound: dict | None = None) -> dict:
     """What report.json holds: the master's loudness and peaks as written (null for a
-    silent master's -inf), its format and range, and every file of the export."""
+    silent master's -inf), its format and range, every file of the export, and `sound`
+    (the SoundFont and drum kit played: see soundfont_report)."""
     levels = {key: value if math.isfinite(value) else None for key, value in measured.items()}
     return {
         **levels,
@@ -350,6 +354,7 @@ def report_document(options: ExportOptions, span: SampleRange, out_rate: int, me
         "stems": options.stems,
         "section_id": options.section_id,
         "files": [path.relative_to(out_dir).as_posix() for path in paths.values()],
+        **(sound or {}),
     }
 
 

@@ -3,7 +3,9 @@
 Instruments (instrument, soundfont, voice)
     Instrument: render_part(composition, section_id) -> (2, samples); TAIL_S
     SoundFontSynth(lane, context, sample_rate): a General MIDI program from the SoundFont;
-        soundfont_path(), drum_kit(context)
+        soundfont_path() (FluidR3_GM where installed, else TimGM6mb), drum_kit(context),
+        soundfont_report(composition): the font and drum kit an export played
+    soundfont_file: presets(path), kit_played(kit), installed_soundfonts()
     VoiceSynth (voice): the vocal lane sings its lyrics; loaded by instrument_for only when a
         vocal lane renders (it loads the singer's native libraries), so it is not imported here
 
@@ -54,7 +56,12 @@ from studio.engine.sound.mastering import (
 )
 from studio.engine.sound.mix import RETURNS, bus_defaults, fx_settings, lane_fx_defaults, mix_stems
 from studio.engine.sound.renderer import RenderedSong, RenderState, SongRenderer, segment_key
-from studio.engine.sound.soundfont import SoundFontSynth, drum_kit, soundfont_path
+from studio.engine.sound.soundfont import (
+    SoundFontSynth,
+    drum_kit,
+    soundfont_path,
+    soundfont_report,
+)
 from studio.engine.sound.stems import (
     instrument_for,
     render_lane,
@@ -72,5 +79,5 @@ __all__ = [
     "limit_to_plr", "loudness_range_lu", "loudness_report", "loudness_target", "master",
     "master_measured", "master_preset", "mix_stems", "preset_name", "preset_names",
     "render_lane", "render_stems", "section_starts", "segment_key", "song_samples",
-    "soundfont_path", "stem_samples", "stream_through", "true_peak_dbtp",
+    "soundfont_path", "soundfont_report", "stem_samples", "stream_through", "true_peak_dbtp",
 ]

@@ -36,7 +36,7 @@ from studio.engine.sound.mix import (
     process_lanes,
     sum_stems,
 )
-from studio.engine.sound.soundfont import drum_kit
+from studio.engine.sound.soundfont import drum_kit, soundfont_path
 from studio.engine.sound.stems import (
     VOCAL_LANE,
     fade_end,
@@ -280,6 +280,8 @@ def segment_key(composition: Composition, section_id: int, lane: str, sample_rat
               part.notes if part else ())
     if lane == VOCAL_LANE:
         recipe += _sung_recipe(composition, section_id)
+    else:  # another SoundFont (FluidR3 installed since) plays it otherwise
+        recipe += (soundfont_path().name,)
     return hashlib.blake2b(repr(recipe).encode(), digest_size=16).hexdigest()
 
 

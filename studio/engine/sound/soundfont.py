@@ -3,13 +3,17 @@
 Notes are scheduled by hand rather than with the synth's own sequencer, which drifts (tens of
 milliseconds over a song): the synth generates exactly up to each event's sample, then the
 event is applied, so every note starts on the sample its beat position names.
+
+The SoundFont is loaded once per process and sample rate and shared by every lane: FluidR3
+takes some 300 MB once loaded. Lanes render one at a time on it (a lock keeps it so), each
+selecting its program first and silencing every voice after, so a section sounds as it would
+on a synth of its own.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from functools import cache
-from pathlib import Path
+import threading
+from functools import lru_cache
 
 import numpy as np
 import tinysoundfont
@@ -17,24 +21,43 @@ import tinysoundfont
 from studio.engine import resources
 from studio.engine.model import Composition, CompositionContext, Lane, Note
 from studio.engine.sound.instrument import TAIL_S
+from studio.engine.sound.soundfont_file import (
+    DRUM_BANK,
+    kit_played,
+    presets,
+    program_played,
+    soundfont_path,
+)
 
 SYNTH_GAIN_DB = -8.0  # five dense lanes at unity gain still sum below full scale
 DRUM_CHANNEL = 9
-DRUM_BANK = 128
 
-
-@cache
-def soundfont_path() -> Path:
-    """The General MIDI SoundFont that ships with pretty_midi (found without importing it)."""
-    spec = importlib.util.find_spec("pretty_midi")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("pretty_midi is not installed, so there is no SoundFont")
-    return Path(spec.submodule_search_locations[0]) / "TimGM6mb.sf2"
+__all__ = ["DRUM_BANK", "DRUM_CHANNEL", "SYNTH_GAIN_DB", "SoundFontSynth", "drum_kit",
+           "soundfont_path", "soundfont_report"]
 
 
 def drum_kit(context: CompositionContext) -> int:
-    """The drum kit preset (bank 128) of the context's primary genre; 0 when it names none."""
+    """The drum kit preset (bank 128) chosen for the song, else its primary genre's; 0 when
+    neither names one."""
+    if context.drum_kit is not None:
+        return context.drum_kit
     return int(resources.genres().get(context.primary_genre, {}).get("drum_kit", 0))
+
+
+def soundfont_report(composition: Composition) -> dict:
+    """What an export says of the instruments: the SoundFont played and, for a song with
+    drums, the kit asked for and the kit played (the standard kit when the file lacks it)."""
+    path = soundfont_path()
+    report: dict = {"soundfont": path.name}
+    if "drums" in composition.lanes:
+        asked = drum_kit(composition.context)
+        played = kit_played(asked, path)
+        report["drum_kit"] = {"asked": asked, "played": played,
+                              "name": presets(path).get((DRUM_BANK, played), "")}
+        if played != asked:
+            report["drum_kit"]["note"] = (f"{path.name} has no drum kit {asked}: the "
+                                          "standard kit played instead")
+    return report
 
 
 class SoundFontSynth:
@@ -45,7 +68,12 @@ class SoundFontSynth:
     BLOCK = 2048
 
     def __init__(self, lane: Lane, context: CompositionContext, sample_rate: int) -> None:
-        self.synth, self.channel = _synth_for(lane, context, sample_rate)
+        self.synth, self._sfid, self._lock = _loaded(str(soundfont_path()), sample_rate)
+        if lane.is_drums:
+            self.channel, bank, preset = DRUM_CHANNEL, DRUM_BANK, kit_played(drum_kit(context))
+        else:
+            self.channel, bank, preset = 0, 0, program_played(lane.program)
+        self._program = (bank, preset, lane.is_drums)
         self.sample_rate = sample_rate
         self.lane_name = lane.name
 
@@ -57,10 +85,16 @@ class SoundFontSynth:
         length = round(section.bars * context.meter.beats_per_bar * samples_per_beat)
         part = composition.parts.get((section_id, self.lane_name))
         notes = list(part.notes) if part else []
+        with self._lock:
+            return self._render(notes, context.tempo_bpm, length)
+
+    def _render(self, notes: list[Note], tempo_bpm: float, length: int) -> np.ndarray:
+        bank, preset, is_drums = self._program
+        self.synth.program_select(self.channel, self._sfid, bank, preset, is_drums=is_drums)
         frames = np.zeros((length + round(TAIL_S * self.sample_rate), 2), dtype=np.float32)
         position = 0
-        for sample, is_on, pitch, velocity in _events(notes, context.tempo_bpm,
-                                                      self.sample_rate, length):
+        for sample, is_on, pitch, velocity in _events(notes, tempo_bpm, self.sample_rate,
+                                                      length):
             _generate(self.synth, frames, position, sample)
             position = sample
             if is_on:
@@ -92,21 +126,12 @@ class SoundFontSynth:
         return position
 
 
-def _synth_for(
-    lane: Lane, context: CompositionContext, sample_rate: int
-) -> tuple[tinysoundfont.Synth, int]:
-    """A synth with the lane's instrument selected, and the channel it plays on."""
+@lru_cache(maxsize=2)  # a song renders at one rate; a second covers an export's other rate
+def _loaded(path: str, sample_rate: int) -> tuple[tinysoundfont.Synth, int, threading.Lock]:
+    """The process's synth with the SoundFont loaded, its SoundFont id and the lock its
+    renders take turns on."""
     synth = tinysoundfont.Synth(gain=SYNTH_GAIN_DB, samplerate=sample_rate)
-    sfid = synth.sfload(str(soundfont_path()))
-    if lane.is_drums:
-        channel, bank, preset = DRUM_CHANNEL, DRUM_BANK, drum_kit(context)
-    else:
-        channel, bank, preset = 0, 0, lane.program
-    # a SoundFont without the requested preset falls back to the bank's first one
-    if synth.sfpreset_name(sfid, bank, preset) is None:
-        preset = 0
-    synth.program_select(channel, sfid, bank, preset, is_drums=lane.is_drums)
-    return synth, channel
+    return synth, synth.sfload(path), threading.Lock()
 
 
 def _events(

@@ -79,7 +79,7 @@ def test_excluded_lanes_are_read(text, lanes):
     ("hip-hop", "hip-hop"), ("lo-fi", "lo-fi"), ("lofi", "lo-fi"), ("jazz", "jazz"),
     ("folk", "folk"), ("cinematic", "cinematic"), ("film score", "cinematic"), ("R&B", "rnb"),
     ("r&b", "rnb"), ("metal", "metal"), ("ambient", "ambient"), ("country", "country"),
-    ("dream pop", "dream-pop"), ("heavy metal", "metal"), ("boom bap", "hip-hop"),
+    ("dream pop", "dream-pop"), ("heavy metal", "metal"), ("boom bap", "boom-bap"),
 ])
 def test_genre_words_name_their_genre(text, genre):
     assert read_prompt(text).genre_blend == {genre: 1.0}
@@ -93,7 +93,8 @@ def test_every_genre_alias_is_understood():
 
 def test_the_longest_genre_phrase_wins():
     assert read_prompt("dream pop").genre_blend == {"dream-pop": 1.0}
-    assert read_prompt("indie rock").genre_blend == {"rock": 1.0}
+    assert read_prompt("indie rock").genre_blend == {"indie-rock": 1.0}
+    assert read_prompt("dark thrash metal").genre_blend == {"thrash-metal": 1.0}
 
 
 def test_a_blend_weighs_the_head_genre_most():

@@ -21,6 +21,7 @@ from studio.engine.orchestrator import RenderedSong
 from studio.engine.progress import ProgressEvent
 from studio.engine.sound.loudness import loudness_report
 from studio.engine.sound.mix import RETURNS
+from studio.engine.sound.soundfont import soundfont_report
 from studio.engine.sound.stems import section_starts, stem_samples
 from tests.engine.songs import LANES, make_song
 
@@ -267,6 +268,9 @@ def test_the_report_measures_the_master_as_written(tmp_path, song, rendered):
     on_disk = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert set(report["files"]) == on_disk == {p.relative_to(tmp_path).as_posix()
                                                for p in paths.values()}
+    # the SoundFont and drum kit that played are named
+    assert report["soundfont"] == soundfont_report(song)["soundfont"]
+    assert report["drum_kit"] == soundfont_report(song)["drum_kit"]
 
 
 def test_a_silent_master_reports_null_not_infinity(tmp_path, song):

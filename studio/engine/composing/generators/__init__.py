@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from studio.engine.composing.generators import bass, drums, keys, lead
+from studio.engine.composing.generators import bass, drums, horns, keys, lead
 from studio.engine.model import CompositionContext, Lane, Note, Section
 
 Generator = Callable[
@@ -32,6 +32,7 @@ def generator_for(lane: str) -> Generator:
         "keys": keys.generate,
         "pad": keys.generate_pad,
         "strings": keys.generate_strings,
+        "horns": horns.generate,
         "lead": lead.generate,
     }
     try:

@@ -3,7 +3,8 @@
 The kick positions come from the section's groove (grooves.kick_onsets_beats), the same
 table the drums play from, so bass and kick land together even when only one of the two
 lanes is regenerated. Styles (genres.toml `bass_style`): locked, octave, root-fifth,
-walking (quarter-note lines for swing), pedal (held roots), drone (the tonic held).
+walking (quarter-note lines for swing), pedal (held roots), drone (the tonic held). A groove
+imported from a style file brings its own bass line, which bass_lines lays over the chords.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from studio.engine import resources, theory
-from studio.engine.composing import grooves
+from studio.engine.composing import groove_library, grooves
+from studio.engine.composing.generators import bass_lines
 from studio.engine.composing.generators.common import chord_at, feel_notes, in_key, velocity
 from studio.engine.model import Chord, CompositionContext, Lane, Note, Section
 
@@ -21,7 +23,10 @@ LOW, HIGH, CENTER = 28, 52, 40
 def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     style = resources.genre(context.primary_genre)["bass_style"]
-    if style == "walking":
+    line = _imported_line(context, section)
+    if line and style not in ("pedal", "drone"):
+        notes = bass_lines.play(context, section, line)
+    elif style == "walking":
         notes = _walking(context, section, rng)
     elif style in ("pedal", "drone"):
         notes = _pedal(context, section, drone=style == "drone")
@@ -30,16 +35,31 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     return feel_notes(context, notes)
 
 
-def kick_grid(context: CompositionContext, section: Section) -> tuple[float, ...]:
-    groove = section.groove or grooves.groove_names_for(context.primary_genre, context.meter)[0]
-    return grooves.kick_onsets_beats(groove, context.meter, section.energy, section.feel)
+def _imported_line(context: CompositionContext, section: Section):
+    """The bass line of the section's groove when it came from a style file, else None."""
+    name = groove_of(context, section)
+    if not groove_library.is_imported(name):
+        return None
+    return groove_library.pattern(name) if groove_library.pattern(name).bass else None
+
+
+def groove_of(context: CompositionContext, section: Section) -> str:
+    return section.groove or grooves.groove_names_for(context.primary_genre, context.meter)[0]
+
+
+def kick_grid(context: CompositionContext, section: Section, bar: int = 0) -> tuple[float, ...]:
+    """The kicks of one bar of the section (the groove's pattern may last several bars)."""
+    return grooves.kick_onsets_beats(groove_of(context, section), context.meter,
+                                     section.energy, section.feel, bar)
 
 
 def _onsets(context: CompositionContext, section: Section) -> list[float]:
     """Kick positions in every bar plus every chord change, in section beats."""
     bar_beats = context.meter.beats_per_bar
+    pattern_bars = grooves.pattern_bars(groove_of(context, section), context.meter)
+    grids = [kick_grid(context, section, bar) for bar in range(pattern_bars)]
     positions = {round(bar * bar_beats + k, 6) for bar in range(section.bars)
-                 for k in kick_grid(context, section)}
+                 for k in grids[bar % pattern_bars]}
     positions |= {round(c.start_beats, 6) for c in section.chords}
     return sorted(p for p in positions if p < section.bars * bar_beats)
 

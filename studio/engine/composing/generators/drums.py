@@ -34,7 +34,9 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     meter = context.meter
     name = section.groove or grooves.groove_names_for(context.primary_genre, meter)[0]
-    hits = grooves.bar_hits(name, meter, section.energy, section.feel)
+    # a pattern of several bars plays its bars in turn from the section's first bar
+    bars_hits = [grooves.bar_hits(name, meter, section.energy, section.feel, bar)
+                 for bar in range(grooves.pattern_bars(name, meter))]
     fill = _fill_strokes(name, meter, section.energy) if next_section is not None else ()
     fill_start_beats = min((s.start_beats for s in fill), default=meter.beats_per_bar)
     strokes = _crash(section)
@@ -42,7 +44,7 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
         bar_start_beats = bar * meter.beats_per_bar
         is_fill_bar = bar == section.bars - 1 and bool(fill)
         strokes += [_Stroke(bar_start_beats + h.position_beats, h.note, h.velocity)
-                    for h in hits
+                    for h in bars_hits[bar % len(bars_hits)]
                     if not (is_fill_bar and h.position_beats >= fill_start_beats - 1e-9)]
         if is_fill_bar:
             strokes += [_Stroke(bar_start_beats + s.start_beats, s.note, s.velocity)

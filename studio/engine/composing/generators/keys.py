@@ -3,7 +3,8 @@
 Voicings are chosen chord by chord to move the voices as little as possible; each section
 starts from the voicing nearest the register's centre, so a section's voicings depend only on
 its own chords and can be regenerated alone. Keys styles (genres.toml `keys_style`): block,
-arp, strum, power, chug, comp. The pad holds each chord; strings hold or re-bow it.
+arp, strum, power, chug, comp; block, comp and strum play the comping rhythm of a groove
+imported from a style file. The pad holds each chord; strings hold or re-bow it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.engine import resources
+from studio.engine.composing import groove_library, grooves
 from studio.engine.composing.generators.common import feel_notes, in_key, velocity
 from studio.engine.model import Chord, CompositionContext, Lane, Note, Section, strong_beats
 
@@ -18,6 +20,7 @@ KEYS_RANGE = (52, 79)
 PAD_RANGE = (55, 79)
 STRINGS_RANGE = (60, 86)
 POWER_RANGE = (40, 64)
+_RHYTHM_STYLES = ("block", "comp", "strum")  # styles that take an imported groove's rhythm
 
 
 def voicing(pitch_classes: tuple[int, ...], previous: tuple[int, ...] | None,
@@ -65,8 +68,12 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     low, high = POWER_RANGE if style in ("power", "chug") else KEYS_RANGE
     notes: list[Note] = []
     pattern = _comp_pattern(context, rng)
+    imported = _imported_rhythm(context, section, style)
     for chord, voices in zip(section.chords, voicings(section, low, high), strict=True):
-        hits = _hits(style, chord, context, section.energy, pattern)
+        if imported:
+            hits = _rhythm_hits(imported, chord)
+        else:
+            hits = _hits(style, chord, context, section.energy, pattern)
         for start, length in hits:
             notes.extend(_play(style, chord, voices, start, length, section.energy, context))
     return feel_notes(context, notes)
@@ -96,6 +103,31 @@ def generate_strings(context: CompositionContext, section: Section, lane: Lane,
                           vel, chromatic=not in_key(p, context))
                      for start in starts for p in voices)
     return tuple(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
+
+
+def _imported_rhythm(context: CompositionContext, section: Section,
+                     style: str) -> list[tuple[float, float]]:
+    """(start, length) of every chord the section's imported groove plays, over the whole
+    section; empty for hand-written grooves and for arpeggio, power and chug styles, which
+    keep their own figures."""
+    name = section.groove or grooves.groove_names_for(context.primary_genre, context.meter)[0]
+    if style not in _RHYTHM_STYLES or not groove_library.is_imported(name):
+        return []
+    comp = groove_library.pattern(name)
+    end = section.bars * context.meter.beats_per_bar
+    hits, start = [], 0.0
+    while comp.comp and start < end - 1e-9:
+        hits += [(start + beat, length) for beat, length, _, _ in comp.comp
+                 if start + beat < end - 1e-9]
+        start += comp.beats
+    return hits
+
+
+def _rhythm_hits(rhythm: list[tuple[float, float]], chord: Chord) -> list[tuple[float, float]]:
+    """The hits that fall inside the chord, cut at its end."""
+    end = chord.start_beats + chord.duration_beats
+    return [(start, min(length, end - start)) for start, length in rhythm
+            if chord.start_beats - 1e-9 <= start < end - 1e-9]
 
 
 def _grid(chord: Chord, step: float) -> list[float]:

@@ -1,0 +1,86 @@
+"""Every style of the library, played: eight bars or more of each, rendered through the
+SoundFont and judged with librosa and pretty_midi, not only by our own tables."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import librosa
+import numpy as np
+import pretty_midi
+import pytest
+
+from studio.engine import resources
+from studio.engine.composing import groove_library, grooves
+from studio.engine.composing.context import build_context
+from studio.engine.composing.prompt import PromptReading
+from studio.engine.export.midi import to_midi
+from studio.engine.model import Meter
+from studio.engine.orchestrator import compose_context
+from studio.engine.sound.renderer import SongRenderer
+
+RATE = 22050
+STYLES = sorted(resources.genres())
+MIN_SECONDS = 12.0  # a fast style plays more than eight bars, so the tempo can be heard
+
+
+def test_the_library_has_150_styles_in_every_family_and_600_grooves():
+    families = {row["family"] for row in resources.genres().values()}
+    assert len(STYLES) >= 150
+    assert families == set(resources.families())
+    played = set()
+    for row in resources.genres().values():
+        for meter in row["meters"]:
+            meter = Meter(*(int(p) for p in meter.split("/")))
+            by_role = groove_library.grooves_of(list(row.get("mma", ())), str(meter))
+            played.update(n for names in by_role.values() for n in names)
+        played.update(row.get("grooves", ()))
+    assert len(played) >= 600, len(played)
+    assert all(n in grooves.groove_names() for n in played)
+
+
+def _song(style: str, seed: int = 3):
+    """A composition of the style alone, without a voice, about eight bars long."""
+    reading = PromptReading(genre_blend={style: 1.0}, excluded_lanes=frozenset({"vocal"}))
+    context = build_context(reading, seed)
+    bar_s = context.meter.beats_per_bar * 60.0 / context.tempo_bpm
+    bars = max(8, 4 * int(np.ceil(MIN_SECONDS / bar_s / 4)))
+    return compose_context(replace(context, length_bars=bars), seed)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_every_style_renders_in_tempo_with_its_own_instruments(style):
+    row = resources.genre(style)
+    song = _song(style)
+    context = song.context
+    low_bpm, high_bpm = row["tempo_bpm"]
+    assert low_bpm <= context.tempo_bpm <= high_bpm
+    assert str(context.meter) == row["meters"][0]
+
+    # each lane on its program; drums only where the style has them
+    midi = pretty_midi.PrettyMIDI(io.BytesIO(_midi_bytes(song)))
+    drums = [i for i in midi.instruments if i.is_drum and i.notes]
+    assert bool(drums) == ("drums" in row["lanes"])
+    pitched = {i.program for i in midi.instruments if not i.is_drum and i.notes}
+    wanted = {program for lane, program in row["lanes"].items() if lane != "drums"}
+    assert pitched == wanted, (pitched, wanted)
+
+    state = SongRenderer(RATE).render(song)
+    mix = sum(state.wet.values())
+    mono = mix.mean(axis=0)
+    assert np.sqrt(np.mean(mono ** 2)) > 1e-3  # not silent
+
+    # librosa hears the tempo (or its double or half: a beat tracker's octave)
+    onset = librosa.onset.onset_strength(y=mono, sr=RATE)
+    heard = float(librosa.feature.tempo(onset_envelope=onset, sr=RATE,
+                                        start_bpm=context.tempo_bpm)[0])
+    octaves = [heard * factor for factor in (0.5, 2.0 / 3.0, 1.0, 1.5, 2.0)]
+    assert any(abs(t - context.tempo_bpm) <= 0.08 * context.tempo_bpm for t in octaves), \
+        (heard, context.tempo_bpm)
+
+
+def _midi_bytes(song) -> bytes:
+    buffer = io.BytesIO()
+    to_midi(song).save(file=buffer)
+    return buffer.getvalue()
