@@ -29,12 +29,7 @@ import numpy as np
 
 from studio.engine import resources
 from studio.engine.composing.embedder import Embedder, MeaningError, model_digest
-from studio.engine.composing.prompt import (
-    HEAD_WEIGHT,
-    JOINED_WEIGHT,
-    PromptReading,
-    read_prompt,
-)
+from studio.engine.composing.prompt import HEAD_WEIGHT, JOINED_WEIGHT, PromptReading
 
 __all__ = ["Embedder", "Meaning", "MeaningError", "StyleSpace", "load_meaning", "style_line"]
 
@@ -209,9 +204,23 @@ def style_line(genre_blend: dict[str, float], understood: tuple[tuple[str, float
     ordered = sorted(genre_blend.items(), key=lambda item: -item[1])
     names = ", ".join(display_name(name) + (f" {weight:.0%}" if len(ordered) > 1 else "")
                       for name, weight in ordered)
-    if read_prompt(prompt).genre_blend:
+    if any(_named(style, prompt) for style in genre_blend):
         return f"style: {names} (named)"
     return f"style: {names} (the default: the prompt suggests no style)"
+
+
+def _named(style: str, prompt: str) -> bool:
+    """Whether the prompt names the style. A search for its own few names: read_prompt()
+    builds its patterns of every style's names on first use (half a second), and the window
+    asks this on its own thread."""
+    said = _spaced(prompt.lower())
+    names = [style, *style_rows().get(style, {}).get("aliases", ())]
+    return any(re.search(rf"(?<![\w&]){re.escape(_spaced(name))}(?![\w&])", said)
+               for name in names)
+
+
+def _spaced(text: str) -> str:
+    return re.sub(r"[\s-]+", " ", text)
 
 
 def display_name(style: str) -> str:
