@@ -67,6 +67,8 @@ def strong_beats(meter: Meter) -> tuple[float, ...]:
         return tuple(i * 1.5 for i in range(meter.numerator // 3))
     if meter.numerator == 4:
         return (0.0, 2.0)
+    if meter.numerator == 5:
+        return (0.0, 3.0)  # three and two, as a 5/4 jazz tune counts it
     return (0.0,)
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from studio.engine import resources
-from studio.engine.composing import grooves
+from studio.engine.composing import groove_library, grooves
 from studio.engine.model import CompositionContext, Section
 
 MIN_BARS = 2
@@ -178,24 +178,39 @@ def _pick_grooves(context: CompositionContext, rng: np.random.Generator) -> tupl
     weights /= weights.sum()
     main = genres[int(rng.choice(len(genres), p=weights))]
     contrast = genres[int(rng.choice(len(genres), p=weights))]
-    main_groove = grooves.groove_names_for(main, context.meter)[0]
+    main_groove = _one_of(main, context, rng)
     contrast_groove = grooves.groove_names_for(contrast, context.meter)[0]
     return main_groove, contrast_groove
 
 
+def _one_of(style: str, context: CompositionContext, rng: np.random.Generator) -> str:
+    """The style's groove for the song: one of the main grooves of its style files (each
+    file is another band's take on the style), else its first."""
+    mains = grooves.section_grooves(style, context.meter, "main")
+    if mains:
+        return mains[int(rng.integers(len(mains)))]
+    return grooves.groove_names_for(style, context.meter)[0]
+
+
 def _style_grooves(context: CompositionContext, song_groove: str) -> dict[str, str]:
-    """Sections that play a groove of their own when the song's style file has one: the
-    intro its intro, choruses and drops a busier variation of the song's groove."""
+    """Sections that play a groove of their own when the song groove's style file has one:
+    the intro its intro, choruses and drops a busier variation of the song's groove."""
     style, meter = context.primary_genre, context.meter
     if song_groove not in grooves.section_grooves(style, meter, "main"):
         return {}  # a hand-written groove, or another style's: no imported variations
     chosen = {}
-    intros = grooves.section_grooves(style, meter, "intro")
+    intros = [name for name in grooves.section_grooves(style, meter, "intro")
+              if groove_library.file_of(name) == groove_library.file_of(song_groove)]
     if intros:
         chosen["intro"] = intros[0]
-    variations = grooves.section_grooves(style, meter, "variation")
-    if variations:
-        chosen["chorus"] = chosen["drop"] = variations[0]
+    # the busiest variation of the song groove's own file lifts the hook
+    home = groove_library.file_of(song_groove)
+    variations = [name for name in grooves.section_grooves(style, meter, "variation")
+                  if groove_library.file_of(name) == home]
+    busiest = max(variations, key=groove_library.strokes_per_bar, default=None)
+    if busiest is not None and (groove_library.strokes_per_bar(busiest)
+                                > groove_library.strokes_per_bar(song_groove)):
+        chosen["chorus"] = chosen["drop"] = busiest
     return chosen
 
 

@@ -87,6 +87,17 @@ def grooves_of(file_ids: list[str], meter: str) -> dict[str, list[str]]:
     return found
 
 
+def file_of(name: str) -> str:
+    """The MMA style file an imported groove comes from."""
+    return _data()["grooves"][name]["file"]
+
+
+def strokes_per_bar(name: str) -> float:
+    """How busy an imported groove's drums and comping are: strokes a bar."""
+    row = _data()["grooves"][name]
+    return (len(row["drums"]) + len(row["comp"])) / max(1, int(row["bars"]))
+
+
 def is_imported(name: str) -> bool:
     row = _data()["grooves"].get(name)
     return row is not None and _playable(row)

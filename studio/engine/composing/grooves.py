@@ -111,17 +111,17 @@ def groove_names() -> tuple[str, ...]:
 
 
 def groove_names_for(genre: str, meter: Meter) -> list[str]:
-    """The grooves a style plays in a meter, its usual one first: its hand-written grooves
-    that fit, then the main and variation grooves of its MMA style files; the meter's
-    generic groove when it has none in that meter."""
+    """The grooves a style plays in a meter, its usual one first: the main and variation
+    grooves of its MMA style files (played by musicians of the style), then its
+    hand-written grooves that fit; the meter's generic groove when it has none in it."""
     try:
         row = resources.genre(genre)
     except KeyError:
         raise ValueError(f"unknown genre '{genre}' has no grooves") from None
-    names = [name for name in row.get("grooves", ())
-             if str(meter) in groove(name).meters and _fits(groove(name), meter)]
     by_role = groove_library.grooves_of(list(row.get("mma", ())), str(meter))
-    names += by_role.get("main", []) + by_role.get("variation", [])
+    names = by_role.get("main", []) + by_role.get("variation", [])
+    names += [name for name in row.get("grooves", ())
+              if str(meter) in groove(name).meters and _fits(groove(name), meter)]
     if names:
         return names
     generic = resources.table("grooves")["meter_grooves"].get(str(meter))

@@ -20,7 +20,7 @@ from studio.engine.model import Meter
 
 TEMPO_RANGE_BPM = (40.0, 240.0)
 LENGTH_RANGE_S = (20.0, 900.0)
-SUPPORTED_METERS = ((2, 4), (3, 4), (4, 4), (6, 8), (12, 8))
+SUPPORTED_METERS = ((2, 4), (3, 4), (4, 4), (5, 4), (6, 8), (12, 8))
 # A genre named first leads the blend; one joined on ("with", "and", "meets") follows it, and
 # one brought in lightly ("a touch of") only colours it.
 HEAD_WEIGHT, JOINED_WEIGHT, LIGHT_WEIGHT = 1.0, 0.55, 0.25
@@ -136,10 +136,16 @@ def read_prompt(text: str) -> PromptReading:
     """Read a prompt; an empty one is valid and says nothing. Raises PromptError."""
     scan = _Scan(text or "")
     tempo_bpm, length_s, meter = _read_tempo(scan), _read_length(scan), _read_meter(scan)
+    # a word that names a meter may also name a style ("waltz", "jazz waltz"): the style is
+    # read, and the meter it says still holds
+    meter_words = [(m.start(), _METER_WORDS[m["word"]]) for m in _METER_WORD_RE.finditer(scan.text)]
     tonic, mode = _read_key(scan)
     excluded = _read_exclusions(scan)
     instruments = read_instruments(scan, protected=_genre_words()[1])
     blend = _read_genres(scan)
+    scan.take(_METER_WORD_RE)
+    if meter is None and meter_words:
+        meter = Meter(*_first(meter_words))
     valence, arousal, tags = _read_mood(scan)
     return PromptReading(
         text=text or "", tempo_bpm=tempo_bpm, tonic=tonic, mode=mode, meter=meter,
@@ -199,9 +205,8 @@ def _read_meter(scan: _Scan) -> Meter | None:
         pair = (int(match["num"]), int(match["den"]))
         if pair not in SUPPORTED_METERS:
             raise PromptError(f"{pair[0]}/{pair[1]} is not a supported meter: choose 2/4, 3/4, "
-                              "4/4, 6/8 or 12/8.")
+                              "4/4, 5/4, 6/8 or 12/8.")
         found.append((match.start(), pair))
-    found += [(m.start(), _METER_WORDS[m["word"]]) for m in scan.take(_METER_WORD_RE)]
     pair = _first(found)
     return Meter(*pair) if pair else None
 

@@ -186,7 +186,7 @@ def test_read_phrases_do_not_leak_into_other_readings():
 
 @pytest.mark.parametrize("text, named", [
     ("400 bpm", "400 bpm"), ("tempo 20", "20 bpm"), ("in H major", "'H major'"),
-    ("H minor", "'H minor'"), ("7/8", "7/8"), ("5/4", "5/4"), ("4/3", "4/3"),
+    ("H minor", "'H minor'"), ("7/8", "7/8"), ("4/3", "4/3"),
     ("10 seconds", "10 seconds"), ("20 minutes", "20 minutes"), ("0:05", "0:05"),
     ("150% rock", "150%"),
 ])
@@ -197,7 +197,7 @@ def test_impossible_values_are_errors_that_name_them(text, named):
 
 
 def test_an_unsupported_meter_lists_the_supported_ones():
-    with pytest.raises(PromptError, match=r"7/8 .*2/4, 3/4, 4/4, 6/8 or 12/8"):
+    with pytest.raises(PromptError, match=r"7/8 .*2/4, 3/4, 4/4, 5/4, 6/8 or 12/8"):
         read_prompt("prog rock in 7/8")
 
 

@@ -71,11 +71,15 @@ def test_every_style_renders_in_tempo_with_its_own_instruments(style):
     mono = mix.mean(axis=0)
     assert np.sqrt(np.mean(mono ** 2)) > 1e-3  # not silent
 
-    # librosa hears the tempo (or its double or half: a beat tracker's octave)
+    # librosa hears the tempo (or its double or half: a beat tracker's octave); a drone
+    # without drums or chords to strike has no beat to hear
+    if "drums" not in row["lanes"] and "keys" not in row["lanes"] \
+            and row["bass_style"] in ("drone", "pedal"):
+        return
     onset = librosa.onset.onset_strength(y=mono, sr=RATE)
     heard = float(librosa.feature.tempo(onset_envelope=onset, sr=RATE,
                                         start_bpm=context.tempo_bpm)[0])
-    octaves = [heard * factor for factor in (0.5, 2.0 / 3.0, 1.0, 1.5, 2.0)]
+    octaves = [heard * factor for factor in (0.5, 1.0, 2.0)]
     assert any(abs(t - context.tempo_bpm) <= 0.08 * context.tempo_bpm for t in octaves), \
         (heard, context.tempo_bpm)
 

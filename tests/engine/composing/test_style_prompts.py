@@ -64,11 +64,11 @@ def test_named_instruments_sound_in_the_song(songs):
 
 
 def test_a_named_drum_kit_is_the_songs_kit(songs):
-    from studio.engine.sound.soundfont import drum_kit_of
+    from studio.engine.sound.soundfont import drum_kit
 
     for entry in SUITE:
         if "kit" in entry:
-            assert drum_kit_of(songs[entry["text"]].context) == entry["kit"], entry["text"]
+            assert drum_kit(songs[entry["text"]].context) == entry["kit"], entry["text"]
 
 
 def _midi_bytes(song) -> bytes:
