@@ -10,6 +10,7 @@ from pathlib import Path
 
 from studio import engine
 from studio.cli_project import add_project_commands, commit_render
+from studio.engine.composing.meaning import MeaningError, style_line
 from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.composing.prompt import parse_seconds
 from studio.engine.edit import operations
@@ -76,7 +77,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     bar = StageBar()
     started = time.perf_counter()
     composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar,
-                                 preferences=PreferenceProfile().defaults(),
+                                 preferences=PreferenceProfile().defaults(), by_meaning=True,
                                  **lyrics_options(args))
     try:
         if args.loudness is not None or args.master_preset is not None:
@@ -99,6 +100,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     context = composition.context
     print(f"{composition.title}: {context.key.name}, {context.tempo_bpm:g} bpm, {context.meter}, "
           f"{context.length_s:.0f} s, seed {seed}")
+    print(style_line(context.genre_blend, context.understood, context.prompt))
     print(f"wrote {args.out} in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -240,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_open(argparse.Namespace(project=None))
     try:
         return args.func(args)
-    except (engine.PromptError, ProjectError, LyricsFitError) as error:
+    except (engine.PromptError, ProjectError, LyricsFitError, MeaningError) as error:
         print(f"studio: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from studio import engine
+from studio.engine.composing.meaning import style_line
 from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.edit import operations
 from studio.project import Project, ProjectError
@@ -57,11 +58,13 @@ def cmd_new(args: argparse.Namespace) -> int:
         if args.prompt is not None:
             seed = args.seed if args.seed is not None else random.randrange(2**31)
             song = engine.compose(args.prompt, seed, length_s=args.length,
-                                  preferences=PreferenceProfile().defaults(),
+                                  preferences=PreferenceProfile().defaults(), by_meaning=True,
                                   **args.lyrics_options(args))
             info = project.commit(song, f"Generate from \"{args.prompt}\" (seed {seed})",
                                   "generate")
             print(f"created {args.project} with version {info.id}: {song.title}")
+            context = song.context
+            print(style_line(context.genre_blend, context.understood, context.prompt))
         else:
             print(f"created {args.project}")
     return 0

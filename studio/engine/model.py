@@ -106,6 +106,9 @@ class CompositionContext:
     prompt: str = ""
     programs: dict[str, int] = field(default_factory=dict)
     drum_kit: int | None = None
+    # The styles of the blend as guessed from the prompt's meaning, with their similarity
+    # (0..1), when the prompt named none; empty when it named one (or nothing was guessed).
+    understood: tuple[tuple[str, float], ...] = ()
 
     @property
     def primary_genre(self) -> str:

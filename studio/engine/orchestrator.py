@@ -20,8 +20,9 @@ from studio.engine.composing.context import build_context
 from studio.engine.composing.generators import generator_for
 from studio.engine.composing.harmony import harmonize
 from studio.engine.composing.leanings import Leanings
+from studio.engine.composing.meaning import load_meaning, style_line
 from studio.engine.composing.melody import section_melody
-from studio.engine.composing.prompt import read_prompt
+from studio.engine.composing.prompt import PromptReading, read_prompt
 from studio.engine.export.files import ExportOptions, SongExport
 from studio.engine.lyrics.plan import sung_sections
 from studio.engine.lyrics.providers import LyricsProvider
@@ -42,15 +43,20 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
             cancel: CancelToken | None = None,
             preferences: Leanings | None = None,
             lyrics_provider: LyricsProvider | None = None,
-            lyrics_text: str | None = None) -> Composition:
+            lyrics_text: str | None = None,
+            by_meaning: bool = False) -> Composition:
     """A whole composition from a prompt: context, sections, chords, every lane's parts, and
     lyrics with a vocal melody fitted to them. `preferences` (a user's learned leanings)
     shift what the prompt leaves open; `lyrics_text` is a person's own lyrics for the song
     (raises LyricsFitError when a line cannot be sung in its bars); `lyrics_provider` writes
-    them otherwise (the built-in writer by default)."""
+    them otherwise (the built-in writer by default). `by_meaning` reads a prompt that names
+    no style by meaning (composing.meaning), loading the language model the first time in
+    this process (seconds; MeaningError when it is missing)."""
     progress(ProgressEvent("prompt", 0.0, "reading the prompt"))
-    context = build_context(read_prompt(prompt), seed, length_s=length_s,
-                            preferences=preferences)
+    reading = read_prompt(prompt)
+    if by_meaning:
+        reading = read_by_meaning(reading, progress)
+    context = build_context(reading, seed, length_s=length_s, preferences=preferences)
     progress(ProgressEvent("prompt", 1.0, f"{context.key.name}, {context.tempo_bpm:g} bpm, "
                                           f"{context.meter}, {context.primary_genre}"))
     return compose_context(context, seed, progress=progress, cancel=cancel,
@@ -105,6 +111,20 @@ def compose_context(context: CompositionContext, seed: int, *,
             progress(ProgressEvent("melody", (done + 1) / len(composition.sections),
                                    f"{section.kind}: vocal"))
     return composition
+
+
+def read_by_meaning(reading: PromptReading,
+                    progress: ProgressCallback = ignore_progress) -> PromptReading:
+    """The reading with its style guessed from its meaning when it named none (loading the
+    model once per process); as it was otherwise, without loading anything."""
+    if reading.genre_blend or not reading.text.strip():
+        return reading
+    progress(ProgressEvent("prompt", 0.2, "reading the prompt by meaning"))
+    reading = load_meaning().understand(reading)
+    said = (style_line(reading.genre_blend, reading.understood, reading.text)
+            if reading.understood else "no style suggested: the default plays")
+    progress(ProgressEvent("prompt", 0.8, said))
+    return reading
 
 
 def make_lanes(context: CompositionContext) -> dict[str, Lane]:

@@ -48,8 +48,9 @@ from studio.engine.model import (
 
 SCHEMA_VERSION = 1
 # Fields written only when they hold something, so a song that chose no instruments of its
-# own is written byte for byte as before they existed (and older files read the same).
-_WRITTEN_WHEN_SET = {CompositionContext: ("programs", "drum_kit")}
+# own, or whose style was not guessed, is written byte for byte as before they existed (and
+# older files read the same).
+_WRITTEN_WHEN_SET = {CompositionContext: ("programs", "drum_kit", "understood")}
 
 
 def context_to_dict(context: CompositionContext) -> dict[str, Any]:
@@ -68,6 +69,8 @@ def context_from_dict(data: dict[str, Any]) -> CompositionContext:
             "lanes": tuple(data["lanes"]),
             "energy_curve": tuple(tuple(point) for point in data["energy_curve"]),
             "programs": {lane: int(p) for lane, p in data.get("programs", {}).items()},
+            "understood": tuple((str(name), float(score))
+                                for name, score in data.get("understood", ())),
         }
     )
 
@@ -108,7 +111,7 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         optional = _WRITTEN_WHEN_SET.get(type(value), ())
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name not in optional or getattr(value, f.name) not in (None, {})}
+                if f.name not in optional or getattr(value, f.name) not in (None, {}, ())}
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
     if isinstance(value, dict):

@@ -1,8 +1,13 @@
-"""The inspector's text: the song's context (key, tempo, meter, genre blend, mood) and, for
-the selected section, its chords as names and roman numerals with a line on its role."""
+"""The inspector's text: the song's context (key, tempo, meter, genre blend, mood, and where
+its style came from: named, guessed from the prompt's meaning and how surely, or the
+default) and, for the selected section, its chords as names and roman numerals with a line
+on its role."""
 
 from __future__ import annotations
 
+from html import escape
+
+from studio.engine.composing.meaning import style_line
 from studio.engine.model import Composition
 
 ROLES = {"intro": "sets the scene before the voice comes in",
@@ -23,7 +28,9 @@ def inspector_text(song: Composition | None, selected: int | None) -> str:
     blend = ", ".join(f"{g} {w:.0%}" for g, w in sorted(context.genre_blend.items(),
                                                           key=lambda i: -i[1]))
     text = (f"<b>{song.title}</b><br>{context.key.name}, {context.tempo_bpm:g} bpm, "
-            f"{context.meter}<br>{blend}<br>mood: {', '.join(context.mood.tags) or '—'} "
+            f"{context.meter}<br>{blend}<br>"
+            f"{escape(style_line(context.genre_blend, context.understood, context.prompt))}"
+            f"<br>mood: {', '.join(context.mood.tags) or '—'} "
             f"(valence {context.mood.valence:+.2f}, arousal {context.mood.arousal:+.2f})")
     section = next((s for s in song.sections if s.id == selected), None)
     if section is not None:

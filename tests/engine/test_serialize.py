@@ -28,6 +28,7 @@ def _unusual_song():
     song.context = dataclasses.replace(
         song.context, key=Key("F#", "dorian"), meter=Meter(6, 8), tempo_bpm=87.5,
         programs={"keys": 105, "horns": 61}, drum_kit=40,
+        understood=(("jazz", 0.62), ("lo-fi", 0.6)),
     )
     song.lanes["lead"].gain_db, song.lanes["lead"].pan = -2.5, -0.4
     song.lanes["pad"].mute, song.lanes["keys"].solo = True, True
@@ -88,6 +89,13 @@ def test_every_model_field_is_written():
     context_fields = {f.name for f in dataclasses.fields(song.context)}
     assert set(data["context"]) == context_fields
     assert set(data["parts"][0]["part"]) == {f.name for f in dataclasses.fields(Part)}
+
+
+def test_a_context_with_nothing_guessed_is_written_as_before_the_field_existed():
+    context = make_song(sections=1).context
+    data = serialize.context_to_dict(context)
+    assert "understood" not in data
+    assert serialize.context_from_dict(data) == context
 
 
 def test_a_context_without_chosen_instruments_is_written_as_before_they_existed():

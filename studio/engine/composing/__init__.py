@@ -6,6 +6,12 @@ Reading the prompt (prompt, instruments)
     instruments: the General MIDI programs and kits by name (resources/instruments.toml);
         read_instruments(scan), choose(requests, style_lanes, excluded) -> Choice
 
+Reading a prompt by meaning (meaning, embedder): when it names no style
+    load_meaning() -> Meaning (the model, loaded once per process: the worker's, never the
+        window's); Meaning.understand(reading) -> the reading with its blend guessed and
+        `understood` set; Meaning.guess(text); style_line(blend, understood, prompt)
+    Embedder: all-MiniLM-L6-v2 texts -> unit vectors; MeaningError: model missing or stale
+
 The context (context, leanings, preferences)
     build_context(reading, seed, length_s=None, preferences=None) -> CompositionContext
     default_values(reading, genre_blend) -> (tempo_bpm, mood): what a prompt gets unshifted
@@ -43,14 +49,16 @@ from studio.engine.composing.generators import generator_for
 from studio.engine.composing.grooves import bar_hits, groove_for_meter, kick_onsets_beats
 from studio.engine.composing.harmony import chord_of, harmonize, section_chords
 from studio.engine.composing.leanings import Leanings
+from studio.engine.composing.meaning import Meaning, MeaningError, load_meaning, style_line
 from studio.engine.composing.melody import section_melody, vocal_melody
 from studio.engine.composing.preferences import PreferenceProfile, features_of, stars_to_rating
 from studio.engine.composing.prompt import PromptError, PromptReading, parse_seconds, read_prompt
 
 __all__ = [
-    "Leanings", "PreferenceProfile", "PromptError", "PromptReading", "arrange", "bar_hits",
-    "build_context", "chord_of", "default_values", "derive_energies", "energy_curve",
+    "Leanings", "Meaning", "MeaningError", "PreferenceProfile", "PromptError", "PromptReading",
+    "arrange", "bar_hits", "build_context", "chord_of", "default_values", "derive_energies",
+    "energy_curve",
     "features_of", "generator_for", "groove_for_meter", "harmonize", "kick_onsets_beats",
-    "parse_seconds", "read_prompt", "section_chords", "section_melody", "stars_to_rating",
-    "swing_amount", "swing_beats", "vocal_melody",
+    "load_meaning", "parse_seconds", "read_prompt", "section_chords", "section_melody",
+    "stars_to_rating", "style_line", "swing_amount", "swing_beats", "vocal_melody",
 ]

@@ -75,6 +75,7 @@ def build_context(reading: PromptReading, seed: int, *, length_s: float | None =
         length_bars=_length_bars(reading, length_s, tempo_bpm, meter), seed=seed,
         lanes=_lanes(blend, reading.excluded_lanes | chosen.removed, chosen.added),
         prompt=reading.text, programs=chosen.programs, drum_kit=chosen.drum_kit,
+        understood=reading.understood,
     )
 
 

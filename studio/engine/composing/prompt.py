@@ -108,6 +108,9 @@ class PromptReading:
     excluded_lanes: frozenset[str] = frozenset()
     instruments: tuple[InstrumentRequest, ...] = ()
     ignored_words: tuple[str, ...] = ()
+    # The styles a prompt that named none was understood as, by meaning, with how near each
+    # is (cosine similarity, 0..1); read_prompt() leaves it empty (see composing.meaning).
+    understood: tuple[tuple[str, float], ...] = ()
 
 
 class _Scan:

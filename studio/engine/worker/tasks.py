@@ -27,20 +27,24 @@ from studio.engine.sound.renderer import SongRenderer
 
 
 def compose(payload: dict, progress, cancel) -> dict:
-    """{prompt, seed, length_s, lyrics_text, lyrics_provider} -> a composition dict.
-    `lyrics_provider` is provider settings ({"kind": "chat", "url": ...}), not an object."""
+    """{prompt, seed, length_s, lyrics_text, lyrics_provider, by_meaning} -> a composition
+    dict. `lyrics_provider` is provider settings ({"kind": "chat", "url": ...}), not an
+    object. A prompt that names no style is read by meaning unless `by_meaning` is false: the
+    model loads in this process with the first such prompt and stays for the next."""
     song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
                         progress=progress, cancel=cancel,
                         lyrics_text=payload.get("lyrics_text"),
-                        lyrics_provider=_provider(payload.get("lyrics_provider")))
+                        lyrics_provider=_provider(payload.get("lyrics_provider")),
+                        by_meaning=payload.get("by_meaning", True))
     return pack(composition_to_dict(song))
 
 
 def render(payload: dict, progress, cancel) -> bytes:
-    """{prompt, seed, length_s} -> the master's loudness report, after composing and
+    """{prompt, seed, length_s, by_meaning} -> the master's loudness report, after composing and
     rendering the whole song (its audio stays in the worker; the report crosses)."""
     song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
-                        progress=progress, cancel=cancel)
+                        progress=progress, cancel=cancel,
+                        by_meaning=payload.get("by_meaning", True))
     rendered = render_song(song, payload.get("sample_rate", 44100), progress=progress,
                            cancel=cancel)
     return pack(rendered.master_report)

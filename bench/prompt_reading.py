@@ -1,0 +1,81 @@
+"""Reading prompts by meaning: how long the model takes to load, how long a prompt takes to
+read with it loaded (the 20 prompts of tests/data/unnamed_style_prompts.json, median and
+worst; the target is 300 ms or less), and that the window's start-up imports neither torch
+nor transformers (the model loads in the worker).
+
+    .venv/bin/python bench/prompt_reading.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# Run by the last line in a process of its own: the window as it starts, then what it loaded.
+WINDOW_START = """
+import sys, tempfile
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from studio.ui.main_window import StudioWindow
+app = QApplication([])
+with tempfile.TemporaryDirectory() as folder:
+    window = StudioWindow(Path(folder) / "song.ensemble")
+    window.show()
+    app.processEvents()
+    heavy = sorted({m.split(".")[0] for m in sys.modules} & {"torch", "transformers"})
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+print("heavy:" + ",".join(heavy))
+"""
+
+
+def window_imports() -> list[str]:
+    """The heavy packages a starting window has imported (none is right)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", WINDOW_START], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120, check=True)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("heavy:"))
+    return [name for name in line.removeprefix("heavy:").split(",") if name]
+
+
+def main() -> None:
+    from studio.engine.composing.meaning import load_meaning
+    from studio.engine.composing.prompt import read_prompt
+
+    prompts = [entry["prompt"] for entry in json.loads(
+        (ROOT / "tests" / "data" / "unnamed_style_prompts.json").read_text())["prompts"]]
+    started = time.perf_counter()
+    read_prompt("")  # builds its patterns of every style's names once (not the model's cost)
+    print(f"read_prompt's first call (its patterns built): "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms")
+    started = time.perf_counter()
+    meaning = load_meaning()
+    print(f"model load (imports, weights, style vectors): {time.perf_counter() - started:.2f} s")
+    took_ms, pure_ms = [], []
+    for prompt in prompts:
+        started = time.perf_counter()
+        reading = read_prompt(prompt)
+        pure_ms.append((time.perf_counter() - started) * 1000)
+        meaning.understand(reading)
+        took_ms.append((time.perf_counter() - started) * 1000)
+    print(f"read a prompt by meaning, median of {len(prompts)}: "
+          f"{statistics.median(took_ms):.1f} ms")
+    print(f"read a prompt by meaning, worst of {len(prompts)}: {max(took_ms):.1f} ms")
+    print(f"read a prompt without the model (read_prompt), median: "
+          f"{statistics.median(pure_ms):.2f} ms")
+    heavy = window_imports()
+    print(f"torch or transformers imported by the window's start-up: {len(heavy)} packages"
+          + (f" ({', '.join(heavy)})" if heavy else ""))
+
+
+if __name__ == "__main__":
+    main()
