@@ -207,7 +207,7 @@ def test_same_seed_same_notes_and_another_seed_other_velocities():
 def test_a_section_without_a_groove_plays_the_genre_groove():
     context = make_context("hip-hop", seed=2)
     plain = Section(0, "verse", 2, 0.6, ())
-    named = Section(0, "verse", 2, 0.6, (), "boom_bap")
+    named = Section(0, "verse", 2, 0.6, (), grooves.groove_names_for("hip-hop", FOUR_FOUR)[0])
     assert drums.generate(context, plain, LANE, rng_for(2, 0, "drums"), None) == \
         drums.generate(context, named, LANE, rng_for(2, 0, "drums"), None)
     # a style's hand-written groove comes first, then those of its MMA style files
