@@ -24,7 +24,8 @@ GENRES = ("pop", "dream-pop", "rock", "metal", "electronic", "hip-hop", "lo-fi",
 FIELDS = ("family", "aliases", "description", "tempo_bpm", "meters", "feel", "swing", "valence",
           "arousal", "minor_weight", "form", "progressions", "lanes", "drum_kit", "mma",
           "grooves", "keys_style", "bass_style", "lead_style", "target_lufs")
-OPTIONAL = ("section_bars",)  # kinds held to a length of the style's own (twelve-bar blues)
+# a length of the style's own for some kinds (twelve-bar blues); hand grooves of its own
+OPTIONAL = ("section_bars", "own_grooves")
 METERS = {"4/4", "3/4", "6/8", "12/8", "2/4", "5/4"}
 FEELS = {"straight", "swing", "shuffle", "half-time"}
 LANES = {"drums", "bass", "keys", "pad", "strings", "horns", "lead"}

@@ -187,7 +187,7 @@ def _one_of(style: str, context: CompositionContext, rng: np.random.Generator) -
     """The style's groove for the song: one of the main grooves of its style files (each
     file is another band's take on the style), else its first."""
     mains = grooves.section_grooves(style, context.meter, "main")
-    if mains:
+    if mains and not resources.genre(style).get("own_grooves"):
         return mains[int(rng.integers(len(mains)))]
     return grooves.groove_names_for(style, context.meter)[0]
 
@@ -203,14 +203,19 @@ def _style_grooves(context: CompositionContext, song_groove: str) -> dict[str, s
               if groove_library.file_of(name) == groove_library.file_of(song_groove)]
     if intros:
         chosen["intro"] = intros[0]
-    # the busiest variation of the song groove's own file lifts the hook
+    # the hook is lifted by the busiest variation of the song groove's own file; a file with
+    # none busier lends the hook the next busier groove of another of the style's files
     home = groove_library.file_of(song_groove)
     variations = [name for name in grooves.section_grooves(style, meter, "variation")
                   if groove_library.file_of(name) == home]
-    busiest = max(variations, key=groove_library.strokes_per_bar, default=None)
-    if busiest is not None and (groove_library.strokes_per_bar(busiest)
-                                > groove_library.strokes_per_bar(song_groove)):
-        chosen["chorus"] = chosen["drop"] = busiest
+    busy = groove_library.strokes_per_bar
+    lift = max(variations, key=busy, default=None)
+    if lift is None or busy(lift) <= busy(song_groove):
+        others = [name for name in grooves.groove_names_for(style, meter)
+                  if groove_library.is_imported(name) and busy(name) > 1.2 * busy(song_groove)]
+        lift = min(others, key=busy, default=None)
+    if lift is not None:
+        chosen["chorus"] = chosen["drop"] = lift
     return chosen
 
 

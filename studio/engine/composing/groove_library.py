@@ -27,9 +27,9 @@ _HATS = frozenset({42, 44, 51, 53, 59})
 _BACKBEAT = frozenset({37, 38, 39, 40})
 _TOMS = frozenset({41, 43, 45, 47, 48, 50})
 _CYMBALS = frozenset({49, 52, 55, 57})
-_ENERGIES = {"kick": (0.0, 0.35), "backbeat": (0.0, 0.35), "hats": (0.0, 0.6),
-             "open hat": (0.4, 0.7), "toms": (0.5, 0.8), "cymbals": (0.7, 0.9),
-             "percussion": (0.25, 0.6)}
+_ENERGIES = {"kick": (0.0, 0.7), "backbeat": (0.0, 0.6), "hats": (0.0, 0.85),
+             "open hat": (0.4, 0.9), "toms": (0.55, 0.95), "cymbals": (0.7, 1.0),
+             "percussion": (0.2, 0.95)}
 _FILL_VOICES = (38, 50, 48, 47, 45, 43, 41)
 _LOUDEST = 110  # an imported groove's loudest strokes play at this table velocity
 SWUNG = 0.3  # from this swing on, off-beat eighths are stored on the straight grid

@@ -113,15 +113,17 @@ def groove_names() -> tuple[str, ...]:
 def groove_names_for(genre: str, meter: Meter) -> list[str]:
     """The grooves a style plays in a meter, its usual one first: the main and variation
     grooves of its MMA style files (played by musicians of the style), then its
-    hand-written grooves that fit; the meter's generic groove when it has none in it."""
+    hand-written grooves that fit (first when they were written for it, `own_grooves`); the
+    meter's generic groove when it has none in it."""
     try:
         row = resources.genre(genre)
     except KeyError:
         raise ValueError(f"unknown genre '{genre}' has no grooves") from None
     by_role = groove_library.grooves_of(list(row.get("mma", ())), str(meter))
-    names = by_role.get("main", []) + by_role.get("variation", [])
-    names += [name for name in row.get("grooves", ())
-              if str(meter) in groove(name).meters and _fits(groove(name), meter)]
+    imported = by_role.get("main", []) + by_role.get("variation", [])
+    hand = [name for name in row.get("grooves", ())
+            if str(meter) in groove(name).meters and _fits(groove(name), meter)]
+    names = hand + imported if row.get("own_grooves") else imported + hand
     if names:
         return names
     generic = resources.table("grooves")["meter_grooves"].get(str(meter))
