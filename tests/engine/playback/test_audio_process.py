@@ -185,7 +185,10 @@ def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
     # zero is the goal, and what most runs give (and a 15-minute soak gave); one run in a few
     # still shows 1 to 3 underflows on this machine, cause not yet found, where playback in the
     # window's own process gave 4 to 10 every run
-    assert underflows <= 5, underflows
+    # the server's own account names the clients it found late: an audio process that alone
+    # was late took too long; all clients late at once (one that does nothing among them)
+    # is the machine not running them
+    assert underflows <= 5, (underflows, jack.xruns())
     # no callback came a block period late: the dummy driver's own timer, on a shared
     # machine, now and then wakes a few milliseconds late (35.7 ms seen once in 2,800 blocks)
     # without an underflow; a callback that waited for the interpreter would be far later
