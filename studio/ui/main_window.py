@@ -12,6 +12,7 @@ their own modules.
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import random
@@ -36,6 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.engine import resources
+from studio.engine.composing import instruments
 from studio.engine.model import Composition
 from studio.engine.playback import discard_owned
 from studio.engine.progress import Cancelled
@@ -94,6 +97,11 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
         self.timer.start()
+        # the tables the panels read (styles, instruments), parsed before the song is shown
+        # and left out of collections, so showing 1000 versions triggers no slow ones
+        resources.genres()
+        instruments.families()
+        gc.freeze()
         self.refresh()
         self._restore_layout()
         self.files.remember(self.workspace.project.path)
