@@ -9,9 +9,7 @@ nor transformers (the model loads in the worker).
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,32 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# Run by the last line in a process of its own: the window as it starts, then what it loaded.
-WINDOW_START = """
-import sys, tempfile
-from pathlib import Path
-from PySide6.QtWidgets import QApplication
-from studio.ui.main_window import StudioWindow
-app = QApplication([])
-with tempfile.TemporaryDirectory() as folder:
-    window = StudioWindow(Path(folder) / "song.ensemble")
-    window.show()
-    app.processEvents()
-    heavy = sorted({m.split(".")[0] for m in sys.modules} & {"torch", "transformers"})
-    window.close()
-    window.deleteLater()
-    app.processEvents()
-print("heavy:" + ",".join(heavy))
-"""
-
-
-def window_imports() -> list[str]:
-    """The heavy packages a starting window has imported (none is right)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", WINDOW_START], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120, check=True)
-    line = next(line for line in done.stdout.splitlines() if line.startswith("heavy:"))
-    return [name for name in line.removeprefix("heavy:").split(",") if name]
+from tests.ui.test_startup_imports import window_imports  # noqa: E402
 
 
 def main() -> None:

@@ -21,29 +21,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from studio import engine  # noqa: E402
-from studio.engine.edit import operations
-from studio.project import Project  # noqa: E402
 from studio.ui.main_window import StudioWindow  # noqa: E402
 from tests.load import busy_core  # noqa: E402
-
-
-def make_project(path: Path) -> None:
-    """A project of 1000 versions, made in a process of its own: composing loads tables (the
-    groove library) that the window's process never holds, and its heap is what is timed."""
-    song = engine.compose("folk song about rivers", 3, length_s=180)
-    with Project.create(path) as project:
-        project.commit(song, "Generate", "generate")
-        for number in range(999):
-            song, change = operations.set_lane_mix(song, "bass", gain_db=-(number % 12) / 2)
-            project.commit(song, change.message, change.kind)
+from tests.ui.test_window import make_long_project  # noqa: E402
 
 
 def main() -> None:
     app = QApplication([])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "long.ensemble"
-        maker = multiprocessing.get_context("spawn").Process(target=make_project, args=(path,))
+        # made in a process of its own: composing loads tables (the groove library) that the
+        # window's process never holds, and this process's heap is what is timed
+        maker = multiprocessing.get_context("spawn").Process(target=make_long_project,
+                                                             args=(path,))
         maker.start()
         maker.join()
         started = time.perf_counter()

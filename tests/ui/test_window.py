@@ -222,19 +222,24 @@ def test_the_mixer_changes_the_mix_and_the_master(qtbot, window):
     assert window.history.count() == 4
 
 
-def test_a_project_with_a_thousand_versions_opens(qtbot, tmp_path):
-    """How fast it opens is bench/window.py's figure."""
+def make_long_project(path) -> None:
+    """A project of 1000 versions: a song, then 999 mix changes."""
     from studio import engine
     from studio.engine.edit import operations
     from studio.project import Project
 
-    path = tmp_path / "long.ensemble"
     song = engine.compose("folk song about rivers", 3, length_s=180)
     with Project.create(path) as project:
         project.commit(song, "Generate", "generate")
         for number in range(999):
             song, change = operations.set_lane_mix(song, "bass", gain_db=-(number % 12) / 2)
             project.commit(song, change.message, change.kind)
+
+
+def test_a_project_with_a_thousand_versions_opens(qtbot, tmp_path):
+    """How fast it opens is bench/window.py's figure."""
+    path = tmp_path / "long.ensemble"
+    make_long_project(path)
     window = StudioWindow(path)
     qtbot.addWidget(window)
     window.show()
