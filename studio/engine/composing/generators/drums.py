@@ -2,8 +2,9 @@
 
 The groove table (resources/grooves.toml, read through studio.engine.grooves) decides what
 plays at the section's energy; this module lays it over the section's bars, turns the end
-of the last bar into a tom and snare fill when another section follows, puts a crash on the
-first beat of loud sections, and humanises velocities. Kicks outside fill bars sit exactly
+of the last bar into a fill when another section follows (the style file's own fill for an
+imported groove, else a tom and snare roll), puts a crash on the first beat of loud
+sections, and humanises velocities. Kicks outside fill bars sit exactly
 on grooves.kick_onsets_beats, the grid the bass locks to; swing moves off-beat eighths of
 both lanes alike.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.engine.composing import feel, grooves
+from studio.engine.composing import feel, groove_library, grooves
 from studio.engine.model import CompositionContext, Lane, Meter, Note, Section
 
 DURATION_BEATS = 0.1  # drum samples ring out after note-off, so a short note is enough
@@ -37,7 +38,7 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     # a pattern of several bars plays its bars in turn from the section's first bar
     bars_hits = [grooves.bar_hits(name, meter, section.energy, section.feel, bar)
                  for bar in range(grooves.pattern_bars(name, meter))]
-    fill = _fill_strokes(name, meter, section.energy) if next_section is not None else ()
+    fill = _fill(name, meter, section.energy) if next_section is not None else ()
     fill_start_beats = min((s.start_beats for s in fill), default=meter.beats_per_bar)
     strokes = _crash(section)
     for bar in range(section.bars):
@@ -58,6 +59,18 @@ def _crash(section: Section) -> list[_Stroke]:
     if section.energy < crash.min_energy:
         return []
     return [_Stroke(0.0, crash.note, grooves.velocity_at(crash.velocity, section.energy))]
+
+
+def _fill(name: str, meter: Meter, energy: float) -> tuple[_Stroke, ...]:
+    """The fill into the next section: the fill its style file has for an imported groove
+    (a drummer's own, at the section's energy), else a roll written here."""
+    if groove_library.is_imported(name):
+        fills = groove_library.grooves_of([groove_library.file_of(name)], str(meter))
+        if fills.get("fill"):
+            hits = grooves.bar_hits(fills["fill"][0], meter, energy)
+            if hits:
+                return tuple(_Stroke(h.position_beats, h.note, h.velocity) for h in hits)
+    return _fill_strokes(name, meter, energy)
 
 
 def _fill_strokes(name: str, meter: Meter, energy: float) -> tuple[_Stroke, ...]:
