@@ -47,7 +47,7 @@ def make_context(
 
 
 def genre_lanes(genre: str, names: tuple[str, ...] = LANES) -> dict[str, Lane]:
-    """Lanes with the genre's General MIDI programs from resources/genres.toml."""
+    """Lanes with the style's General MIDI programs from resources/styles.toml."""
     programs = resources.genre(genre)["lanes"]
     return {n: Lane(name=n, program=programs[n], is_drums=n == "drums") for n in names}
 

@@ -199,13 +199,13 @@ def _style_grooves(context: CompositionContext, song_groove: str) -> dict[str, s
     if song_groove not in grooves.section_grooves(style, meter, "main"):
         return {}  # a hand-written groove, or another style's: no imported variations
     chosen = {}
+    home = groove_library.file_of(song_groove)
     intros = [name for name in grooves.section_grooves(style, meter, "intro")
-              if groove_library.file_of(name) == groove_library.file_of(song_groove)]
+              if groove_library.file_of(name) == home]
     if intros:
         chosen["intro"] = intros[0]
     # the hook is lifted by the busiest variation of the song groove's own file; a file with
     # none busier lends the hook the next busier groove of another of the style's files
-    home = groove_library.file_of(song_groove)
     variations = [name for name in grooves.section_grooves(style, meter, "variation")
                   if groove_library.file_of(name) == home]
     busy = groove_library.strokes_per_bar

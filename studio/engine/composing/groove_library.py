@@ -19,14 +19,14 @@ from functools import cache
 import numpy as np
 
 from studio.engine import resources
+from studio.engine.model import Meter
 
-STEP_BEATS = 0.25  # the groove table's grid: sixteenth notes
 KICKS = frozenset({35, 36})
-# (first energy, energy at which all its strokes play) of each kind of drum
 _HATS = frozenset({42, 44, 51, 53, 59})
 _BACKBEAT = frozenset({37, 38, 39, 40})
 _TOMS = frozenset({41, 43, 45, 47, 48, 50})
 _CYMBALS = frozenset({49, 52, 55, 57})
+# (first energy, energy at which all its strokes play) of each kind of drum
 _ENERGIES = {"kick": (0.0, 0.7), "backbeat": (0.0, 0.6), "hats": (0.0, 0.85),
              "open hat": (0.4, 0.9), "toms": (0.55, 0.95), "cymbals": (0.7, 1.0),
              "percussion": (0.2, 0.95)}
@@ -40,13 +40,10 @@ class Pattern:
     """The pitched parts of an imported groove, pattern-relative, as played over C."""
 
     name: str
-    role: str
-    meter: str
     bars: int
     bar_beats: float
-    swing: float
     bass: tuple[tuple[float, int, float, int], ...]  # beat, semitones from C4, length, velocity
-    comp: tuple[tuple[float, float, int, int], ...]  # beat, length, velocity, notes in the chord
+    comp: tuple[tuple[float, float], ...]  # beat and length of each chord played
 
     @property
     def beats(self) -> float:
@@ -109,11 +106,8 @@ def pattern(name: str) -> Pattern:
     row = _data()["grooves"][name]
     swing = float(row.get("swing", 0.0))
     bass = tuple((_straight(b, swing), int(s), float(d), int(v)) for b, s, d, v in row["bass"])
-    comp = tuple((_straight(b, swing), float(d), int(v), len(notes))
-                 for b, d, v, notes in row["comp"])
-    numerator, denominator = row["meter"]
-    return Pattern(name, row["role"], _meter(row), int(row["bars"]),
-                   numerator * 4.0 / denominator, swing, bass, comp)
+    comp = tuple((_straight(b, swing), float(d)) for b, d, _, _ in row["comp"])
+    return Pattern(name, int(row["bars"]), Meter(*row["meter"]).beats_per_bar, bass, comp)
 
 
 def groove_row(name: str) -> dict:
@@ -122,7 +116,7 @@ def groove_row(name: str) -> dict:
 
 
 def _meter(row: dict) -> str:
-    return f"{row['meter'][0]}/{row['meter'][1]}"
+    return str(Meter(*row["meter"]))
 
 
 def _playable(row: dict) -> bool:
@@ -157,13 +151,13 @@ def _kind(note: int) -> str:
 
 
 def _groove_row(row: dict) -> dict:
-    numerator, denominator = row["meter"]
-    bar_steps = round(numerator * 4.0 / denominator / STEP_BEATS)
+    step_beats = float(resources.table("grooves")["step_beats"])  # the groove table's grid
+    bar_steps = round(Meter(*row["meter"]).beats_per_bar / step_beats)
     pattern_steps = bar_steps * int(row["bars"])
     swing = float(row.get("swing", 0.0))
     strokes: dict[int, dict[int, int]] = {}
     for beat, note, vel in row["drums"]:
-        step = round(_straight(float(beat), swing) / STEP_BEATS) % pattern_steps
+        step = round(_straight(float(beat), swing) / step_beats) % pattern_steps
         by_step = strokes.setdefault(int(note), {})
         by_step[step] = max(by_step.get(step, 0), int(vel))
     loudest = max((max(s.values()) for s in strokes.values()), default=1)
@@ -187,7 +181,7 @@ def _groove_row(row: dict) -> dict:
                                for s in order],
             })
     toms = [v for v in _FILL_VOICES if v in strokes and v != 38]
-    return {"meters": [f"{numerator}/{denominator}"], "steps": pattern_steps,
+    return {"meters": [_meter(row)], "steps": pattern_steps,
             "fill_voices": [38, *toms] if len(toms) >= 2 else list(_FILL_VOICES),
             "layers": layers}
 

@@ -4,7 +4,7 @@ read_prompt() reads tempo, length, meter, key, lanes to leave out, genres and mo
 that order. Each phrase it understands is blanked out of the text, so "2 min" is never read
 as a key and "dream pop" never as pop. What the prompt leaves open stays None (or empty) for
 the context stage to fill. A value no song can have (400 bpm, H major, 7/8) is a PromptError
-whose message names it. Genres come from resources/genres.toml, mood words from moods.toml.
+whose message names it. Styles come from resources/styles.toml, mood words from moods.toml.
 Instruments ("with a fiddle", "808s") are read by instruments.py, just before the genres.
 """
 

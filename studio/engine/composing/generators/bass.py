@@ -2,7 +2,7 @@
 
 The kick positions come from the section's groove (grooves.kick_onsets_beats), the same
 table the drums play from, so bass and kick land together even when only one of the two
-lanes is regenerated. Styles (genres.toml `bass_style`): locked, octave, root-fifth,
+lanes is regenerated. Styles (styles.toml `bass_style`): locked, octave, root-fifth,
 walking (quarter-note lines for swing), pedal (held roots), drone (the tonic held). A groove
 imported from a style file brings its own bass line, which bass_lines lays over the chords.
 """
@@ -14,7 +14,13 @@ import numpy as np
 from studio.engine import resources, theory
 from studio.engine.composing import groove_library, grooves
 from studio.engine.composing.generators import bass_lines
-from studio.engine.composing.generators.common import chord_at, feel_notes, in_key, velocity
+from studio.engine.composing.generators.common import (
+    chord_at,
+    feel_notes,
+    in_key,
+    section_groove,
+    velocity,
+)
 from studio.engine.model import Chord, CompositionContext, Lane, Note, Section
 
 LOW, HIGH, CENTER = 28, 52, 40
@@ -37,26 +43,23 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
 
 def _imported_line(context: CompositionContext, section: Section):
     """The bass line of the section's groove when it came from a style file, else None."""
-    name = groove_of(context, section)
+    name = section_groove(context, section)
     if not groove_library.is_imported(name):
         return None
-    return groove_library.pattern(name) if groove_library.pattern(name).bass else None
-
-
-def groove_of(context: CompositionContext, section: Section) -> str:
-    return section.groove or grooves.groove_names_for(context.primary_genre, context.meter)[0]
+    line = groove_library.pattern(name)
+    return line if line.bass else None
 
 
 def kick_grid(context: CompositionContext, section: Section, bar: int = 0) -> tuple[float, ...]:
     """The kicks of one bar of the section (the groove's pattern may last several bars)."""
-    return grooves.kick_onsets_beats(groove_of(context, section), context.meter,
+    return grooves.kick_onsets_beats(section_groove(context, section), context.meter,
                                      section.energy, section.feel, bar)
 
 
 def _onsets(context: CompositionContext, section: Section) -> list[float]:
     """Kick positions in every bar plus every chord change, in section beats."""
     bar_beats = context.meter.beats_per_bar
-    pattern_bars = grooves.pattern_bars(groove_of(context, section), context.meter)
+    pattern_bars = grooves.pattern_bars(section_groove(context, section), context.meter)
     grids = [kick_grid(context, section, bar) for bar in range(pattern_bars)]
     positions = {round(bar * bar_beats + k, 6) for bar in range(section.bars)
                  for k in grids[bar % pattern_bars]}

@@ -1,9 +1,15 @@
-"""Helpers the pitched-lane generators share: chord lookup, dynamics, feel, key."""
+"""Helpers the lane generators share: the section's groove, chord lookup, dynamics, feel,
+key."""
 
 from __future__ import annotations
 
-from studio.engine.composing import feel
+from studio.engine.composing import feel, grooves
 from studio.engine.model import Chord, CompositionContext, Note, Section
+
+
+def section_groove(context: CompositionContext, section: Section) -> str:
+    """The groove a section plays: its own, else the style's first in the song's meter."""
+    return section.groove or grooves.groove_names_for(context.primary_genre, context.meter)[0]
 
 
 def chord_at(section: Section, beat: float) -> Chord:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.engine.composing import feel, groove_library, grooves
+from studio.engine.composing.generators.common import section_groove
 from studio.engine.model import CompositionContext, Lane, Meter, Note, Section
 
 DURATION_BEATS = 0.1  # drum samples ring out after note-off, so a short note is enough
@@ -34,7 +35,7 @@ class _Stroke:
 def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     meter = context.meter
-    name = section.groove or grooves.groove_names_for(context.primary_genre, meter)[0]
+    name = section_groove(context, section)
     # a pattern of several bars plays its bars in turn from the section's first bar
     bars_hits = [grooves.bar_hits(name, meter, section.energy, section.feel, bar)
                  for bar in range(grooves.pattern_bars(name, meter))]

@@ -2,7 +2,7 @@
 
 Voicings are chosen chord by chord to move the voices as little as possible; each section
 starts from the voicing nearest the register's centre, so a section's voicings depend only on
-its own chords and can be regenerated alone. Keys styles (genres.toml `keys_style`): block,
+its own chords and can be regenerated alone. Keys styles (styles.toml `keys_style`): block,
 arp, strum, power, chug, comp; block, comp and strum play the comping rhythm of a groove
 imported from a style file. The pad holds each chord; strings hold or re-bow it.
 """
@@ -12,8 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from studio.engine import resources
-from studio.engine.composing import groove_library, grooves
-from studio.engine.composing.generators.common import feel_notes, in_key, velocity
+from studio.engine.composing import groove_library
+from studio.engine.composing.generators.common import (
+    feel_notes,
+    in_key,
+    section_groove,
+    velocity,
+)
 from studio.engine.model import Chord, CompositionContext, Lane, Note, Section, strong_beats
 
 KEYS_RANGE = (52, 79)
@@ -110,14 +115,14 @@ def _imported_rhythm(context: CompositionContext, section: Section,
     """(start, length) of every chord the section's imported groove plays, over the whole
     section; empty for hand-written grooves and for arpeggio, power and chug styles, which
     keep their own figures."""
-    name = section.groove or grooves.groove_names_for(context.primary_genre, context.meter)[0]
+    name = section_groove(context, section)
     if style not in _RHYTHM_STYLES or not groove_library.is_imported(name):
         return []
     comp = groove_library.pattern(name)
     end = section.bars * context.meter.beats_per_bar
     hits, start = [], 0.0
     while comp.comp and start < end - 1e-9:
-        hits += [(start + beat, length) for beat, length, _, _ in comp.comp
+        hits += [(start + beat, length) for beat, length in comp.comp
                  if start + beat < end - 1e-9]
         start += comp.beats
     return hits

@@ -4,7 +4,7 @@ A one-bar rhythm motif is drawn per section and repeated, with the phrase's last
 longer so the line breathes. Pitches follow a slow contour: notes on a beat take the chord
 tone nearest the contour, notes between beats step through the scale. Every pitch is in the
 key; a chord tone outside it (the raised seventh of a minor key's V) is marked chromatic.
-Styles (genres.toml `lead_style`): melodic, riff (a repeated chord-tone figure), sparse.
+Styles (styles.toml `lead_style`): melodic, riff (a repeated chord-tone figure), sparse.
 In a song with a vocal lane the lead leaves the sung sections to the voice and plays the
 others (intro, instrumental breaks, outro).
 """
