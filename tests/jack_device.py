@@ -47,7 +47,9 @@ class JackDevice:
 @contextlib.contextmanager
 def jack_device(name: str | None = None):
     """Start a private JACK dummy server (processes started meanwhile use it); yields its
-    PortAudio output device, with the server's own log of late cycles."""
+    PortAudio output device, with the server's own log of late cycles. This process starts
+    no JACK client of its own: an idle client that the machine runs late holds up the cycle
+    of every other, the audio process's among them."""
     name = name or f"studio-jack-{os.getpid()}"
     os.environ["JACK_DEFAULT_SERVER"] = name
     os.environ["JACK_NO_AUDIO_RESERVATION"] = "1"
@@ -56,15 +58,11 @@ def jack_device(name: str | None = None):
     with open(log, "wb") as output:  # the server keeps its own handle
         server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", str(RATE), "-p",
                                    str(PERIOD)], stdout=output, stderr=subprocess.STDOUT)
-    import sounddevice
-
-    from studio.engine.playback import output_devices
+    from studio.engine.playback import probe_output_devices
 
     try:
-        for _ in range(50):
-            sounddevice._terminate()
-            sounddevice._initialize()
-            devices = [d for d in output_devices() if "JACK" in d.host_api]
+        for _ in range(50):  # listed by a process of its own: this one holds no JACK client
+            devices = [d for d in probe_output_devices().result(30) if "JACK" in d.host_api]
             if devices:
                 break
             time.sleep(0.1)
@@ -72,6 +70,8 @@ def jack_device(name: str | None = None):
             raise RuntimeError("the JACK dummy server did not come up")
         yield JackDevice(devices[0], log)
     finally:
+        import sounddevice  # a test that started PortAudio here meanwhile lets go of the server
+
         sounddevice._terminate()  # before the server goes: PortAudio's JACK client aborts after
         server.terminate()
         server.wait(10)

@@ -159,7 +159,9 @@ class Section:
 
     `energy` is derived from the context's energy curve. `valence_offset` makes one section
     darker (< 0) or brighter than the song, `feel` is "" or "half-time", and `density`
-    thins (< 1) or thickens (> 1) one lane's playing here, by lane name.
+    thins (< 1) or thickens (> 1) one lane's playing here, by lane name (0: the lane rests).
+    `marks` are the arrangement's words for the section's place in the song, which the
+    generators read (SECTION_MARKS).
     """
 
     id: int
@@ -171,6 +173,19 @@ class Section:
     valence_offset: float = 0.0
     feel: str = ""
     density: dict[str, float] = field(default_factory=dict)
+    marks: tuple[str, ...] = ()
+
+
+# What a section's marks say of it: each generator reads those that concern its lane.
+SECTION_MARKS = {
+    "build": "it leads into a hook: it rises at its end (a roll, a riser, a pickup)",
+    "break": "its last beats are silent before the next section (drums may pick up)",
+    "lift": "the last of its kind: it lifts over the earlier ones (a layer, a higher voicing)",
+    "sparse": "it is the song's first statement of its kind and plays thinned",
+    "drop-kick": "the kick rests (a breakdown)",
+    "ending": "the song ends with it: the last bar is a final hit that rings out",
+    "fade": "the song ends with it: the section fades out",
+}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from studio.engine.composing.leanings import Leanings
 from studio.engine.composing.meaning import load_meaning, style_line
 from studio.engine.composing.melody import section_melody
 from studio.engine.composing.prompt import PromptReading, read_prompt
+from studio.engine.composing.room import ROOM_LANES, make_room
+from studio.engine.composing.shaping import shape_part
 from studio.engine.export.files import ExportOptions, SongExport
 from studio.engine.lyrics.plan import sung_sections
 from studio.engine.lyrics.providers import LyricsProvider
@@ -145,7 +147,8 @@ def place_part(composition: Composition, section: Section, lane: str,
                variation: int = 0) -> Part:
     """Generate one lane's part for one section into the composition and return it. The
     vocal part is the melody of the section's lyrics, whose syllables are aligned to it
-    (a section without lyrics has an empty vocal part)."""
+    (a section without lyrics has an empty vocal part); the section's lanes that make room
+    for the voice are made again around it (unless locked)."""
     if lane != "vocal":
         part = generate_part(composition, section, lane, variation)
     else:
@@ -157,24 +160,38 @@ def place_part(composition: Composition, section: Section, lane: str,
             part = Part(lane, section.id, vocal.notes, variation)
             composition.lyrics[section.id] = vocal.lyrics
     composition.parts[(section.id, lane)] = part
+    if lane == "vocal":  # the lanes that make room for the voice make it for this one
+        for other in ROOM_LANES:
+            kept = composition.parts.get((section.id, other))
+            if kept is not None and not kept.locked:
+                composition.parts[(section.id, other)] = generate_part(
+                    composition, section, other, kept.variation)
     return part
 
 
 def generate_part(composition: Composition, section: Section, lane: str,
                   variation: int = 0) -> Part:
-    """One instrument lane's part for one section, from its own seeded generator. (The vocal
-    part comes with its lyrics' alignment: see place_part.)"""
+    """One instrument lane's part for one section, from its own seeded generator, shaped by
+    the arrangement (composing.shaping) and, for the lanes that share the voice's register,
+    clear of the section's vocal (composing.room). A lane whose density is 0 rests. (The
+    vocal part comes with its lyrics' alignment: see place_part.)"""
     if lane == "vocal":
         raise ValueError("the vocal part is sung to the lyrics: make it with place_part")
     index = composition.sections.index(section)
     following = composition.sections[index + 1] if index + 1 < len(composition.sections) else None
     rng = rng_for(composition.context.seed, section.id, lane, variation)
     density = section.density.get(lane, 1.0)
+    if density <= 0.0:  # the lane rests in this section
+        return Part(lane, section.id, (), variation)
+    played = section
     if density != 1.0:
         # A lane thinned or thickened here plays as if the section had that much energy.
-        section = replace(section, energy=min(1.0, max(0.0, section.energy * density)))
-    notes = generator_for(lane)(composition.context, section, composition.lanes[lane], rng,
+        played = replace(section, energy=min(1.0, max(0.0, section.energy * density)))
+    notes = generator_for(lane)(composition.context, played, composition.lanes[lane], rng,
                                 following)
+    notes = shape_part(composition, section, lane, notes)
+    if lane in ROOM_LANES:
+        notes = make_room(composition, section, lane, notes)
     return Part(lane, section.id, notes, variation)
 
 

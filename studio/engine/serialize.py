@@ -50,7 +50,8 @@ SCHEMA_VERSION = 1
 # Fields written only when they hold something, so a song that chose no instruments of its
 # own, or whose style was not guessed, is written byte for byte as before they existed (and
 # older files read the same).
-_WRITTEN_WHEN_SET = {CompositionContext: ("programs", "drum_kit", "understood")}
+_WRITTEN_WHEN_SET = {CompositionContext: ("programs", "drum_kit", "understood"),
+                     Section: ("marks",)}
 
 
 def context_to_dict(context: CompositionContext) -> dict[str, Any]:
@@ -135,7 +136,8 @@ def _mood(data: dict[str, Any]) -> Mood:
 
 
 def _section(data: dict[str, Any]) -> Section:
-    return Section(**{**data, "chords": tuple(Chord(**chord) for chord in data["chords"])})
+    return Section(**{**data, "chords": tuple(Chord(**chord) for chord in data["chords"]),
+                      "marks": tuple(data.get("marks", ()))})
 
 
 def _part(data: dict[str, Any]) -> Part:

@@ -1,9 +1,16 @@
 """The settings dialog: the audio output device, the playback sample rate and latency, and
 the loudness target new songs are mastered to. Accepting saves them
-(settings.save_settings) and the window applies them to its audio process at once."""
+(settings.save_settings) and the window applies them to its audio process at once.
+
+The devices are listed by a process of their own (probe_output_devices): the dialog opens at
+once with the chosen device and adds the others when the list comes."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures.process import BrokenProcessPool
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.playback import Device, output_devices
+from studio.engine.playback import probe_output_devices
 from studio.ui.mixer import TARGETS
 from studio.ui.settings import PLAYBACK_LATENCIES, PLAYBACK_RATES_HZ, StudioSettings
 
@@ -23,29 +30,22 @@ LATENCY_LABELS = {"low": "Low (256 frames): for a quiet machine",
                   "safe": "Safe (1024 frames): no gaps while songs generate"}
 
 
-def available_devices() -> list[Device]:
-    """The output devices, or none when PortAudio itself cannot be used here."""
-    try:
-        return output_devices()
-    except OSError:
-        return []
-
-
 class SettingsDialog(QDialog):
+    devices_listed = Signal()
+
     def __init__(self, settings: StudioSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.device = QComboBox()
         self.device.addItem(DEFAULT_DEVICE, None)
-        for device in available_devices():
-            self.device.addItem(f"{device.name} ({device.host_api})", device.name)
         if settings.output_device is not None:
-            index = self.device.findData(settings.output_device)
-            if index < 0:  # a device that is not here now stays chosen for when it is back
-                self.device.addItem(f"{settings.output_device} (not connected)",
-                                    settings.output_device)
-                index = self.device.count() - 1
-            self.device.setCurrentIndex(index)
+            self.device.addItem(f"{settings.output_device} (looking…)", settings.output_device)
+            self.device.setCurrentIndex(1)
+        self.listed = False
+        self._probe = probe_output_devices()
+        self._poll = QTimer(self, interval=50)
+        self._poll.timeout.connect(self._take_devices)
+        self._poll.start()
         self.sample_rate = QComboBox()
         self.sample_rate.addItems([str(rate) for rate in PLAYBACK_RATES_HZ])
         self.sample_rate.setCurrentText(str(settings.sample_rate_hz))
@@ -73,6 +73,39 @@ class SettingsDialog(QDialog):
         form.addRow("Loudness of new songs", self.loudness)
         form.addRow(buttons)
         self._recent = list(settings.recent_projects)
+
+    def wait_for_devices(self, timeout_s: float = 30.0) -> bool:
+        """Wait (events running) until the device list is in; whether it came."""
+        deadline = time.monotonic() + timeout_s
+        while not self.listed and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            self._take_devices()
+        return self.listed
+
+    def _take_devices(self) -> None:
+        """Put the listed devices in the menu once the probe has answered; the chosen one
+        stays chosen, marked when it is not connected now."""
+        if self.listed or not self._probe.done():
+            return
+        self._poll.stop()
+        self.listed = True
+        try:
+            devices = self._probe.result()
+        except (OSError, BrokenProcessPool) as error:  # PortAudio cannot be used here
+            devices = []
+            self.device.setToolTip(f"The sound devices could not be listed: {error}")
+        chosen = self.device.currentData()
+        while self.device.count() > 1:
+            self.device.removeItem(1)
+        for device in devices:
+            self.device.addItem(f"{device.name} ({device.host_api})", device.name)
+        if chosen is not None:
+            index = self.device.findData(chosen)
+            if index < 0:  # a device that is not here now stays chosen for when it is back
+                self.device.addItem(f"{chosen} (not connected)", chosen)
+                index = self.device.count() - 1
+            self.device.setCurrentIndex(index)
+        self.devices_listed.emit()
 
     def show_device_latency(self, seconds: float | None) -> None:
         """What the open device reports as its output latency (None: no device open)."""

@@ -10,6 +10,7 @@ from tests.ui.window_helpers import close_window, generate_small, open_window, w
 
 def choose(window, device: str | None, rate: int, loudness: str) -> None:
     def answer(dialog: SettingsDialog) -> bool:
+        assert dialog.wait_for_devices()
         dialog.device.setCurrentIndex(dialog.device.findData(device))
         dialog.sample_rate.setCurrentText(str(rate))
         dialog.loudness.setCurrentIndex(dialog.loudness.findData(loudness))

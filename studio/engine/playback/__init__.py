@@ -18,7 +18,8 @@ Audio in shared memory (blocks)
     discard_shared, discard_owned(pid), sweep_stale(): blocks removed
 
 Devices (devices)
-    Device, output_devices(), find_output(name)
+    Device, output_devices(), find_output(name); probe_output_devices() -> a future of the
+    list, made in a process of its own (the window's way: it holds no PortAudio)
 
 Only the mixer, blocks, status and devices are imported here: the audio process imports this
 package and should load numpy and sounddevice alone. The window imports
@@ -34,12 +35,17 @@ from studio.engine.playback.blocks import (
     share_audio,
     sweep_stale,
 )
-from studio.engine.playback.devices import Device, find_output, output_devices
+from studio.engine.playback.devices import (
+    Device,
+    find_output,
+    output_devices,
+    probe_output_devices,
+)
 from studio.engine.playback.mixer import METERED, Mixer
 from studio.engine.playback.status import Status
 
 __all__ = [
     "METERED", "SHARED_MEMORY_DIR", "SHARED_PREFIX", "Device", "Mixer", "SharedAudio", "Status",
-    "discard_owned", "discard_shared", "find_output", "output_devices", "share_audio",
-    "sweep_stale",
+    "discard_owned", "discard_shared", "find_output", "output_devices",
+    "probe_output_devices", "share_audio", "sweep_stale",
 ]
