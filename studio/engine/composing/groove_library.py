@@ -89,6 +89,16 @@ def file_of(name: str) -> str:
     return _data()["grooves"][name]["file"]
 
 
+def variations_of(name: str) -> list[str]:
+    """The playable variation grooves of an imported groove's style file in its meter (the
+    file's other takes on the groove), the groove itself left out."""
+    row = _data()["grooves"][name]
+    return [other for other in files()[row["file"]]["grooves"] if other != name
+            and _data()["grooves"][other]["role"] == "variation"
+            and _meter(_data()["grooves"][other]) == _meter(row)
+            and _playable(_data()["grooves"][other])]
+
+
 def strokes_per_bar(name: str) -> float:
     """How busy an imported groove's drums and comping are: strokes a bar."""
     row = _data()["grooves"][name]

@@ -1,122 +1,245 @@
-"""The drums generator: the section's groove in every bar, a fill into the next section.
+"""The drums generator: the section's groove in phrases, played by a drummer of the style.
 
 The groove table (resources/grooves.toml, read through studio.engine.grooves) decides what
-plays at the section's energy; this module lays it over the section's bars, turns the end
-of the last bar into a fill when another section follows (the style file's own fill for an
-imported groove, else a tom and snare roll), puts a crash on the first beat of loud
-sections, and humanises velocities. Kicks outside fill bars sit exactly
-on grooves.kick_onsets_beats, the grid the bass locks to; swing moves off-beat eighths of
-both lanes alike.
+plays at the section's energy; this module lays it over the section's bars in phrases of
+two or four bars whose last bar is a variation (the style file's own variations of an
+imported groove, else an extra kick, an open hat or a small pickup), adds ghost notes
+around the backbeat, accents the hats on the beat, marks phrase points with a crash, ends
+the section as drum_fills decides (a fill sized by the change into the next section, a
+build, a break, an ending) and reads the section's marks (lift doubles the hats,
+drop-kick rests the kick). Every stroke but the kick then takes the style's timing
+(grooves.toml [drum_feel]): the kick stays on grooves.kick_onsets_beats, the grid the bass
+locks to (a variation bar may add a kick to it, never take one away); swing moves off-beat
+eighths of both lanes alike.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 
+from studio.engine import resources
 from studio.engine.composing import feel, groove_library, grooves
+from studio.engine.composing.generators import drum_fills
 from studio.engine.composing.generators.common import section_groove
+from studio.engine.composing.generators.drum_fills import Fill, Stroke
 from studio.engine.model import CompositionContext, Lane, Meter, Note, Section
 
 DURATION_BEATS = 0.1  # drum samples ring out after note-off, so a short note is enough
-
-
-@dataclass(frozen=True)
-class _Stroke:
-    """A drum stroke in section beats, before humanising and swing."""
-
-    start_beats: float
-    note: int
-    velocity: int
+_SNARES = (38, 40)
+_BACKBEAT = frozenset({37, 38, 39, 40})
+_ACCENTED = frozenset({42, 44, 51, 59, 70, 82})  # closed hats, ride, shakers
+_OPEN_HAT, _TAMBOURINE = 46, 54
+Bar = tuple[grooves.Hit, ...]
 
 
 def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     meter = context.meter
     name = section_groove(context, section)
-    # a pattern of several bars plays its bars in turn from the section's first bar
-    bars_hits = [grooves.bar_hits(name, meter, section.energy, section.feel, bar)
-                 for bar in range(grooves.pattern_bars(name, meter))]
-    fill = _fill(name, meter, section.energy) if next_section is not None else ()
-    fill_start_beats = min((s.start_beats for s in fill), default=meter.beats_per_bar)
-    strokes = _crash(section)
+    style = feel.drum_feel(context.primary_genre)
+    main = [grooves.bar_hits(name, meter, section.energy, section.feel, bar)
+            for bar in range(grooves.pattern_bars(name, meter))]
+    if "lift" in section.marks:
+        main = [_doubled_hats(bar, meter) for bar in main]
+    varied = _variation(name, meter, section, main, rng)
+    phrase = _phrase_bars(section, rng)
+    ghosts = _ghost_steps(main[0], meter, section.energy, style.ghosts, rng)
+    tail = _tail(name, meter, section, next_section, style.fills, rng)
+    bar_beats = meter.beats_per_bar
+    strokes: list[Stroke] = []
     for bar in range(section.bars):
-        bar_start_beats = bar * meter.beats_per_bar
-        is_fill_bar = bar == section.bars - 1 and bool(fill)
-        strokes += [_Stroke(bar_start_beats + h.position_beats, h.note, h.velocity)
-                    for h in bars_hits[bar % len(bars_hits)]
-                    if not (is_fill_bar and h.position_beats >= fill_start_beats - 1e-9)]
-        if is_fill_bar:
-            strokes += [_Stroke(bar_start_beats + s.start_beats, s.note, s.velocity)
-                        for s in fill]
-    return _perform(context, strokes, rng)
+        hits = (varied if (bar + 1) % phrase == 0 else main)[bar % len(main)]
+        bar_strokes = [Stroke(h.position_beats, h.note, h.velocity, h.kick) for h in hits]
+        bar_strokes += _ghosts(ghosts, hits, section.energy, rng)
+        if bar == section.bars - 1 and tail is not None:
+            bar_strokes = [s for s in bar_strokes if s.start_beats < tail.start_beats - 1e-9
+                           or feel.drum_kind(s.note) not in tail.clears] + list(tail.strokes)
+        strokes += [Stroke(bar * bar_beats + s.start_beats, s.note, s.velocity, s.kick)
+                    for s in bar_strokes]
+    strokes = _with_crashes(strokes, section, bar_beats)
+    if "drop-kick" in section.marks:
+        strokes = [s for s in strokes if not s.kick]
+    return _perform(context, style, strokes, section.bars * bar_beats, rng)
 
 
-def _crash(section: Section) -> list[_Stroke]:
-    """A crash on beat 1 of a loud section; a quiet one (a soft intro) starts without."""
+def _phrase_bars(section: Section, rng: np.random.Generator) -> int:
+    """How many bars a phrase lasts, its last bar the variation: two in a short section."""
+    table = resources.table("grooves")["phrase"]
+    if section.bars <= table["short_section_bars"]:
+        return 2
+    return int(rng.choice(table["bars"]))
+
+
+def _variation(name: str, meter: Meter, section: Section, main: list[Bar],
+               rng: np.random.Generator) -> list[Bar]:
+    """The bars that end a phrase: a variation of the groove from its style file (its kicks
+    kept, so the bass still finds them), else one derived here."""
+    candidates = groove_library.variations_of(name) if groove_library.is_imported(name) else []
+    for other in rng.permutation(candidates) if candidates else ():
+        try:
+            bars = [grooves.bar_hits(str(other), meter, section.energy, section.feel, b)
+                    for b in range(grooves.pattern_bars(str(other), meter))]
+        except ValueError:
+            continue  # a variation written for another bar length
+        if "lift" in section.marks:
+            bars = [_doubled_hats(bar, meter) for bar in bars]
+        half = grooves.bar_steps(meter) // 2
+        varied = [_over_kicks(bar, bars[i % len(bars)], half) for i, bar in enumerate(main)]
+        if varied != main:
+            return varied
+    return [_derived(bar, meter, section.energy, rng) for bar in main]
+
+
+def _over_kicks(main: Bar, other: Bar, half: int) -> Bar:
+    """The other bar's drums over the main bar's kicks, with at most one kick of its own in
+    the second half of the bar (a push into the next phrase)."""
+    kicks = [h for h in main if h.kick]
+    steps = {h.step for h in kicks}
+    extra = [h for h in other if h.kick and h.step not in steps and h.step >= half]
+    hits = [h for h in other if not h.kick] + kicks + extra[-1:]
+    return tuple(sorted(hits, key=lambda h: (h.step, h.note)))
+
+
+def _derived(bar: Bar, meter: Meter, energy: float, rng: np.random.Generator) -> Bar:
+    """A varied bar a drummer plays at a phrase end: one or two of an extra kick before the
+    next bar, the last off-beat hat opened, a small snare pickup."""
+    last = grooves.bar_steps(meter) - 1
+    kick = next((h for h in bar if h.kick), None)
+    hats = [h for h in bar if h.note == 42 and h.step == last - 1]
+    snare = next((h for h in bar if h.note in _SNARES), None)
+    options = []
+    if kick is not None and not any(h.kick and h.step >= last - 1 for h in bar):
+        at = last - int(rng.integers(2))
+        options.append([*bar, _hit(at, kick.note, round(kick.velocity * 0.85), True)])
+    if hats:
+        options.append([h for h in bar if h not in hats]
+                       + [_hit(last - 1, _OPEN_HAT, min(127, hats[0].velocity + 10))])
+    if snare is not None and not any(h.note in _BACKBEAT and h.step == last for h in bar):
+        soft = grooves.velocity_at(62, energy)
+        options.append([*bar, _hit(last, snare.note, soft)]
+                       + ([_hit(last - 2, snare.note, soft - 8)] if rng.random() < 0.5 else []))
+    if not options:
+        return bar
+    picked = rng.permutation(len(options))[:1 + int(rng.random() < 0.35)]
+    hits = set(bar)
+    for index in picked:
+        option = set(options[index])
+        hits = (hits - (set(bar) - option)) | (option - set(bar))
+    return tuple(sorted(hits, key=lambda h: (h.step, h.note)))
+
+
+def _hit(step: int, note: int, velocity: int, kick: bool = False) -> grooves.Hit:
+    return grooves.Hit(step, step * grooves.step_beats(), note, int(max(1, velocity)), kick)
+
+
+def _doubled_hats(bar: Bar, meter: Meter) -> Bar:
+    """A lifted bar: closed hats on every sixteenth, or a tambourine on the off-beat eighths
+    where the groove keeps time on something else."""
+    hats = {h.step: h for h in bar if h.note == 42}
+    if hats:
+        added = [_hit(s, 42, round(min(hats.values(), key=lambda h: h.velocity).velocity * 0.8))
+                 for s in range(grooves.bar_steps(meter)) if s not in hats]
+    else:
+        taken = {h.step for h in bar if h.note == _TAMBOURINE}
+        added = [_hit(s, _TAMBOURINE, 84) for s in range(2, grooves.bar_steps(meter), 4)
+                 if s not in taken]
+    return tuple(sorted((*bar, *added), key=lambda h: (h.step, h.note)))
+
+
+def _ghost_steps(bar: Bar, meter: Meter, energy: float, per_bar: float,
+                 rng: np.random.Generator) -> tuple[tuple[int, int], ...]:
+    """(step, snare note) of the section's ghost notes: sixteenths next to the backbeat,
+    more of them as the energy rises, where the style plays them."""
+    table = resources.table("grooves")["ghosts"]
+    beat_steps = 6 if meter.is_compound else 4
+    backbeats = [h for h in bar if h.note in _SNARES and h.step % beat_steps == 0 and h.step]
+    if not backbeats or energy < table["min_energy"] or per_bar <= 0:
+        return ()
+    busy = {h.step for h in bar if h.note in _BACKBEAT}
+    steps = grooves.bar_steps(meter)
+    candidates = sorted({b.step + d for b in backbeats for d in (-1, 1, 3, -3)
+                         if 0 < b.step + d < steps and b.step + d not in busy})
+    share = (energy - table["min_energy"]) / (1.0 - table["min_energy"])
+    count = min(len(candidates), int(per_bar * share + rng.random()))
+    picked = rng.choice(candidates, size=count, replace=False) if count else []
+    return tuple((int(step), backbeats[0].note) for step in sorted(picked))
+
+
+def _ghosts(ghosts: tuple[tuple[int, int], ...], bar: Bar, energy: float,
+            rng: np.random.Generator) -> list[Stroke]:
+    """The ghost notes of one bar, soft, a few left out at random so no two bars match."""
+    table = resources.table("grooves")["ghosts"]
+    taken = {h.step for h in bar if h.note in _BACKBEAT}
+    return [Stroke(step * grooves.step_beats(), note,
+                   int(rng.integers(table["velocity_low"], table["velocity_high"] + 1)))
+            for step, note in ghosts if step not in taken and rng.random() < 0.85 + 0.1 * energy]
+
+
+def _tail(name: str, meter: Meter, section: Section, next_section: Section | None,
+          style: str, rng: np.random.Generator) -> Fill | None:
+    """How the section's last bar ends: its marks first, else a fill into the next one."""
+    if "ending" in section.marks:
+        return drum_fills.final_hit(name, meter, section.energy)
+    if "break" in section.marks:
+        pickup = next_section is not None and rng.random() < 0.6
+        return drum_fills.break_tail(name, meter, section.energy, pickup)
+    if "build" in section.marks and next_section is not None:
+        return drum_fills.build(name, meter, section.energy, style)
+    return drum_fills.fill(name, meter, section, next_section, style, rng)
+
+
+def _with_crashes(strokes: list[Stroke], section: Section, bar_beats: float) -> list[Stroke]:
+    """A crash on beat 1 of a loud section and every few bars through a louder one; the
+    hat or ride it lands on gives way to it."""
     crash = grooves.crash()
-    if section.energy < crash.min_energy:
-        return []
-    return [_Stroke(0.0, crash.note, grooves.velocity_at(crash.velocity, section.energy))]
+    table = resources.table("grooves")["phrase"]
+    points = []
+    if section.energy >= crash.min_energy:
+        points.append(0.0)
+    if section.energy >= table["crash_min_energy"]:
+        every = 4 if section.energy >= table["loud_crash_min_energy"] else \
+            table["crash_every_bars"]
+        points += [bar * bar_beats for bar in range(every, section.bars, every)]
+    if "ending" in section.marks:
+        points = [p for p in points if p < (section.bars - 1) * bar_beats]
+    if not points:
+        return strokes
+    velocity = grooves.velocity_at(crash.velocity, section.energy)
+    kept = [s for s in strokes
+            if not (s.note in _ACCENTED and any(abs(s.start_beats - p) < 1e-9 for p in points))]
+    return kept + [Stroke(p, crash.note, velocity) for p in points]
 
 
-def _fill(name: str, meter: Meter, energy: float) -> tuple[_Stroke, ...]:
-    """The fill into the next section: the fill its style file has for an imported groove
-    (a drummer's own, at the section's energy), else a roll written here."""
-    if groove_library.is_imported(name):
-        fills = groove_library.grooves_of([groove_library.file_of(name)], str(meter))
-        if fills.get("fill"):
-            hits = grooves.bar_hits(fills["fill"][0], meter, energy)
-            if hits:
-                return tuple(_Stroke(h.position_beats, h.note, h.velocity) for h in hits)
-    return _fill_strokes(name, meter, energy)
-
-
-def _fill_strokes(name: str, meter: Meter, energy: float) -> tuple[_Stroke, ...]:
-    """A fill in bar-relative beats: a roll down the groove's fill voices over kicks.
-
-    Higher energy makes it longer (half a bar, then all of it), faster (eighths, then
-    sixteenths) and louder, so a fill never thins a loud section out.
-    """
-    groove = grooves.groove_for_meter(name, meter)
-    level = grooves.fill_level(energy)
-    steps_in_bar = grooves.bar_steps(meter)
-    step_beats = grooves.step_beats()
-    first_step = steps_in_bar - _fill_span_steps(level, steps_in_bar, step_beats)
-    roll = range(first_step, steps_in_bar, level.roll_steps)
-    strokes = []
-    for index, step in enumerate(roll):
-        voice = groove.fill_voices[index * len(groove.fill_voices) // len(roll)]
-        rise = index / max(1, len(roll) - 1)
-        table_velocity = round(level.velocity_start
-                               + rise * (level.velocity_end - level.velocity_start))
-        strokes.append(_Stroke(step * step_beats, voice,
-                               grooves.velocity_at(table_velocity, energy)))
-    # the kick keeps the pulse under the roll: on each beat, dotted quarters in 6/8 and 12/8
-    beat_steps = round((1.5 if meter.is_compound else 1.0) / step_beats)
-    kick_velocity = grooves.velocity_at(level.velocity_end, energy)
-    strokes += [_Stroke(step * step_beats, groove.kick_note, kick_velocity)
-                for step in range(first_step, steps_in_bar) if step % beat_steps == 0]
-    return tuple(strokes)
-
-
-def _fill_span_steps(level: grooves.FillLevel, steps_in_bar: int, step_beats: float) -> int:
-    """How many steps at the end of the bar the fill takes, in whole eighths."""
-    span_steps = max(level.bars * steps_in_bar, level.min_beats / step_beats)
-    # whole eighths, so the fill starts where a drummer would count it in
-    return min(steps_in_bar, 2 * math.ceil(span_steps / 2 - 1e-9))
-
-
-def _perform(context: CompositionContext, strokes: list[_Stroke],
-             rng: np.random.Generator) -> tuple[Note, ...]:
-    """Humanised velocities and swung off-beat eighths, in time order."""
+def _perform(context: CompositionContext, style: feel.DrumFeel, strokes: list[Stroke],
+             end_beats: float, rng: np.random.Generator) -> tuple[Note, ...]:
+    """Humanised velocities, hats accented on the beat, swing, and the style's timing on
+    every stroke but the kick, in time order."""
     swing = feel.swing_amount(context)
+    beat_beats = 1.5 if context.meter.is_compound else 1.0
     offsets = rng.normal(0.0, grooves.humanize_velocity(), size=len(strokes))
-    notes = [
-        Note(stroke.note, feel.swing_beats(stroke.start_beats, swing), DURATION_BEATS,
-             int(max(1, min(127, round(stroke.velocity + offset)))))
-        for stroke, offset in zip(strokes, offsets, strict=True)
-    ]
+    jitter = rng.normal(0.0, style.jitter_ms, size=len(strokes))
+    latest = end_beats - DURATION_BEATS
+    notes = []
+    for stroke, offset, late_ms in zip(strokes, offsets, jitter, strict=True):
+        velocity = stroke.velocity * _accent(stroke, beat_beats) + offset
+        start = feel.swing_beats(stroke.start_beats, swing)
+        if not stroke.kick:
+            start = feel.swing16_beats(start, style.swing16)
+            ms = style.timing_ms.get(feel.drum_kind(stroke.note), 0.0) + late_ms
+            start = min(latest, max(0.0, start + feel.ms_to_beats(ms, context.tempo_bpm)))
+        notes.append(Note(stroke.note, start, DURATION_BEATS,
+                          int(max(1, min(127, round(velocity))))))
     return tuple(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
+
+
+def _accent(stroke: Stroke, beat_beats: float) -> float:
+    """The velocity factor of a time keeper by where it falls: beat, eighth, sixteenth."""
+    if stroke.note not in _ACCENTED:
+        return 1.0
+    table = resources.table("grooves")["accents"]
+    position = stroke.start_beats % beat_beats
+    if min(position, beat_beats - position) < 1e-6:
+        return table["beat"]
+    if abs(position * 2 - round(position * 2)) < 1e-6:
+        return table["eighth"]
+    return table["sixteenth"]
