@@ -46,7 +46,9 @@ def song_parts(groove, meter=FOUR_FOUR, seed=11, song=SONG):
 
 
 def in_bar(notes, bar, bar_beats):
-    return [n for n in notes if bar * bar_beats <= n.start_beats < (bar + 1) * bar_beats]
+    # a stroke played a few milliseconds ahead of a bar belongs to it
+    return [n for n in notes
+            if bar * bar_beats - 0.1 <= n.start_beats < (bar + 1) * bar_beats - 0.1]
 
 
 def kick_notes(groove):
@@ -104,7 +106,9 @@ def test_grooves_agree_on_what_an_energy_sounds_like():
 
 
 @pytest.mark.parametrize("meter", METERS, ids=str)
-def test_kicks_outside_fill_bars_sit_on_the_kick_grid(meter):
+def test_kicks_outside_fill_bars_keep_the_bass_grid(meter):
+    # every kick of the grid plays exactly on it (no microtiming on the kick); a bar that ends
+    # a phrase may push one kick more in its second half, never leave one out
     for groove in grooves_for(meter):
         context, parts = song_parts(groove, meter)
         swing = feel.swing_amount(context)
@@ -112,12 +116,18 @@ def test_kicks_outside_fill_bars_sit_on_the_kick_grid(meter):
         for section, notes in parts:
             grid = grooves.kick_onsets_beats(groove, meter, section.energy)
             steady_bars = section.bars - (1 if section.id < len(parts) - 1 else 0)
+            pushed = 0
             for bar in range(steady_bars):
-                played = sorted(round(n.start_beats, 6) for n in in_bar(notes, bar, bar_beats)
-                                if n.pitch in kick_notes(groove))
-                expected = sorted(round(feel.swing_beats(bar * bar_beats + k, swing), 6)
-                                  for k in grid)
-                assert played == expected, (groove, section.kind, bar)
+                played = [round(n.start_beats, 6) for n in in_bar(notes, bar, bar_beats)
+                          if n.pitch in kick_notes(groove)]
+                expected = {round(feel.swing_beats(bar * bar_beats + k, swing), 6)
+                            for k in grid}
+                extra = [p for p in played if p not in expected]
+                assert expected <= set(played), (groove, section.kind, bar)
+                assert len(extra) <= 1, (groove, section.kind, bar)
+                assert all(p - bar * bar_beats >= bar_beats / 2 for p in extra)
+                pushed += bool(extra)
+            assert pushed <= steady_bars / 2, (groove, section.kind)
 
 
 def test_kicks_grow_with_energy_and_are_deterministic():
@@ -132,49 +142,104 @@ def shifted(notes, beats):
     return sorted((round(n.start_beats - beats, 6), n.pitch) for n in notes)
 
 
+def bar_pattern(notes, bar, bar_beats):
+    """What a bar plays, on the sixteenth grid: ghost notes and the crash left out."""
+    steps = {n: round((n.start_beats - bar * bar_beats) * 4) for n in in_bar(notes, bar, bar_beats)}
+    return {(step, n.pitch) for n, step in steps.items()
+            if not is_ghost(n, step) and n.pitch != 49}
+
+
+def is_ghost(note, step):
+    return note.pitch in (38, 40) and note.velocity < 50 and step % 2 == 1
+
+
 @pytest.mark.parametrize("meter", METERS, ids=str)
-def test_fills_lead_into_the_next_section_and_not_out_of_the_song(meter):
+def test_fills_into_a_hook_and_not_out_of_the_song(meter):
     for groove in grooves_for(meter):
         context, parts = song_parts(groove, meter)
         swing = feel.swing_amount(context)
+        fills = feel.drum_feel(context.primary_genre).fills
         bar_beats = meter.beats_per_bar
         for section, notes in parts:
             last = in_bar(notes, section.bars - 1, bar_beats)
-            steady = in_bar(notes, section.bars - 2, bar_beats)
             if section.id == len(parts) - 1:
-                assert shifted(last, bar_beats) == shifted(steady, 0.0), groove
+                # the outro's last bar has no fill: nothing its other bars do not play
+                others = set().union(*(bar_pattern(notes, b, bar_beats)
+                                       for b in range(section.bars - 1)))
+                new = bar_pattern(notes, section.bars - 1, bar_beats) - others
+                assert not any(pitch in FILL_VOICES for _, pitch in new), groove
+                continue
+            if parts[section.id + 1][0].kind != "chorus":
+                continue
+            half_start = section.bars * bar_beats - bar_beats / 2
+            tail = [n for n in last if n.start_beats >= half_start - 0.05]
+            if fills == "soft":  # a cymbal swell: a rising roll on a crash, no toms
+                ride = [n.velocity for n in tail if n.pitch == 57]
+                assert len(ride) >= 4 and ride[-1] >= ride[0] + 30, groove
+                assert spearmanr(range(len(ride)), ride)[0] > 0.8, groove
+                steady = {p for b in range(section.bars - 1)
+                          for _, p in bar_pattern(notes, b, bar_beats)}
+                assert not any(n.pitch in FILL_VOICES - {37, 38} - steady for n in tail)
+                continue
+            if fills == "hats":  # a hi-hat roll in thirty-seconds
+                assert sum(n.pitch == 42 for n in tail) >= 8, groove
                 continue
             # the second half of the last bar: no time-keeping, a roll on every eighth
-            half_start = section.bars * bar_beats - bar_beats / 2
-            tail = [n for n in last if n.start_beats >= half_start - 1e-9]
             assert not any(n.pitch in TIME_KEEPERS for n in tail), (groove, section.kind)
             eighths = np.arange(half_start, section.bars * bar_beats - 1e-9, 0.5)
-            rolled = {round(n.start_beats, 6) for n in tail if n.pitch in FILL_VOICES}
-            assert {round(feel.swing_beats(e, swing), 6) for e in eighths} <= rolled, groove
+            rolled = [n.start_beats for n in tail if n.pitch in FILL_VOICES]
+            for eighth in eighths:
+                at = feel.swing_beats(eighth, swing)
+                assert any(abs(r - at) < 0.05 for r in rolled), (groove, eighth)
 
 
-def test_fills_grow_stronger_with_energy():
-    song = (("verse", 0.3, 4), ("chorus", 0.9, 4), ("outro", 0.3, 4))
-    _, parts = song_parts("pop", song=song)
-    soft, loud = (parts[0][1], parts[1][1])
-    soft_fill = [n for n in in_bar(soft, 3, 4.0) if n.start_beats >= 14.0]
-    loud_fill = in_bar(loud, 3, 4.0)
-    assert len(loud_fill) > len(soft_fill)
-    assert np.mean([n.velocity for n in loud_fill]) > np.mean([n.velocity for n in soft_fill])
-    # at low energy only the second half of the bar is a fill, at high energy all of it
-    assert shifted([n for n in in_bar(soft, 3, 4.0) if n.start_beats < 14.0], 4.0) == \
-        shifted([n for n in in_bar(soft, 2, 4.0) if n.start_beats < 10.0], 0.0)
-    assert not any(n.pitch == 42 for n in loud_fill)
-    assert any(40 < n.pitch <= 50 and n.pitch not in (42, 44, 46) for n in loud_fill)
+def fill_span_beats(notes, section, bar_beats):
+    """How much of the last bar is a snare or tom roll (0 when there is none)."""
+    end = section.bars * bar_beats
+    steady = {p for bar in range(section.bars - 1) for _, p in bar_pattern(notes, bar, bar_beats)}
+    rolled = [n.start_beats for n in in_bar(notes, section.bars - 1, bar_beats)
+              if n.pitch in FILL_VOICES and n.velocity >= 50
+              and (n.pitch not in steady or n.pitch == 38)
+              and round(n.start_beats * 4) % 4 != 0 or n.pitch in FILL_VOICES - {37, 38} - steady]
+    return end - min(rolled) if rolled else 0.0
 
 
-def test_crash_starts_loud_sections_but_not_a_quiet_intro():
+def test_fills_grow_with_the_change_into_the_next_section():
+    song = (("verse", 0.6, 4), ("chorus", 0.9, 4), ("verse", 0.85, 4), ("outro", 0.3, 4))
+    into_chorus, small = [], []
+    for seed in range(8):
+        _, parts = song_parts("pop", song=song, seed=seed)
+        into_chorus.append(fill_span_beats(parts[0][1], parts[0][0], 4.0))
+        small.append(fill_span_beats(parts[1][1], parts[1][0], 4.0))
+        loud = in_bar(parts[0][1], 3, 4.0)
+        assert not any(n.pitch == 42 for n in loud)
+        assert any(40 < n.pitch <= 50 and n.pitch not in (42, 44, 46) for n in loud)
+    # into the hook a whole bar, over a small change a beat at most, sometimes nothing
+    assert min(into_chorus) >= 3.5
+    assert max(small) <= 1.05 and min(small) < max(small)
+
+
+def test_gentle_styles_never_fill_with_toms():
+    context, parts = song_parts("folk")
+    assert feel.drum_feel(context.primary_genre).fills == "soft"
+    for section, notes in parts[:-1]:
+        steady = set().union(*(bar_pattern(notes, b, 4.0) for b in range(section.bars - 1)))
+        last = bar_pattern(notes, section.bars - 1, 4.0)
+        assert not any(p in FILL_VOICES - {37, 38} for _, p in last - steady), section.kind
+
+
+def test_crash_starts_loud_sections_and_marks_their_phrases():
     crash = grooves.crash()
     assert 0.4 <= crash.min_energy <= 0.6
     _, parts = song_parts("rock")
     for section, notes in parts:
         crashed = any(n.pitch == crash.note and n.start_beats == 0.0 for n in notes)
         assert crashed == (section.energy >= crash.min_energy), section.kind
+        inside = {n.start_beats for n in notes if n.pitch == crash.note and n.start_beats > 0}
+        if section.energy >= 0.8:  # a crash on the first beat of every four-bar phrase
+            assert inside == {16.0 * p for p in range(1, section.bars // 4)}, section.kind
+        elif section.energy < 0.6:
+            assert not inside, section.kind
     assert not any(n.pitch == crash.note for n in parts[0][1])
 
 
@@ -193,15 +258,15 @@ def test_every_groove_gives_valid_notes_inside_the_section(meter):
                 assert 1 <= note.velocity <= 127 and 27 <= note.pitch <= 87
 
 
-def test_same_seed_same_notes_and_another_seed_other_velocities():
+def test_same_seed_same_notes_and_another_seed_another_groove():
     first = song_parts("boom_bap", seed=3)[1]
     again = song_parts("boom_bap", seed=3)[1]
-    other = song_parts("boom_bap", seed=4)[1]
     assert first == again
-    assert [n.start_beats for _, ns in first for n in ns] == \
-        [n.start_beats for _, ns in other for n in ns]
-    assert [n.velocity for _, ns in first for n in ns] != \
-        [n.velocity for _, ns in other for n in ns]
+    # seeds vary the variation bars, ghost notes and fills, not only the velocities
+    played = {tuple(frozenset(bar_pattern(notes, b, 4.0)) for _, notes in
+                    song_parts("boom_bap", seed=seed)[1] for b in range(4))
+              for seed in range(6)}
+    assert len(played) >= 4
 
 
 def test_a_section_without_a_groove_plays_the_genre_groove():

@@ -19,7 +19,8 @@ from studio.engine import resources
 from studio.engine.composing import feel, groove_library, grooves
 from studio.engine.model import Meter, Section
 
-SNARE, SIDE_STICK, CLOSED_HAT, RIDE, CRASH = 38, 37, 42, 51, 49
+SNARE, SIDE_STICK, CLOSED_HAT, CRASH = 38, 37, 42, 49
+SWELL = 57  # the second crash, rolled softly: a mallet swell
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Stroke:
     note: int
     velocity: int
     kick: bool = False
+    ghost: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,10 +193,10 @@ def _soft(size: str, bar_beats: float, energy: float, rng: np.random.Generator) 
 
 
 def _swell(bar_beats: float, span_beats: float, energy: float) -> Fill:
-    """A cymbal swell: soft sixteenths on the ride rising over the span, the groove's time
+    """A cymbal swell: a soft roll on a crash rising over the span, the groove's time
     keepers giving way to it."""
     positions = np.arange(bar_beats - span_beats, bar_beats - 1e-9, 0.25)
-    top = grooves.velocity_at(96, energy)
-    strokes = tuple(Stroke(float(p), RIDE, round(30 + (top - 30) * i / max(1, len(positions) - 1)))
+    top = max(78, grooves.velocity_at(100, energy))  # heard even out of a quiet section
+    strokes = tuple(Stroke(float(p), SWELL, round(30 + (top - 30) * i / max(1, len(positions) - 1)))
                     for i, p in enumerate(positions))
     return Fill(bar_beats - span_beats, strokes, frozenset({"hats", "cymbals"}))

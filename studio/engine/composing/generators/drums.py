@@ -7,8 +7,8 @@ imported groove, else an extra kick, an open hat or a small pickup), adds ghost 
 around the backbeat, accents the hats on the beat, marks phrase points with a crash, ends
 the section as drum_fills decides (a fill sized by the change into the next section, a
 build, a break, an ending) and reads the section's marks (lift doubles the hats,
-drop-kick rests the kick). Every stroke but the kick then takes the style's timing
-(grooves.toml [drum_feel]): the kick stays on grooves.kick_onsets_beats, the grid the bass
+drop-kick rests the kick). Every stroke but the kick and the crash then takes the style's
+timing (grooves.toml [drum_feel]): the kick stays on grooves.kick_onsets_beats, the grid the bass
 locks to (a variation bar may add a kick to it, never take one away); swing moves off-beat
 eighths of both lanes alike.
 """
@@ -171,7 +171,8 @@ def _ghosts(ghosts: tuple[tuple[int, int], ...], bar: Bar, energy: float,
     table = resources.table("grooves")["ghosts"]
     taken = {h.step for h in bar if h.note in _BACKBEAT}
     return [Stroke(step * grooves.step_beats(), note,
-                   int(rng.integers(table["velocity_low"], table["velocity_high"] + 1)))
+                   int(rng.integers(table["velocity_low"], table["velocity_high"] + 1)),
+                   ghost=True)
             for step, note in ghosts if step not in taken and rng.random() < 0.85 + 0.1 * energy]
 
 
@@ -219,16 +220,19 @@ def _perform(context: CompositionContext, style: feel.DrumFeel, strokes: list[St
     offsets = rng.normal(0.0, grooves.humanize_velocity(), size=len(strokes))
     jitter = rng.normal(0.0, style.jitter_ms, size=len(strokes))
     latest = end_beats - DURATION_BEATS
+    crash_note = grooves.crash().note
+    ghost_loudest = resources.table("grooves")["ghosts"]["velocity_high"]
     notes = []
     for stroke, offset, late_ms in zip(strokes, offsets, jitter, strict=True):
         velocity = stroke.velocity * _accent(stroke, beat_beats) + offset
         start = feel.swing_beats(stroke.start_beats, swing)
-        if not stroke.kick:
+        if not stroke.kick and stroke.note != crash_note:  # the kick and crash land as one
             start = feel.swing16_beats(start, style.swing16)
             ms = style.timing_ms.get(feel.drum_kind(stroke.note), 0.0) + late_ms
             start = min(latest, max(0.0, start + feel.ms_to_beats(ms, context.tempo_bpm)))
+        loudest = ghost_loudest if stroke.ghost else 127  # a ghost note stays a ghost
         notes.append(Note(stroke.note, start, DURATION_BEATS,
-                          int(max(1, min(127, round(velocity))))))
+                          int(max(1, min(loudest, round(velocity))))))
     return tuple(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
 
 
