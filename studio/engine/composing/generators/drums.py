@@ -85,8 +85,9 @@ def _variation(name: str, meter: Meter, section: Section, main: list[Bar],
             bars = [_doubled_hats(bar, meter) for bar in bars]
         half = grooves.bar_steps(meter) // 2
         varied = [_over_kicks(bar, bars[i % len(bars)], half) for i, bar in enumerate(main)]
-        if varied != main:
-            return varied
+        if varied != main:  # a bar the file's variation plays alike is varied here
+            return [v if v != m else _derived(m, meter, section.energy, rng)
+                    for v, m in zip(varied, main, strict=True)]
     return [_derived(bar, meter, section.energy, rng) for bar in main]
 
 
@@ -115,7 +116,7 @@ def _derived(bar: Bar, meter: Meter, energy: float, rng: np.random.Generator) ->
         options.append([h for h in bar if h not in hats]
                        + [_hit(last - 1, _OPEN_HAT, min(127, hats[0].velocity + 10))])
     if snare is not None and not any(h.note in _BACKBEAT and h.step == last for h in bar):
-        soft = grooves.velocity_at(62, energy)
+        soft = grooves.velocity_at(80, energy)
         options.append([*bar, _hit(last, snare.note, soft)]
                        + ([_hit(last - 2, snare.note, soft - 8)] if rng.random() < 0.5 else []))
     if not options:
@@ -218,7 +219,8 @@ def _perform(context: CompositionContext, style: feel.DrumFeel, strokes: list[St
     swing = feel.swing_amount(context)
     beat_beats = 1.5 if context.meter.is_compound else 1.0
     offsets = rng.normal(0.0, grooves.humanize_velocity(), size=len(strokes))
-    jitter = rng.normal(0.0, style.jitter_ms, size=len(strokes))
+    # a drummer's spread, never wild: within two and a half deviations
+    jitter = np.clip(rng.normal(0.0, 1.0, size=len(strokes)), -2.5, 2.5) * style.jitter_ms
     latest = end_beats - DURATION_BEATS
     crash_note = grooves.crash().note
     ghost_loudest = resources.table("grooves")["ghosts"]["velocity_high"]
