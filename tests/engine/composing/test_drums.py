@@ -252,6 +252,7 @@ def test_every_groove_gives_valid_notes_inside_the_section(meter):
             end = section.bars * meter.beats_per_bar
             assert notes, (groove, section.kind)
             assert list(notes) == sorted(notes, key=lambda n: (n.start_beats, n.pitch))
+            assert len({(n.start_beats, n.pitch) for n in notes}) == len(notes)  # no doubles
             for note in notes:
                 assert 0.0 <= note.start_beats and note.end_beats <= end + 1e-9
                 assert 0 < note.duration_beats <= 0.25

@@ -56,10 +56,21 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
                            or feel.drum_kind(s.note) not in tail.clears] + list(tail.strokes)
         strokes += [Stroke(bar * bar_beats + s.start_beats, s.note, s.velocity, s.kick)
                     for s in bar_strokes]
-    strokes = _with_crashes(strokes, section, bar_beats)
+    strokes = _with_crashes(_one_a_place(strokes), section, bar_beats)
     if "drop-kick" in section.marks:
         strokes = [s for s in strokes if not s.kick]
     return _perform(context, style, strokes, section.bars * bar_beats, rng)
+
+
+def _one_a_place(strokes: list[Stroke]) -> list[Stroke]:
+    """One stroke of a drum at a time (the louder), where a fill or variation meets the
+    groove."""
+    loudest: dict[tuple[float, int], Stroke] = {}
+    for stroke in strokes:
+        key = (round(stroke.start_beats, 6), stroke.note)
+        if key not in loudest or stroke.velocity > loudest[key].velocity:
+            loudest[key] = stroke
+    return list(loudest.values())
 
 
 def _phrase_bars(section: Section, rng: np.random.Generator) -> int:
@@ -106,7 +117,8 @@ def _derived(bar: Bar, meter: Meter, energy: float, rng: np.random.Generator) ->
     next bar, the last off-beat hat opened, a small snare pickup."""
     last = grooves.bar_steps(meter) - 1
     kick = next((h for h in bar if h.kick), None)
-    hats = [h for h in bar if h.note == 42 and h.step == last - 1]
+    hats = [h for h in bar if h.note == 42 and h.step == last - 1
+            and not any(o.note == _OPEN_HAT and o.step == last - 1 for o in bar)]
     snare = next((h for h in bar if h.note in _SNARES), None)
     options = []
     if kick is not None and not any(h.kick and h.step >= last - 1 for h in bar):
