@@ -6,7 +6,7 @@ two or four bars whose last bar is a variation (the style file's own variations 
 imported groove, else an extra kick, an open hat or a small pickup), adds ghost notes
 around the backbeat, accents the hats on the beat, marks phrase points with a crash, ends
 the section as drum_fills decides (a fill sized by the change into the next section, a
-build, a break, an ending) and reads the section's marks (lift doubles the hats,
+build, a break, an ending) and reads the section's marks (lift doubles the time keeper,
 drop-kick rests the kick). Every stroke but the kick and the crash then takes the style's
 timing (grooves.toml [drum_feel]): the kick stays on grooves.kick_onsets_beats, the grid the bass
 locks to (a variation bar may add a kick to it, never take one away); swing moves off-beat
@@ -28,7 +28,7 @@ DURATION_BEATS = 0.1  # drum samples ring out after note-off, so a short note is
 _SNARES = (38, 40)
 _BACKBEAT = frozenset({37, 38, 39, 40})
 _ACCENTED = frozenset({42, 44, 51, 59, 70, 82})  # closed hats, ride, shakers
-_OPEN_HAT, _TAMBOURINE = 46, 54
+_OPEN_HAT = 46
 Bar = tuple[grooves.Hit, ...]
 
 
@@ -39,9 +39,10 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     style = feel.drum_feel(context.primary_genre)
     main = [grooves.bar_hits(name, meter, section.energy, section.feel, bar)
             for bar in range(grooves.pattern_bars(name, meter))]
+    lift_steps = 2 if feel.swing_amount(context) >= 0.3 else 1
     if "lift" in section.marks:
-        main = [_doubled_hats(bar, meter) for bar in main]
-    varied = _variation(name, meter, section, main, rng)
+        main = [_doubled_hats(bar, meter, lift_steps) for bar in main]
+    varied = _variation(name, meter, section, main, rng, lift_steps)
     phrase = _phrase_bars(section, rng)
     ghosts = _ghost_steps(main[0], meter, section.energy, style.ghosts, rng)
     tail = _tail(name, meter, section, next_section, style.fills, rng)
@@ -82,7 +83,7 @@ def _phrase_bars(section: Section, rng: np.random.Generator) -> int:
 
 
 def _variation(name: str, meter: Meter, section: Section, main: list[Bar],
-               rng: np.random.Generator) -> list[Bar]:
+               rng: np.random.Generator, lift_steps: int = 1) -> list[Bar]:
     """The bars that end a phrase: a variation of the groove from its style file (its kicks
     kept, so the bass still finds them), else one derived here."""
     candidates = groove_library.variations_of(name) if groove_library.is_imported(name) else []
@@ -93,7 +94,7 @@ def _variation(name: str, meter: Meter, section: Section, main: list[Bar],
         except ValueError:
             continue  # a variation written for another bar length
         if "lift" in section.marks:
-            bars = [_doubled_hats(bar, meter) for bar in bars]
+            bars = [_doubled_hats(bar, meter, lift_steps) for bar in bars]
         half = grooves.bar_steps(meter) // 2
         varied = [_over_kicks(bar, bars[i % len(bars)], half) for i, bar in enumerate(main)]
         if varied != main:  # a bar the file's variation plays alike is varied here
@@ -145,17 +146,19 @@ def _hit(step: int, note: int, velocity: int, kick: bool = False) -> grooves.Hit
     return grooves.Hit(step, step * grooves.step_beats(), note, int(max(1, velocity)), kick)
 
 
-def _doubled_hats(bar: Bar, meter: Meter) -> Bar:
-    """A lifted bar: closed hats on every sixteenth, or a tambourine on the off-beat eighths
-    where the groove keeps time on something else."""
-    hats = {h.step: h for h in bar if h.note == 42}
-    if hats:
-        added = [_hit(s, 42, round(min(hats.values(), key=lambda h: h.velocity).velocity * 0.8))
-                 for s in range(grooves.bar_steps(meter)) if s not in hats]
-    else:
-        taken = {h.step for h in bar if h.note == _TAMBOURINE}
-        added = [_hit(s, _TAMBOURINE, 84) for s in range(2, grooves.bar_steps(meter), 4)
-                 if s not in taken]
+def _doubled_hats(bar: Bar, meter: Meter, every: int = 1) -> Bar:
+    """A lifted bar: the groove's time keeper (closed hat, shaker, ride) on every sixteenth
+    (every eighth, `every` 2, in a swung style), the added strokes softer (the
+    arrangement's shaping may lay percussion over it too)."""
+    keepers = [h for h in bar if h.note in _ACCENTED]
+    if not keepers:
+        return bar
+    note = max(sorted({h.note for h in keepers}),
+               key=lambda n: sum(h.note == n for h in keepers))
+    taken = {h.step for h in keepers if h.note == note}
+    softest = min(h.velocity for h in keepers if h.note == note)
+    added = [_hit(s, note, round(softest * 0.8))
+             for s in range(0, grooves.bar_steps(meter), every) if s not in taken]
     return tuple(sorted((*bar, *added), key=lambda h: (h.step, h.note)))
 
 
