@@ -84,18 +84,26 @@ def fill(name: str, meter: Meter, section: Section, next_section: Section | None
     return _roll(name, meter, section.energy, min(span, bar_beats), snare_only, rng)
 
 
-def build(name: str, meter: Meter, energy: float, style: str) -> Fill:
+def build(name: str, meter: Meter, energy: float, style: str,
+          rng: np.random.Generator) -> Fill:
     """A build into a hook: the last bar a snare roll rising from eighths to sixteenths and
-    from soft to loud, the kick on the beats (a cymbal swell in a gentle style)."""
+    from soft to loud, the kick on the beats (a cymbal swell in a gentle style); a drum kit
+    may take the roll's last beat down the toms."""
     bar_beats = meter.beats_per_bar
     if style == "soft":
         return _swell(bar_beats, bar_beats, energy)
-    kick = grooves.groove_for_meter(name, meter).kick_note
+    groove = grooves.groove_for_meter(name, meter)
+    kick = groove.kick_note
+    toms = [v for v in groove.fill_voices if feel.drum_kind(v) == "toms"]
+    down_the_toms = style == "toms" and len(toms) >= 2 and rng.random() < 0.5
     strokes = [Stroke(beat * 0.5, SNARE, round(52 + 60 * beat * 0.5 / bar_beats))
                for beat in range(int(bar_beats))]  # eighths through the first half
-    strokes += [Stroke(bar_beats / 2 + step * 0.25, SNARE,
-                       round(84 + 34 * step * 0.25 / (bar_beats / 2)))
-                for step in range(int(bar_beats * 2))]
+    sixteenths = range(int(bar_beats * 2))
+    for step in sixteenths:
+        at = bar_beats / 2 + step * 0.25
+        voice = toms[(step - len(sixteenths) + 4) * len(toms) // 4] \
+            if down_the_toms and step >= len(sixteenths) - 4 else SNARE
+        strokes.append(Stroke(at, voice, round(84 + 34 * step * 0.25 / (bar_beats / 2))))
     strokes += [Stroke(float(beat), kick, grooves.velocity_at(104, energy), True)
                 for beat in range(int(bar_beats))]
     return Fill(0.0, tuple(strokes))

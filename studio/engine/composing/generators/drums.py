@@ -201,7 +201,7 @@ def _tail(name: str, meter: Meter, section: Section, next_section: Section | Non
         pickup = next_section is not None and rng.random() < 0.6
         return drum_fills.break_tail(name, meter, section.energy, pickup)
     if "build" in section.marks and next_section is not None:
-        return drum_fills.build(name, meter, section.energy, style)
+        return drum_fills.build(name, meter, section.energy, style, rng)
     return drum_fills.fill(name, meter, section, next_section, style, rng)
 
 
