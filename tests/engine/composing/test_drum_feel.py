@@ -6,6 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from studio.engine import resources
 from studio.engine.composing import feel, groove_library, grooves
 from studio.engine.composing.generators import drum_fills, drums
 from studio.engine.model import Meter, Section
@@ -198,3 +199,21 @@ def test_gentle_styles_swell_or_pick_up_softly_but_never_roll_the_toms():
             assert not any(n.pitch in TOMS for n in notes)
             assert not any(is_ghost(n, round(n.start_beats * 4)) and n.velocity > 50
                            for n in notes)
+
+
+def test_phrases_fit_twice_in_the_section():
+    for bars, allowed in ((2, {2}), (4, {2}), (6, {2}), (8, {2, 4}), (16, {2, 4, 8})):
+        section = Section(0, "verse", bars, 0.5, ())
+        seen = {drums._phrase_bars(section, np.random.default_rng(seed)) for seed in range(40)}
+        assert seen == allowed, bars
+
+
+def test_the_drum_feel_table_names_real_styles_and_families():
+    table = resources.table("grooves")["drum_feel"]
+    assert set(table["family"]) <= set(resources.families())
+    assert set(table["style"]) <= set(resources.genres())
+    for genre in resources.genres():
+        style = feel.drum_feel(genre)
+        assert style.fills in ("toms", "snare", "hats", "soft"), genre
+        assert set(style.timing_ms) == set(feel.DRUM_KINDS), genre
+        assert all(abs(ms) <= 20 for ms in style.timing_ms.values()), genre

@@ -75,11 +75,12 @@ def _one_a_place(strokes: list[Stroke]) -> list[Stroke]:
 
 
 def _phrase_bars(section: Section, rng: np.random.Generator) -> int:
-    """How many bars a phrase lasts, its last bar the variation: two in a short section."""
+    """How many bars a phrase lasts, its last bar the variation: two in a short section,
+    at most half the section, so a varied bar comes before the fill bar."""
     table = resources.table("grooves")["phrase"]
     if section.bars <= table["short_section_bars"]:
         return 2
-    return int(rng.choice(table["bars"]))
+    return int(rng.choice([bars for bars in table["bars"] if 2 * bars <= section.bars]))
 
 
 def _variation(name: str, meter: Meter, section: Section, main: list[Bar],
