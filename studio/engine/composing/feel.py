@@ -21,6 +21,7 @@ class DrumFeel:
 
     fills: str  # toms | snare | hats | soft
     ghosts: float  # ghost notes a bar at full energy
+    loud_ghosts: float  # the share of them left in the loudest sections
     swing16: float  # 0 straight .. 1 off-beat sixteenths a triplet sixteenth late
     jitter_ms: float
     timing_ms: dict[str, float]  # drum kind -> offset from the beat, later is laid back
@@ -72,7 +73,8 @@ def drum_feel(genre: str) -> DrumFeel:
         merged.update(row)
         timing.update(row.get("timing_ms", {}))
     timing["kick"] = 0.0  # the kick is the anchor the bass locks to
-    return DrumFeel(str(merged["fills"]), float(merged["ghosts"]), float(merged["swing16"]),
+    return DrumFeel(str(merged["fills"]), float(merged["ghosts"]),
+                    float(merged["loud_ghosts"]), float(merged["swing16"]),
                     float(merged["jitter_ms"]), timing)
 
 

@@ -53,7 +53,8 @@ def transition_size(section: Section, next_section: Section | None) -> str:
     jump = next_section.energy - section.energy
     if next_section.kind in table["hook_kinds"] or jump >= table["full_jump"]:
         return "full"
-    return "medium" if jump >= table["medium_jump"] else "small"
+    medium = jump >= table["medium_jump"] or -jump >= table["medium_drop"]
+    return "medium" if medium else "small"
 
 
 def fill(name: str, meter: Meter, section: Section, next_section: Section | None,

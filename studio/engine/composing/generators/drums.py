@@ -44,7 +44,7 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
         main = [_doubled_hats(bar, meter, lift_steps) for bar in main]
     varied = _variation(name, meter, section, main, rng, lift_steps)
     phrase = _phrase_bars(section, rng)
-    ghosts = _ghost_steps(main[0], meter, section.energy, style.ghosts, rng)
+    ghosts = _ghost_steps(main[0], meter, section.energy, style, rng)
     tail = _tail(name, meter, section, next_section, style.fills, rng)
     bar_beats = meter.beats_per_bar
     strokes: list[Stroke] = []
@@ -98,10 +98,20 @@ def _variation(name: str, meter: Meter, section: Section, main: list[Bar],
             bars = [_doubled_hats(bar, meter, lift_steps) for bar in bars]
         half = grooves.bar_steps(meter) // 2
         varied = [_over_kicks(bar, bars[i % len(bars)], half) for i, bar in enumerate(main)]
+        if not all(_alike(v, m) for v, m in zip(varied, main, strict=True)):
+            continue  # a variation much thinner, busier or louder is another groove
         if varied != main:  # a bar the file's variation plays alike is varied here
             return [v if v != m else _derived(m, meter, section.energy, rng)
                     for v, m in zip(varied, main, strict=True)]
     return [_derived(bar, meter, section.energy, rng) for bar in main]
+
+
+def _alike(varied: Bar, main: Bar) -> bool:
+    """A bar about as busy and as loud as the groove's own."""
+    if not varied or not main:
+        return False
+    loudness = np.mean([h.velocity for h in varied]) / np.mean([h.velocity for h in main])
+    return 0.8 <= len(varied) / len(main) <= 1.3 and 0.93 <= loudness <= 1.1
 
 
 def _over_kicks(main: Bar, other: Bar, half: int) -> Bar:
@@ -163,11 +173,14 @@ def _doubled_hats(bar: Bar, meter: Meter, every: int = 1) -> Bar:
     return tuple(sorted((*bar, *added), key=lambda h: (h.step, h.note)))
 
 
-def _ghost_steps(bar: Bar, meter: Meter, energy: float, per_bar: float,
+def _ghost_steps(bar: Bar, meter: Meter, energy: float, style: feel.DrumFeel,
                  rng: np.random.Generator) -> tuple[tuple[int, int], ...]:
     """(step, snare note) of the section's ghost notes: sixteenths next to the backbeat,
-    more of them as the energy rises, where the style plays them."""
+    more of them as the energy rises (fewer again at the top where the style bashes), where
+    the style plays them."""
     table = resources.table("grooves")["ghosts"]
+    loud = min(1.0, max(0.0, (energy - 0.7) / 0.3))
+    per_bar = style.ghosts * (1.0 - (1.0 - style.loud_ghosts) * loud)
     beat_steps = 6 if meter.is_compound else 4
     backbeats = [h for h in bar if h.note in _SNARES and h.step % beat_steps == 0 and h.step]
     if not backbeats or energy < table["min_energy"] or per_bar <= 0:
@@ -240,9 +253,13 @@ def _perform(context: CompositionContext, style: feel.DrumFeel, strokes: list[St
     latest = end_beats - DURATION_BEATS
     crash_note = grooves.crash().note
     ghost_loudest = resources.table("grooves")["ghosts"]["velocity_high"]
+    accents = np.array([_accent(stroke, beat_beats) for stroke in strokes])
+    kept = np.array([stroke.note in _ACCENTED for stroke in strokes])
+    if kept.any():  # accents shape the time keeper without making it softer overall
+        accents[kept] /= accents[kept].mean()
     notes = []
-    for stroke, offset, late_ms in zip(strokes, offsets, jitter, strict=True):
-        velocity = stroke.velocity * _accent(stroke, beat_beats) + offset
+    for stroke, accent, offset, late_ms in zip(strokes, accents, offsets, jitter, strict=True):
+        velocity = stroke.velocity * accent + offset
         start = feel.swing_beats(stroke.start_beats, swing)
         if not stroke.kick and stroke.note != crash_note:  # the kick and crash land as one
             start = feel.swing16_beats(start, style.swing16)
