@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # after PYTHONPATH: a studio named there is the one measured
 
 from studio import engine  # noqa: E402  (the path above makes the studio importable)
 from studio.engine.composing import craft  # noqa: E402
