@@ -6,6 +6,7 @@ thresholds of the arrangement issue).
     .venv/bin/python scripts/arranger_report.py                  # tests/data/craft_prompts.toml
     .venv/bin/python scripts/arranger_report.py --prompt "sad folk song" --seeds 1 2 3
     .venv/bin/python scripts/arranger_report.py --suite other.toml --length 120
+    .venv/bin/python scripts/arranger_report.py --keys   # and music21's key of each MIDI file
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ sys.path.append(str(ROOT))  # after PYTHONPATH: a studio named there is the one 
 from studio import engine  # noqa: E402  (the path above makes the studio importable)
 from studio.engine.composing import craft  # noqa: E402
 from studio.engine.model import Composition  # noqa: E402
+from studio.engine.theory import MINOR_LIKE  # noqa: E402
 
 SUITE = ROOT / "tests" / "data" / "craft_prompts.toml"
 
@@ -165,6 +168,28 @@ def _groove_difference(songs: list[Song]) -> float | None:
     return _share(sum(len(ids) > 1 for ids in by_prompt.values()), len(by_prompt))
 
 
+def music21_key(c: Composition) -> tuple[int, str]:
+    """music21's key analysis of the song's MIDI file: (tonic pitch class, major | minor)."""
+    import music21  # only with --keys: it takes seconds to import
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "song.mid"
+        engine.write_midi(c, path)
+        key = music21.converter.parse(str(path)).analyze("key")
+    return key.tonic.pitchClass, key.mode
+
+
+def key_agrees(c: Composition, estimate: tuple[int, str]) -> bool:
+    """The estimate names the song's key, its relative, or (for a mode) the major or minor
+    key of the same tonic and third, as tests/test_song_suite.py judges it."""
+    tonic = c.context.key.tonic_pc
+    if c.context.key.mode in MINOR_LIKE:
+        wanted = {(tonic, "minor"), ((tonic + 3) % 12, "major")}
+    else:
+        wanted = {(tonic, "major"), ((tonic + 9) % 12, "minor")}
+    return estimate in wanted
+
+
 def _shown(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
@@ -177,18 +202,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--prompt", action="append", help="a prompt instead of the suite")
     parser.add_argument("--seeds", type=int, nargs="+")
     parser.add_argument("--length", type=float, help="song length in seconds")
+    parser.add_argument("--keys", action="store_true",
+                        help="also music21's key analysis of each song's MIDI file")
     args = parser.parse_args(argv)
     prompts, seeds, length_s = load_suite(args.suite)
     if args.prompt:
         prompts = [Prompt(text[:24], text) for text in args.prompt]
     songs = compose_suite(prompts, args.seeds or seeds, args.length or length_s)
+    agreed = 0
     for song in songs:
         figures = song_figures(song.composition)
+        if args.keys:
+            estimate = music21_key(song.composition)
+            agreed += key_agrees(song.composition, estimate)
+            figures["key"] = song.composition.context.key.name
+            figures["music21 key"] = f"{song.composition.context.key.spell(estimate[0])} " \
+                                     f"{estimate[1]}"
         print(f"{song.prompt.name} (seed {song.seed}): "
               + "; ".join(f"{k} {_shown(v)}" for k, v in figures.items()))
     print()
     for name, value in suite_figures(songs).items():
         print(f"{name}: {_shown(value)}")
+    if args.keys:
+        print(f"music21 key agrees: {_shown(agreed / len(songs))}")
 
 
 if __name__ == "__main__":
