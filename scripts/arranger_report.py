@@ -160,12 +160,13 @@ def _crowding_totals(cs: list[Composition]) -> float | None:
 
 
 def _groove_difference(songs: list[Song]) -> float | None:
-    """Share of prompts whose seeds play grooves that are not all the same."""
-    by_prompt: dict[str, set] = {}
+    """Share of prompts whose seeds play different grooves (any two of them)."""
+    by_prompt: dict[str, list[Composition]] = {}
     for song in songs:
-        by_prompt.setdefault(song.prompt.name, set()).add(
-            craft.groove_identity(song.composition))
-    return _share(sum(len(ids) > 1 for ids in by_prompt.values()), len(by_prompt))
+        by_prompt.setdefault(song.prompt.name, []).append(song.composition)
+    differ = [any(craft.grooves_differ(a, b) for i, a in enumerate(cs) for b in cs[i + 1:])
+              for cs in by_prompt.values()]
+    return _share(sum(differ), len(differ))
 
 
 def music21_key(c: Composition) -> tuple[int, str]:

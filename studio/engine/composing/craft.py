@@ -9,7 +9,8 @@ The band and its form
     ending(c) -> "ring-out" | "fade" | "cut"
 Drums
     drum_bar_patterns(c, section); varied_drum_sections(c) -> (varied, counted)
-    off_grid_share(c); ghost_notes(c); has_backbeat(c); groove_identity(c)
+    off_grid_share(c); ghost_notes(c); has_backbeat(c); groove_identity(c);
+    grooves_differ(a, b)
 Room and the hook
     vocal_crowding(c); chorus_hooks(c); vocal_rests(c); lowest_note(c, lane)
     line_openings(c); opening_spread(songs)
@@ -256,6 +257,16 @@ def groove_identity(c: Composition) -> tuple:
         identity[section.kind] = tuple(sorted(
             (p, pos) for p, pos in common if p in KICKS + SNARES + CLAPS))
     return tuple(sorted(identity.items()))
+
+
+def grooves_differ(a: Composition, b: Composition) -> bool:
+    """Two songs play different grooves: of the section kinds both have drums in, at least
+    half play another kick and snare pattern (a form with one more kind of section does
+    not make a new groove by itself)."""
+    first, second = dict(groove_identity(a)), dict(groove_identity(b))
+    shared = [kind for kind in first if kind in second]
+    changed = sum(first[kind] != second[kind] for kind in shared)
+    return bool(shared) and 2 * changed >= len(shared)
 
 
 # ------------------------------------------------------------------ room and the hook

@@ -184,6 +184,20 @@ def test_groove_identity_tells_two_beats_apart():
     put(b, 0, "drums", [n for bar in range(4)
                         for n in rock_bar(bar, [Note(KICK, bar * 4 + 2.5, 0.1, 90)])])
     assert craft.groove_identity(a) != craft.groove_identity(b)
+    assert craft.grooves_differ(a, b)
+
+
+def test_grooves_differ_in_the_kinds_two_songs_share():
+    a, b = song(("verse", "chorus")), song(("verse", "chorus", "bridge"))
+    for c in (a, b):
+        put(c, 0, "drums", [n for bar in range(4) for n in rock_bar(bar)])
+        put(c, 1, "drums", [n for bar in range(4) for n in rock_bar(bar)])
+    put(b, 2, "drums", [n for bar in range(4) for n in rock_bar(bar, [Note(KICK, 4 * bar + 1.5,
+                                                                           0.1, 90)])])
+    assert not craft.grooves_differ(a, b)  # the bridge only b has is no new groove
+    put(b, 0, "drums", [n for bar in range(4) for n in rock_bar(bar, [Note(KICK, 4 * bar + 1.5,
+                                                                           0.1, 90)])])
+    assert craft.grooves_differ(a, b)  # one of two shared kinds changed
 
 
 # ------------------------------------------------------------------ room and the hook
