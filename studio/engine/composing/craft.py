@@ -121,16 +121,16 @@ def _bar_velocities(c: Composition, lane: str, bars: int) -> list[float]:
 
 
 def ends_in_fade(c: Composition, bars: int = 4) -> bool:
-    """The band fades out: over the last `bars` bars every instrument still playing in the
-    last bar gets softer bar by bar (a little unevenness allowed), its last bar at most 70%
-    as loud as its first of them (instruments may drop out on the way)."""
+    """The band fades out: every instrument still playing in the song's last bar plays it
+    softer than any of the bars before it among the last `bars`, and at most 70% as loud
+    as the first of them (instruments may drop out on the way)."""
     fading = []
     for lane in _band_lanes(c):
         per_bar = _bar_velocities(c, lane, bars)
         if not per_bar[-1]:
             continue
         velocities = [v for v in per_bar if v > 0]
-        fading.append(all(b <= a + 5 for a, b in zip(velocities, velocities[1:], strict=False))
+        fading.append(velocities[-1] <= min(velocities) + _EPSILON
                       and velocities[-1] <= 0.7 * velocities[0])
     return bool(fading) and all(fading)
 

@@ -116,6 +116,9 @@ def test_a_velocity_ramp_down_is_a_fade():
     assert craft.ending(c) == "fade"
     put(c, 1, "keys", beat_notes(60, range(16), velocity=110))  # one lane keeps playing loud
     assert not craft.ends_in_fade(c)
+    for lane in ("drums", "bass", "keys", "pad"):  # soft, then swelling again: no fade
+        put(c, 1, lane, [Note(60, float(t), 0.5, (100, 40, 50, 60)[t // 4]) for t in range(16)])
+    assert not craft.ends_in_fade(c)
 
 
 # ------------------------------------------------------------------ drums
