@@ -9,7 +9,7 @@ The band and its form
     ending(c) -> "ring-out" | "fade" | "cut"
 Drums
     drum_bar_patterns(c, section); varied_drum_sections(c) -> (varied, counted)
-    off_grid_share(c); ghost_notes(c); has_backbeat(c); groove_identity(c);
+    off_grid_share(c); ghost_notes(c); drum_kit(c); has_backbeat(c); groove_identity(c);
     grooves_differ(a, b)
 Room and the hook
     vocal_crowding(c); chorus_hooks(c); vocal_rests(c); lowest_note(c, lane)
@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from studio.engine import resources
 from studio.engine.composing import feel
 from studio.engine.model import Composition, Note, Section
 
@@ -37,6 +38,8 @@ CHORUS_KINDS = ("chorus", "drop")  # a dance track's drop is its chorus
 KICKS = (35, 36)
 SNARES = (37, 38, 40)  # side stick, acoustic and electric snare
 CLAPS = (39,)
+BACKBEAT_SNARES = (38, 40)
+MACHINE_KITS = (24, 25, 48)  # electronic, TR-808, orchestral: no drummer's ghost notes
 CRASHES = (49, 52, 55, 57)  # crash, china, splash: phrase marks, not the pattern
 RINGING_CYMBALS = CRASHES + (51, 59)
 GHOST_VELOCITY = 50
@@ -224,9 +227,19 @@ def ghost_notes(c: Composition) -> int:
     return count
 
 
+def drum_kit(c: Composition) -> int:
+    """The General MIDI kit the drums play: the person's choice, else the style's."""
+    if c.context.drum_kit is not None:
+        return c.context.drum_kit
+    return int(resources.genre(c.context.primary_genre).get("drum_kit", 0))
+
+
 def has_backbeat(c: Composition) -> bool:
-    """The drums play a backbeat: in at least half the bars where they play, a snare or
-    clap sounds on a beat after the first (two and four; three in a half-time feel)."""
+    """A drummer plays a backbeat: the kit is one a drummer plays (not a drum machine or
+    orchestral percussion) and in at least half the bars where the drums play, the snare
+    sounds on a beat after the first (two and four; three in a half-time feel)."""
+    if drum_kit(c) in MACHINE_KITS:
+        return False
     meter = c.context.meter
     beat = 1.5 if meter.is_compound else 1.0
     backbeats = {round(k * beat, 6) for k in range(1, round(meter.beats_per_bar / beat))}
@@ -236,8 +249,7 @@ def has_backbeat(c: Composition) -> bool:
             if not pattern:
                 continue
             with_drums += 1
-            backbeat_bars += any(p in SNARES + CLAPS and pos in backbeats
-                                 for p, pos in pattern)
+            backbeat_bars += any(p in BACKBEAT_SNARES and pos in backbeats for p, pos in pattern)
     return with_drums > 0 and 2 * backbeat_bars >= with_drums
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from studio.engine.composing import craft, feel
@@ -173,6 +175,11 @@ def test_backbeat_is_a_snare_on_two_and_four():
     four_on_floor = [n for bar in range(4) for n in beat_notes(KICK, range(bar * 4, bar * 4 + 4))]
     put(c, 0, "drums", four_on_floor)
     assert not craft.has_backbeat(c)
+    machine = song()  # the same backbeat from a drum machine: no drummer's ghost notes wanted
+    machine.context = replace(machine.context, drum_kit=25)
+    put(machine, 0, "drums", [n for bar in range(4) for n in rock_bar(bar)])
+    assert craft.drum_kit(machine) == 25 and craft.drum_kit(c) == 0
+    assert not craft.has_backbeat(machine)
 
 
 def test_groove_identity_tells_two_beats_apart():
