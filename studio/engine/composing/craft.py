@@ -255,8 +255,8 @@ def has_backbeat(c: Composition) -> bool:
 
 def groove_identity(c: Composition) -> tuple:
     """What a listener recognises as the song's groove: for each section kind, the kick,
-    snare and clap strokes of the pattern its first section plays most. Two seeds of a
-    prompt with the same identity play the same beat."""
+    snare and clap strokes of the pattern its first section plays most (every stroke when
+    it has none of them). Two seeds of a prompt with the same identity play the same beat."""
     identity = {}
     for section in c.sections:
         if section.kind in identity:
@@ -266,8 +266,9 @@ def groove_identity(c: Composition) -> tuple:
         if not patterns:
             continue
         common = Counter(patterns).most_common(1)[0][0]
-        identity[section.kind] = tuple(sorted(
-            (p, pos) for p, pos in common if p in KICKS + SNARES + CLAPS))
+        skeleton = [(p, pos) for p, pos in common if p in KICKS + SNARES + CLAPS]
+        # hand percussion alone (congas, timbales) is the groove itself
+        identity[section.kind] = tuple(sorted(skeleton or common))
     return tuple(sorted(identity.items()))
 
 

@@ -195,6 +195,10 @@ def test_groove_identity_tells_two_beats_apart():
                         for n in rock_bar(bar, [Note(KICK, bar * 4 + 2.5, 0.1, 90)])])
     assert craft.groove_identity(a) != craft.groove_identity(b)
     assert craft.grooves_differ(a, b)
+    congas = [Note(63, t, 0.1, 80) for t in (0.0, 1.5, 2.0, 3.5)]
+    put(a, 0, "drums", congas)
+    put(b, 0, "drums", congas[:3])
+    assert craft.grooves_differ(a, b)  # no kick or snare: the hand drums are the groove
 
 
 def test_grooves_differ_in_the_kinds_two_songs_share():
