@@ -5,15 +5,16 @@ has a hook. Each is a pure function of a Composition; scripts/arranger_report.py
 them for a suite of prompts and tests/test_arrangement_craft.py holds them to thresholds.
 
 The band and its form
-    silent_section_lanes(c) -> (silent, total); chorus_lift(c) -> last/first notes per bar
-    ending(c) -> "ring-out" | "fade" | "cut"
+    silent_section_lanes(c) -> (silent, total); notes_per_bar(c, section)
+    chorus_lift(c) -> last chorus's notes per bar over the first's
+    ending(c) -> "ring-out" | "fade" | "cut"; ends_in_ring_out(c); ends_in_fade(c)
 Drums
-    drum_bar_patterns(c, section); varied_drum_sections(c) -> (varied, counted)
-    off_grid_share(c); ghost_notes(c); drum_kit(c); has_backbeat(c); groove_identity(c);
-    grooves_differ(a, b)
-Room and the hook
-    vocal_crowding(c); chorus_hooks(c); vocal_rests(c); lowest_note(c, lane)
-    line_openings(c); opening_spread(songs)
+    drum_bar_patterns(c, section); section_pattern_count(c, section)
+    varied_drum_sections(c) -> (varied, counted); off_grid_share(c); ghost_notes(c)
+    drum_kit(c); has_backbeat(c); groove_identity(c); grooves_differ(a, b)
+Room, melody and words
+    vocal_crowding(c); chorus_hooks(c); line_repeats(c, section); motif_repeats(notes)
+    vocal_rests(c); lowest_note(c, lane); line_openings(c); opening_spread(songs)
 Figures that describe rather than judge
     bass_root_share(c); bass_on_kicks(c); keys_doubling_pad(c); vocal_on_beat_share(c);
     verse_melody_kept(c)
@@ -282,7 +283,7 @@ def grooves_differ(a: Composition, b: Composition) -> bool:
     return bool(shared) and 2 * changed >= len(shared)
 
 
-# ------------------------------------------------------------------ room and the hook
+# ------------------------------------------------------------------ room, melody and words
 
 def vocal_crowding(c: Composition, lanes: Sequence[str] = ("keys", "pad"),
                    semitones: int = 2) -> float | None:
