@@ -30,7 +30,6 @@ from studio.engine.model import (
     Lane,
     Note,
     Section,
-    is_strong,
     strong_beats,
 )
 
@@ -82,9 +81,9 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
             hits = _rhythm_hits(imported, chord)
         else:
             hits = _hits(style, chord, context, section.energy, pattern)
-        if sparse:  # thin playing: the chord's first hit and the strong beats, fewer voices
+        if sparse:  # thin playing: the chord's first hit and the downbeats, fewer voices
             hits = _thinned(hits, chord, context)
-            voices = voices[-3:] if len(voices) > 3 else voices
+            voices = voices[1:] if len(voices) >= 3 else voices
         for start, length in hits:
             notes.extend(_play(style, chord, voices, start, length, section.energy, context))
     if "lift" in section.marks:
@@ -197,9 +196,10 @@ def _block_step(energy: float, context: CompositionContext) -> float:
 
 def _thinned(hits: list[tuple[float, float]], chord: Chord,
              context: CompositionContext) -> list[tuple[float, float]]:
-    """A sparse section's hits: the chord's first one and those on the strong beats."""
+    """A sparse section's hits: the chord's first one and those on a bar's downbeat."""
+    bar = context.meter.beats_per_bar
     kept = [(start, length) for start, length in hits
-            if abs(start - chord.start_beats) < 1e-6 or is_strong(start, context.meter)]
+            if abs(start - chord.start_beats) < 1e-6 or abs(start % bar) < 1e-6]
     return kept or hits[:1]
 
 

@@ -66,15 +66,17 @@ def chord_tones(chord: Chord, context: CompositionContext, extended: bool) -> tu
 def voicing(pcs: tuple[int, ...], previous: tuple[int, ...] | None, low: int, high: int,
             shape: str = "close") -> tuple[int, ...]:
     """The voicing of the shape in [low, high] nearest the previous voicing (or the centre);
-    a close voicing from the bottom of the range when none fits."""
+    the range widens a little at a time when the shape does not fit in it."""
     centre = (low + high) / 2
     best: tuple[float, tuple[int, ...]] | None = None
-    for chord in _candidates(pcs, shape, low):
+    for chord in _candidates(pcs, shape, low, high):
         if chord[0] < low or chord[-1] > high:
             continue
         cost = _movement(chord, previous) if previous else abs(float(np.mean(chord)) - centre)
         if best is None or (cost, chord) < best:
             best = (cost, chord)
+    if best is None and high - low < 36:  # the range is too narrow for the shape: widen it
+        return voicing(pcs, previous, low - 3, high + 3, shape)
     return best[1] if best else _stack(pcs, low + (pcs[0] - low) % 12)
 
 
@@ -90,13 +92,14 @@ def voicings(section: Section, low: int, high: int, shape: str = "close",
     return result
 
 
-def _candidates(pcs: tuple[int, ...], shape: str, low: int) -> list[tuple[int, ...]]:
+def _candidates(pcs: tuple[int, ...], shape: str, low: int,
+                high: int) -> list[tuple[int, ...]]:
     root = pcs[0]
     third = pcs[1] if len(pcs) > 1 else root
     fifth = pcs[2] if len(pcs) > 2 else root
     colour = pcs[3:]
     out: list[tuple[int, ...]] = []
-    for bottom in range(low - 12, low + 12):
+    for bottom in range(low - 12, high):
         if bottom % 12 != root:
             continue
         i3, i5 = (third - root) % 12, (fifth - root) % 12
@@ -112,7 +115,7 @@ def _candidates(pcs: tuple[int, ...], shape: str, low: int) -> list[tuple[int, .
     if shape in ("close", "rootless", "spread"):
         for rotation in range(len(body)):
             order = body[rotation:] + body[:rotation]
-            for bass in range(low - 12, low + 12):
+            for bass in range(low - 12, high):
                 if bass % 12 == order[0]:
                     close = _stack(order, bass)
                     out.append(_drop2(close) if shape == "spread" else close)
