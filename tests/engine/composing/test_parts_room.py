@@ -13,7 +13,7 @@ from studio.engine.composing.generators import bass, bass_figures, generator_for
 from studio.engine.composing.harmony import harmonize
 from studio.engine.composing.melody import DEFAULT_VOICE_RANGE
 from studio.engine.composing.room import CLEARANCE, make_room, rub_beats
-from studio.engine.model import Chord, Composition, Note, Part
+from studio.engine.model import Chord, Composition, Lane, Note, Part
 from studio.engine.orchestrator import make_lanes
 from studio.engine.rng import rng_for
 from tests.engine.contexts import make_context
@@ -267,3 +267,30 @@ def test_sections_alone_are_deterministic():
     composition = song("rock")
     section = composition.sections[2]
     assert played(composition, "bass", section) == played(composition, "bass", section)
+
+
+def test_horns_swell_in_a_sparse_section_and_double_up_in_the_lift():
+    composition = song("salsa")
+    plain, _ = marked(composition, "lift")
+    plain = replace(plain, energy=0.8)
+
+    def horns(section):
+        rng = rng_for(5, section.id, "horns", 0)
+        return generator_for("horns")(composition.context, section, Lane("horns", 61), rng,
+                                      None)
+
+    stabs = horns(plain)
+    lifted = horns(replace(plain, marks=("lift",)))
+    assert max(n.pitch for n in lifted) == max(n.pitch for n in stabs) + 12
+    swells = horns(replace(plain, marks=("sparse",)))
+    assert len(swells) <= 3 * len(plain.chords) < len(stabs)
+
+
+def test_lead_thins_when_sparse_and_climbs_in_the_lift():
+    composition = song("pop")
+    plain = replace(marked(composition, "lift")[0], energy=0.7)
+    line = played(composition, "lead", plain)
+    sparse = played(composition, "lead", replace(plain, marks=("sparse",)))
+    lifted = played(composition, "lead", replace(plain, marks=("lift",)))
+    assert len(sparse) < len(line)
+    assert np.mean([n.pitch for n in lifted]) > np.mean([n.pitch for n in line]) + 2
