@@ -7,8 +7,9 @@ the section's sung notes.
 
 A note that sounds within CLEARANCE of a sung note while it is sung is revoiced: an octave
 (or two) away, toward the side of the voice it already sits on, and onto a pitch the chord
-does not already hold; when no octave is clear it is dropped if its chord keeps enough
-voices, else it takes the octave that rubs least. Without a vocal part (the first pass of
+does not already hold, and not a second from another of its notes low down (where that
+blurs); when no octave is clear it is dropped if its chord keeps enough voices, else it
+takes the octave that rubs least. Without a vocal part (the first pass of
 compose) the notes stay as the generators voiced them, away from the usual voice.
 """
 
@@ -22,6 +23,7 @@ ROOM_LANES = ("keys", "pad", "strings")
 CLEARANCE = 2
 MIN_VOICES = 2  # a chord keeps at least this many notes when one is dropped
 CHORD_SPREAD_BEATS = 0.1  # notes starting this close together (a strum) are one chord
+MUDDY_BELOW = 60  # below middle C a second inside a chord blurs: a moved note avoids it
 _LIMITS = {"keys": (36, 100), "pad": (36, 91), "strings": (48, 98)}
 _SHIFTS = (12, -12, 24, -24)
 
@@ -90,5 +92,11 @@ def _moved(note: Note, sung: list[Note], low: int, high: int, taken: set[int]) -
     options = [p for p in options if low <= p <= high and p not in taken]
     if not options:
         return None
-    return min(options, key=lambda p: (rub_beats(note, p, sung), abs(p - note.pitch),
-                                       options.index(p)))
+    return min(options, key=lambda p: (rub_beats(note, p, sung), _muddy(p, taken),
+                                       abs(p - note.pitch), options.index(p)))
+
+
+def _muddy(pitch: int, chord: set[int]) -> bool:
+    """Whether the pitch makes a second with another note of its chord low down, where
+    close intervals blur."""
+    return pitch < MUDDY_BELOW and any(0 < abs(pitch - other) <= 2 for other in chord)

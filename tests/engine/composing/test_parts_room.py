@@ -294,3 +294,19 @@ def test_lead_thins_when_sparse_and_climbs_in_the_lift():
     lifted = played(composition, "lead", replace(plain, marks=("lift",)))
     assert len(sparse) < len(line)
     assert np.mean([n.pitch for n in lifted]) > np.mean([n.pitch for n in line]) + 2
+
+
+def test_voicings_keep_seconds_out_of_the_low_voices():
+    # Gm9 and Cm9 spread in the pad's register: no two neighbouring voices below middle C
+    # a second apart (the chord leaves out a colour tone rather than blur)
+    for pcs in ((7, 10, 2, 5, 9), (0, 3, 7, 10, 2), (3, 7, 10, 2, 5)):
+        chord = voicings.voicing(pcs, None, 43, 69, "spread")
+        assert not any(b - a <= 2 and a < 60 for a, b in zip(chord, chord[1:], strict=False))
+        assert len(chord) >= 3
+
+
+def test_a_note_moved_out_of_the_voice_avoids_a_low_second():
+    # 62 rubs the sung 63: an octave down (50) would sit a second from the chord's 51
+    composition, section = with_vocal([Note(63, 0.0, 4.0, 90)])
+    cleared = make_room(composition, section, "keys", held((51, 55, 62)))
+    assert sorted(n.pitch for n in cleared) == [51, 55, 74]

@@ -38,7 +38,7 @@ from studio.engine.model import (
 # pad goes above the voice when the keys are a guitar in the low-mid (power, chug, strum).
 KEYS_RANGE = (62, 86)
 SHELL_RANGE = (43, 67)
-PAD_RANGE = (43, 67)
+PAD_RANGE = (43, 69)
 PAD_HIGH_RANGE = (67, 88)
 STRINGS_RANGE = (60, 86)
 POWER_RANGE = (40, 64)

@@ -23,6 +23,7 @@ from studio.engine import resources
 from studio.engine.model import Chord, CompositionContext, Section
 
 SHAPES = ("close", "spread", "shell", "rootless", "fifths")
+LOW_SECOND_COST = 12.0  # a second between low voices costs as much as an octave of movement
 # Families whose keys play 7ths and 9ths, and the shape of their keys and pad voicings.
 _EXTENDED_FAMILIES = ("jazz", "rnb-soul-funk", "blues")
 _EXTENDED_STYLES = ("deep-house", "lo-fi", "jazz-rap", "chillout", "city-pop", "neo-soul",
@@ -65,16 +66,25 @@ def chord_tones(chord: Chord, context: CompositionContext, extended: bool) -> tu
 
 def voicing(pcs: tuple[int, ...], previous: tuple[int, ...] | None, low: int, high: int,
             shape: str = "close") -> tuple[int, ...]:
-    """The voicing of the shape in [low, high] nearest the previous voicing (or the centre);
-    the range widens a little at a time when the shape does not fit in it."""
+    """The voicing of the shape in [low, high] nearest the previous voicing (or the centre),
+    without seconds between low voices where it can: an extended chord leaves out its last
+    colour tone rather than blur, and the range widens a little when nothing fits."""
+    if shape == "spread" and len(pcs) >= 5:  # spread wide, a 9th chord leaves out its fifth
+        pcs = pcs[:2] + pcs[3:]
     centre = (low + high) / 2
     best: tuple[float, tuple[int, ...]] | None = None
     for chord in _candidates(pcs, shape, low, high):
         if chord[0] < low or chord[-1] > high:
             continue
         cost = _movement(chord, previous) if previous else abs(float(np.mean(chord)) - centre)
+        cost += LOW_SECOND_COST * _low_seconds(chord)
         if best is None or (cost, chord) < best:
             best = (cost, chord)
+    if (best is None or _low_seconds(best[1])) and len(pcs) > 3:
+        # no clear voicing of every tone fits: leave out the last colour tone
+        fewer = voicing(pcs[:-1], previous, low, high, shape)
+        if best is None or not _low_seconds(fewer):
+            return fewer
     if best is None and high - low < 36:  # the range is too narrow for the shape: widen it
         return voicing(pcs, previous, low - 3, high + 3, shape)
     return best[1] if best else _stack(pcs, low + (pcs[0] - low) % 12)
@@ -108,9 +118,11 @@ def _candidates(pcs: tuple[int, ...], shape: str, low: int,
         elif shape == "shell":
             i7 = (colour[0] - root) % 12 if colour else i5
             out += [(bottom, bottom + i3, bottom + i7), (bottom, bottom + i7, bottom + 12 + i3)]
-        elif shape == "spread":  # open root position: root, fifth, then the third above
-            upper = tuple(sorted(bottom + 12 + (pc - root) % 12 for pc in colour))
-            out.append((bottom, bottom + i5, bottom + 12 + i3) + upper)
+        elif shape == "spread":  # open root position: root, fifth, the third above, colour
+            chord = [bottom, bottom + i5, bottom + 12 + i3]
+            for pc in colour:
+                chord.append(chord[-1] + ((pc - chord[-1]) % 12 or 12))
+            out.append(tuple(chord))
     body = pcs if shape != "rootless" or len(pcs) < 4 else pcs[1:]
     if shape in ("close", "rootless", "spread"):
         for rotation in range(len(body)):
@@ -120,6 +132,12 @@ def _candidates(pcs: tuple[int, ...], shape: str, low: int,
                     close = _stack(order, bass)
                     out.append(_drop2(close) if shape == "spread" else close)
     return out
+
+
+def _low_seconds(chord: tuple[int, ...]) -> int:
+    """How many neighbouring voices a second apart sit below middle C, where seconds blur
+    (the low interval limit)."""
+    return sum(1 for a, b in zip(chord, chord[1:], strict=False) if b - a <= 2 and a < 60)
 
 
 def _stack(order: tuple[int, ...], bass: int) -> tuple[int, ...]:
