@@ -124,7 +124,7 @@ def test_pad_sits_under_the_usual_voice_and_keys_above_its_middle_without_doubli
 
 @pytest.mark.parametrize(("genre", "shape", "extended"), [
     ("jazz", "shell", True), ("rnb", "rootless", True), ("rock", "close", False),
-    ("pop", "close", False)])
+    ("pop", "close", False), ("cinematic", "spread", False)])
 def test_voicing_style_by_family(genre, shape, extended):
     context = make_context(genre)
     keys_shape, pad_shape, has_extensions = voicings.voicing_style(context)
