@@ -40,6 +40,15 @@ The vocal melody (melody)
     section_melody(composition, lyrics, voice_range=None, variation=0) -> VocalPart: the
         notes of one section's words, every syllable pointing at its notes
     vocal_melody(composition, lyrics) -> {section id: VocalPart}
+
+Shaping and room (shaping, room): run on every generated part by orchestrator.generate_part
+    shape_part(composition, section, lane, notes): rests, breaks and the ending
+    make_room(composition, section, lane, notes): keys, pad and strings clear of the voice
+
+Measures of the craft (craft): what an arranger reads in the notes
+    silent_section_lanes, chorus_lift, ending, varied_drum_sections, off_grid_share,
+    ghost_notes, vocal_crowding, chorus_hooks, vocal_rests, opening_spread, ...
+    (scripts/arranger_report.py prints them for a suite of prompts)
 """
 
 from studio.engine.composing.arrangement import arrange, derive_energies, energy_curve

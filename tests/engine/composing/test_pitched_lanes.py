@@ -73,11 +73,14 @@ def hand_written(sections, groove):
 
 
 @pytest.mark.parametrize(("genre", "groove"), [
-    ("pop", "pop"), ("rock", "rock"), ("electronic", "four_on_floor"),
-    ("hip-hop", "boom_bap"), ("metal", "metal"), ("folk", "folk")])
+    ("pop", "pop"), ("rock", "rock"), ("hip-hop", "boom_bap"), ("metal", "metal"),
+    ("folk", "folk")])
 def test_bass_lands_on_the_kick_and_the_chord_changes(genre, groove):
+    """Outside the runs that lead into a phrase (rock and country fill the last bar of a
+    phrase: bass_figures.fills) the bass lands on kicks, chord changes and approaches."""
     context, sections = song(genre)
     sections = hand_written(sections, groove)
+    fills = bass.bass_role(context) == "fills"
     for section, notes in parts(context, sections, "bass"):
         bar = context.meter.beats_per_bar
         kicks = bass.kick_grid(context, section)
@@ -90,6 +93,9 @@ def test_bass_lands_on_the_kick_and_the_chord_changes(genre, groove):
         allowed |= grid(c.start_beats for c in section.chords)
         approaches = grid(c.start_beats - 0.5 for c in section.chords)
         for note in notes:
+            bar_index = int(note.start_beats // bar)
+            if fills and ((bar_index + 1) % 4 == 0 or bar_index == section.bars - 1):
+                continue
             at = round(note.start_beats, 4)
             assert at in allowed or (at in approaches), (section.kind, note)
         roots = [n for n in notes if round(n.start_beats, 4) in
@@ -150,12 +156,23 @@ def test_an_imported_bass_line_keeps_its_rhythm_and_finds_the_chords(genre, groo
                 assert note.pitch % 12 == chord.root_pc, (section.groove, note, chord)
 
 
-def test_walking_bass_moves_in_quarters():
+def test_walking_bass_moves_in_quarters_with_skips_and_walks_in_two_when_quiet():
     context, sections = song("jazz", "major")
     sections = hand_written(sections, "jazz_swing")
+    skips = 0
     for section, notes in parts(context, sections, "bass"):
-        starts = [n.start_beats for n in notes]
-        assert len(starts) == int(section.bars * context.meter.beats_per_bar)
+        beats = int(section.bars * context.meter.beats_per_bar)
+        swing = feel.swing_amount(context)
+        on_beat = {round(n.start_beats, 4) for n in notes if float(n.start_beats).is_integer()}
+        off_beat = [n for n in notes if not float(n.start_beats).is_integer()]
+        assert all(abs(n.start_beats % 1.0 - feel.swing_beats(0.5, swing)) < 1e-6
+                   for n in off_beat)
+        skips += len(off_beat)
+        if section.energy < 0.35:  # a two-feel: half notes
+            assert len(on_beat) <= beats // 2 + len(section.chords)
+        else:
+            assert len(on_beat) == beats
+    assert skips > 0
 
 
 def test_generator_for_unknown_lane():

@@ -1,10 +1,15 @@
-"""The bass generator: chord roots locked to the section's kick, with approach notes.
+"""The bass generator: the bass line a style's bass player plays, in a bass's range.
 
 The kick positions come from the section's groove (grooves.kick_onsets_beats), the same
 table the drums play from, so bass and kick land together even when only one of the two
 lanes is regenerated. Styles (styles.toml `bass_style`): locked, octave, root-fifth,
 walking (quarter-note lines for swing), pedal (held roots), drone (the tonic held). A groove
 imported from a style file brings its own bass line, which bass_lines lays over the chords.
+The style's role (bass_role) changes that: four-on-the-floor electronic styles play off the
+kick, on the off-beats; trap and drill hold sub notes; walking lines vary their rhythm;
+rock and country walk into chord changes and fill at phrase ends (bass_figures). No note
+sounds below a bass guitar's low E (MIDI 28). Marks: sparse thins the line (no approaches
+or fills, a two-feel walk), lift fills every phrase.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import numpy as np
 
 from studio.engine import resources, theory
 from studio.engine.composing import groove_library, grooves
-from studio.engine.composing.generators import bass_lines
+from studio.engine.composing.generators import bass_figures, bass_lines
 from studio.engine.composing.generators.common import (
     chord_at,
     feel_notes,
@@ -23,22 +28,48 @@ from studio.engine.composing.generators.common import (
 )
 from studio.engine.model import Chord, CompositionContext, Lane, Note, Section
 
-LOW, HIGH, CENTER = 28, 52, 40
+LOW, HIGH, CENTER = bass_figures.LOW, bass_figures.HIGH, bass_figures.CENTER
+# Styles whose bass is an 808 holding sub notes under the kick.
+SUB_STYLES = ("trap", "drill", "cloud-rap", "phonk")
+# Families whose bass walks into chord changes and fills at the ends of phrases.
+FILL_FAMILIES = ("rock", "country-folk")
+
+
+def bass_role(context: CompositionContext) -> str:
+    """What the bass does in the song's style: "offbeat" (four-on-the-floor electronic
+    styles), "sub" (trap), "walking", "fills" (rock, country), or the style's bass_style."""
+    row = resources.genre(context.primary_genre)
+    style = row["bass_style"]
+    if context.primary_genre in SUB_STYLES:
+        return "sub"
+    if row["family"] == "electronic" and "four_on_floor" in row["grooves"] \
+            and style in ("locked", "octave"):
+        return "offbeat"
+    if style in ("walking", "pedal", "drone"):
+        return style
+    return "fills" if row["family"] in FILL_FAMILIES else style
 
 
 def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     style = resources.genre(context.primary_genre)["bass_style"]
+    role = bass_role(context)
     line = _imported_line(context, section)
-    if line and style not in ("pedal", "drone"):
+    if role == "offbeat":
+        notes = bass_figures.offbeat(context, section, rng, octaves=style == "octave")
+    elif role == "sub":
+        notes = bass_figures.sub(context, section, _onsets(context, section))
+    elif line and role not in ("pedal", "drone"):
         notes = bass_lines.play(context, section, line)
-    elif style == "walking":
-        notes = _walking(context, section, rng)
-    elif style in ("pedal", "drone"):
-        notes = _pedal(context, section, drone=style == "drone")
+    elif role == "walking":
+        notes = bass_figures.walking(context, section, rng)
+    elif role in ("pedal", "drone"):
+        notes = _pedal(context, section, drone=role == "drone")
     else:
         notes = _locked(context, section, rng, style)
-    return feel_notes(context, notes)
+    if role == "fills" and "sparse" not in section.marks:
+        notes = bass_figures.fills(context, section, notes, next_section, rng)
+    return feel_notes(context, bass_figures.in_range(notes))
 
 
 def _imported_line(context: CompositionContext, section: Section):
@@ -84,6 +115,8 @@ def _locked(context: CompositionContext, section: Section, rng: np.random.Genera
                           velocity(section.energy, 1.0 if on_chord_start else 0.4, 55, 50),
                           chromatic=not in_key(pitch, context)))
         previous = pitch if on_chord_start else previous
+    if "sparse" in section.marks:  # thin playing: the chord changes and the strong beats
+        return bass_figures.thinned(context, section, notes)
     return _add_approaches(context, section, notes, rng)
 
 
@@ -100,7 +133,7 @@ def _alternate(pitch: int, chord: Chord, style: str, index: int) -> int:
 def _add_approaches(context: CompositionContext, section: Section, notes: list[Note],
                     rng: np.random.Generator) -> list[Note]:
     """An eighth-note step into each chord change, when that eighth is free."""
-    chance = 0.25 + 0.5 * section.energy
+    chance = 1.0 if "lift" in section.marks else 0.25 + 0.5 * section.energy
     result = list(notes)
     for chord in section.chords[1:]:
         at = chord.start_beats - 0.5
@@ -131,36 +164,6 @@ def _trim(note: Note, at: float) -> Note:
         return Note(note.pitch, note.start_beats, max(0.1, at - note.start_beats - 0.02),
                     note.velocity, note.chromatic)
     return note
-
-
-def _walking(context: CompositionContext, section: Section,
-             rng: np.random.Generator) -> list[Note]:
-    """Quarter notes: the root on each chord, chord and scale tones between, a step into the
-    next chord."""
-    end = int(section.bars * context.meter.beats_per_bar)
-    scale = theory.scale_pitches(context.key.scale_pcs, LOW, HIGH)
-    notes: list[Note] = []
-    pitch = CENTER
-    for beat in range(end):
-        chord = chord_at(section, beat)
-        next_chord = chord_at(section, beat + 1) if beat + 1 < end else chord
-        if abs(beat - chord.start_beats) < 1e-6:
-            pitch = theory.nearest_pitch(chord.root_pc, pitch, LOW, HIGH)
-        elif next_chord is not chord:
-            target = theory.nearest_pitch(next_chord.root_pc, pitch, LOW, HIGH)
-            pitch = target - 1 if rng.random() < 0.5 else target + 1
-        else:
-            pitch = _walk_step(pitch, chord, scale, rng)
-        accent = 1.0 if beat % 2 == 0 else 0.5
-        notes.append(Note(pitch, float(beat), 0.9, velocity(section.energy, accent, 55, 45),
-                          chromatic=not in_key(pitch, context)))
-    return notes
-
-
-def _walk_step(pitch: int, chord: Chord, scale: list[int], rng: np.random.Generator) -> int:
-    tones = [p for p in range(LOW, HIGH + 1) if p % 12 in chord.pitch_classes]
-    near = [p for p in tones + scale if 0 < abs(p - pitch) <= 4]
-    return int(rng.choice(near)) if near else pitch
 
 
 def _pedal(context: CompositionContext, section: Section, drone: bool) -> list[Note]:

@@ -3,6 +3,8 @@
 The section plays a one-bar stab rhythm drawn once per section (a syncopated comping rhythm,
 as the keys comp), each stab a short accented chord; in quiet sections it only swells a held
 chord at each change, and in the intro and outro it stays out of the way with fewer stabs.
+Marks: a sparse section only swells; the lift (last chorus) doubles the top voice an octave
+up.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from studio.engine.model import Chord, CompositionContext, Lane, Note, Section
 HORNS_RANGE = (55, 79)
 STAB_BEATS = 0.3  # a stab's length: short, so the rests between stabs are heard
 QUIET = 0.35  # below this section energy the horns hold swells instead of stabbing
+LIFT_TOP = 91  # a trumpet's high notes: the lift's octave doubling stays below
 # Stab positions (eighths of a bar) a pattern draws from: off-beats weigh more, which is
 # where horn stabs answer the beat.
 _OFFBEAT_WEIGHT = 2.0
@@ -24,9 +27,11 @@ _OFFBEAT_WEIGHT = 2.0
 def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     notes: list[Note] = []
-    quiet = section.energy < QUIET
+    quiet = section.energy < QUIET or "sparse" in section.marks
     pattern = _stab_pattern(context, section, rng)
     for chord, voices in zip(section.chords, voicings(section, *HORNS_RANGE), strict=True):
+        if "lift" in section.marks and voices[-1] + 12 <= LIFT_TOP:
+            voices = tuple(voices) + (voices[-1] + 12,)
         if quiet:
             vel = velocity(section.energy, 0.0, 35, 40)
             length = chord.duration_beats * 0.9

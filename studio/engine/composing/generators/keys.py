@@ -1,10 +1,13 @@
-"""The keys and pad generators: chord voicings with smooth voice leading, in a genre's style.
+"""The keys, pad and strings generators: chord voicings in a style's shape and register.
 
-Voicings are chosen chord by chord to move the voices as little as possible; each section
-starts from the voicing nearest the register's centre, so a section's voicings depend only on
-its own chords and can be regenerated alone. Keys styles (styles.toml `keys_style`): block,
-arp, strum, power, chug, comp; block, comp and strum play the comping rhythm of a groove
-imported from a style file. The pad holds each chord; strings hold or re-bow it.
+Keys and pad keep apart: the keys comp above the middle of the usual voice (a jazz left
+hand plays shells beneath it), the pad holds spread chords in the low-mid (above the voice
+when the keys are a guitar there), so neither doubles the other. Voicings come from
+generators.voicings: 7ths and 9ths in jazz, blues and r&b, open fifths in rock. Keys styles
+(styles.toml `keys_style`): block, arp, strum, power, chug, comp; block, comp and strum play
+the comping rhythm of a groove imported from a style file. The pad holds each chord; strings
+hold or re-bow it. Marks: a sparse section plays thinner, the lift (last chorus) doubles the
+keys' top voice an octave up and fills out the pad and strings.
 """
 
 from __future__ import annotations
@@ -13,83 +16,100 @@ import numpy as np
 
 from studio.engine import resources
 from studio.engine.composing import groove_library
+from studio.engine.composing.generators import voicings as voicings_module
 from studio.engine.composing.generators.common import (
     feel_notes,
     in_key,
     section_groove,
     velocity,
 )
-from studio.engine.model import Chord, CompositionContext, Lane, Note, Section, strong_beats
+from studio.engine.composing.generators.voicings import voicing_style
+from studio.engine.model import (
+    Chord,
+    CompositionContext,
+    Lane,
+    Note,
+    Section,
+    strong_beats,
+)
 
-KEYS_RANGE = (52, 79)
-PAD_RANGE = (55, 79)
+# Registers around the usual voice (melody.DEFAULT_VOICE_RANGE, MIDI 55-74): the keys comp
+# above its middle, the pad spreads low-mid beneath it, a jazz left hand sits under it; the
+# pad goes above the voice when the keys are a guitar in the low-mid (power, chug, strum).
+KEYS_RANGE = (62, 86)
+SHELL_RANGE = (43, 67)
+PAD_RANGE = (43, 69)
+PAD_HIGH_RANGE = (67, 88)
 STRINGS_RANGE = (60, 86)
 POWER_RANGE = (40, 64)
+STRUM_RANGE = (52, 72)  # a guitar's open chord shapes, the strum adds the bass an octave down
+GUITAR_STYLES = ("power", "chug", "strum")
+LIFT_SEMITONES = 12  # the last chorus doubles the keys' top voice an octave up
 _RHYTHM_STYLES = ("block", "comp", "strum")  # styles that take an imported groove's rhythm
 
 
 def voicing(pitch_classes: tuple[int, ...], previous: tuple[int, ...] | None,
             low: int, high: int) -> tuple[int, ...]:
     """Close-position voicing in [low, high] nearest the previous voicing (or the centre)."""
-    centre = (low + high) / 2
-    best: tuple[float, tuple[int, ...]] | None = None
-    for rotation in range(len(pitch_classes)):
-        order = pitch_classes[rotation:] + pitch_classes[:rotation]
-        for bass in range(low, low + 12):
-            if bass % 12 != order[0]:
-                continue
-            chord = _stack(order, bass)
-            if chord[-1] > high:
-                continue
-            cost = _movement(chord, previous) if previous else abs(np.mean(chord) - centre)
-            if best is None or (cost, chord) < best:
-                best = (cost, chord)
-    return best[1] if best else _stack(pitch_classes, low)
+    return voicings_module.voicing(pitch_classes, previous, low, high, "close")
 
 
-def _stack(order: tuple[int, ...], bass: int) -> tuple[int, ...]:
-    pitches = [bass]
-    for pc in order[1:]:
-        pitches.append(pitches[-1] + (pc - pitches[-1]) % 12 or 12)
-    return tuple(pitches)
-
-
-def _movement(chord: tuple[int, ...], previous: tuple[int, ...]) -> float:
-    if len(chord) == len(previous):
-        return float(sum(abs(a - b) for a, b in zip(chord, previous, strict=True)))
-    return abs(float(np.mean(chord) - np.mean(previous))) * len(chord)
-
-
-def voicings(section: Section, low: int, high: int) -> list[tuple[int, ...]]:
-    result: list[tuple[int, ...]] = []
-    for chord in section.chords:
-        result.append(voicing(chord.pitch_classes, result[-1] if result else None, low, high))
-    return result
+def voicings(section: Section, low: int, high: int, shape: str = "close",
+             context: CompositionContext | None = None,
+             extended: bool = False) -> list[tuple[int, ...]]:
+    """One voicing per chord of the section (voicings.voicings)."""
+    return voicings_module.voicings(section, low, high, shape, context, extended)
 
 
 def generate(context: CompositionContext, section: Section, lane: Lane,
              rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
     style = resources.genre(context.primary_genre)["keys_style"]
-    low, high = POWER_RANGE if style in ("power", "chug") else KEYS_RANGE
+    shape, _, extended = voicing_style(context)
+    if style in ("power", "chug"):
+        (low, high), shape = POWER_RANGE, "close"
+    elif style == "strum":
+        (low, high), shape, extended = STRUM_RANGE, "close", False
+    else:
+        low, high = SHELL_RANGE if shape == "shell" else KEYS_RANGE
+    sparse = "sparse" in section.marks
     notes: list[Note] = []
     pattern = _comp_pattern(context, rng)
     imported = _imported_rhythm(context, section, style)
-    for chord, voices in zip(section.chords, voicings(section, low, high), strict=True):
+    chord_voicings = voicings(section, low, high, shape, context, extended)
+    for chord, voices in zip(section.chords, chord_voicings, strict=True):
         if imported:
             hits = _rhythm_hits(imported, chord)
         else:
             hits = _hits(style, chord, context, section.energy, pattern)
+        if sparse:  # thin playing: the chord's first hit and the downbeats, fewer voices
+            hits = _thinned(hits, chord, context)
+            voices = voices[1:] if len(voices) >= 3 else voices
         for start, length in hits:
             notes.extend(_play(style, chord, voices, start, length, section.energy, context))
+    if "lift" in section.marks:
+        notes = _doubled(notes, context)
     return feel_notes(context, notes)
 
 
 def generate_pad(context: CompositionContext, section: Section, lane: Lane,
                  rng: np.random.Generator, next_section: Section | None) -> tuple[Note, ...]:
+    """The pad holds each chord, spread wide in the low-mid under the voice (above it when
+    the keys are a guitar or a jazz left hand there), fuller in the last chorus and thinner
+    in a sparse one."""
+    keys_shape, shape, extended = voicing_style(context)
+    guitar = resources.genre(context.primary_genre)["keys_style"] in GUITAR_STYLES
+    low, high = PAD_HIGH_RANGE if guitar or keys_shape == "shell" else PAD_RANGE
+    lift = "lift" in section.marks
     notes = []
-    for chord, voices in zip(section.chords, voicings(section, *PAD_RANGE), strict=True):
+    for chord, voices in zip(section.chords,
+                             voicings(section, low, high, shape, context, extended),
+                             strict=True):
         kept = voices if section.energy >= 0.3 else voices[:3]
-        vel = velocity(section.energy, 0.0, 40, 45)
+        if "sparse" in section.marks:
+            kept = (kept[0], kept[-1])
+        if lift and kept[0] - 12 >= 36:
+            kept = (kept[0] - 12,) + tuple(kept)
+        vel = velocity(section.energy, 0.3 if lift else 0.0, 40, 45)
         notes.extend(Note(p, chord.start_beats, chord.duration_beats * 0.98, vel,
                           chromatic=not in_key(p, context)) for p in kept)
     return tuple(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
@@ -100,8 +120,16 @@ def generate_strings(context: CompositionContext, section: Section, lane: Lane,
     """A string section: held voicings above the pad, re-bowed each half bar when loud."""
     notes = []
     bow_beats = context.meter.beats_per_bar / 2 if section.energy >= 0.6 else None
-    for chord, voices in zip(section.chords, voicings(section, *STRINGS_RANGE), strict=True):
-        vel = velocity(section.energy, 0.2, 40, 55)
+    _, _, extended = voicing_style(context)
+    lift = "lift" in section.marks
+    for chord, voices in zip(section.chords,
+                             voicings(section, *STRINGS_RANGE, "spread", context, extended),
+                             strict=True):
+        if "sparse" in section.marks:
+            voices = (voices[0], voices[-1])
+        if lift and voices[-1] + 12 <= 98:
+            voices = tuple(voices) + (voices[-1] + 12,)
+        vel = velocity(section.energy, 0.5 if lift else 0.2, 40, 55)
         starts = _grid(chord, bow_beats) if bow_beats else [chord.start_beats]
         length = (bow_beats or chord.duration_beats) * 0.98
         notes.extend(Note(p, start, min(length, chord.start_beats + chord.duration_beats - start),
@@ -156,12 +184,38 @@ def _hits(style: str, chord: Chord, context: CompositionContext, energy: float,
 
 
 def _block_step(energy: float, context: CompositionContext) -> float:
-    bar_beats = context.meter.beats_per_bar
-    if energy < 0.4:
-        return bar_beats
-    if energy < 0.7:
-        return strong_beats(context.meter)[1] if len(strong_beats(context.meter)) > 1 else 1.0
-    return 1.0
+    """Block chords re-struck on the strong beats when quiet (not held through the bar as
+    the pad holds them), on every beat when loud."""
+    beats = strong_beats(context.meter)
+    if energy >= 0.7:
+        return 1.0
+    if len(beats) > 1:
+        return beats[1]
+    return 1.0 if energy >= 0.4 else context.meter.beats_per_bar
+
+
+def _thinned(hits: list[tuple[float, float]], chord: Chord,
+             context: CompositionContext) -> list[tuple[float, float]]:
+    """A sparse section's hits: the chord's first one and those on a bar's downbeat."""
+    bar = context.meter.beats_per_bar
+    kept = [(start, length) for start, length in hits
+            if abs(start - chord.start_beats) < 1e-6 or abs(start % bar) < 1e-6]
+    return kept or hits[:1]
+
+
+def _doubled(notes: list[Note], context: CompositionContext) -> list[Note]:
+    """The last chorus lifts: every chord's (or arpeggio note's) top voice doubled an octave
+    up, a little louder."""
+    tops: dict[float, Note] = {}
+    for note in notes:
+        key = round(note.start_beats, 1)
+        if key not in tops or note.pitch > tops[key].pitch:
+            tops[key] = note
+    louder = [Note(n.pitch, n.start_beats, n.duration_beats, min(127, n.velocity + 6),
+                   n.chromatic) for n in notes]
+    return louder + [_note(n.pitch + LIFT_SEMITONES, n.start_beats, n.duration_beats,
+                           min(127, n.velocity + 6), context)
+                     for n in tops.values() if n.pitch + LIFT_SEMITONES <= 100]
 
 
 def _comp_starts(chord: Chord, bar_beats: float, pattern: tuple[float, ...]) -> list[float]:

@@ -6,7 +6,8 @@ tone nearest the contour, notes between beats step through the scale. Every pitc
 key; a chord tone outside it (the raised seventh of a minor key's V) is marked chromatic.
 Styles (styles.toml `lead_style`): melodic, riff (a repeated chord-tone figure), sparse.
 In a song with a vocal lane the lead leaves the sung sections to the voice and plays the
-others (intro, instrumental breaks, outro).
+others (intro, instrumental breaks, outro). Marks: a sparse section plays half as many notes;
+the lift (the last of its kind) plays its line higher.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from studio.engine.model import CompositionContext, Lane, Note, Section, is_stro
 
 LOW, HIGH = 60, 84
 PHRASE_BARS = 4
+LIFT_SEMITONES = 5  # the lift's line sits this much higher
 
 
 def generate(context: CompositionContext, section: Section, lane: Lane,
@@ -28,10 +30,13 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
         return ()
     style = resources.genre(context.primary_genre)["lead_style"]
     bar_beats = context.meter.beats_per_bar
-    motif = _motif(style, section.energy, bar_beats, rng)
+    motif = _motif(style, section.energy, bar_beats, rng,
+                   thin=0.5 if "sparse" in section.marks else 1.0)
     cadence = _cadence_rhythm(bar_beats)
     notes: list[Note] = []
     contour = float(rng.integers(LOW + 6, HIGH - 8))
+    if "lift" in section.marks:
+        contour = min(contour + LIFT_SEMITONES, HIGH - 6)
     previous = int(contour)
     for bar in range(section.bars):
         closing = bar % PHRASE_BARS == PHRASE_BARS - 1 or bar == section.bars - 1
@@ -49,9 +54,10 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     return feel_notes(context, notes)
 
 
-def _motif(style: str, energy: float, bar_beats: float,
-           rng: np.random.Generator) -> list[tuple[float, float]]:
-    """A bar of (offset, length) pairs; denser at higher energy, sparse style stays sparse."""
+def _motif(style: str, energy: float, bar_beats: float, rng: np.random.Generator,
+           thin: float = 1.0) -> list[tuple[float, float]]:
+    """A bar of (offset, length) pairs; denser at higher energy, sparse style stays sparse;
+    `thin` scales the density down."""
     eighths = int(bar_beats * 2)
     if style == "sparse":
         density = 0.15 + 0.2 * energy
@@ -59,7 +65,7 @@ def _motif(style: str, energy: float, bar_beats: float,
         density = 0.45 + 0.45 * energy
     else:
         density = 0.3 + 0.45 * energy
-    slots = [0] + [i for i in range(1, eighths) if rng.random() < density]
+    slots = [0] + [i for i in range(1, eighths) if rng.random() < density * thin]
     onsets = [i * 0.5 for i in sorted(set(slots))]
     ends = onsets[1:] + [bar_beats]
     return [(on, max(0.25, (end - on) * 0.9)) for on, end in zip(onsets, ends, strict=True)]
