@@ -217,3 +217,20 @@ def test_the_drum_feel_table_names_real_styles_and_families():
         assert style.fills in ("toms", "snare", "hats", "soft"), genre
         assert set(style.timing_ms) == set(feel.DRUM_KINDS), genre
         assert all(abs(ms) <= 20 for ms in style.timing_ms.values()), genre
+
+
+def test_a_song_plays_its_own_kick_push_in_every_section_of_its_groove():
+    def kicks(seed, energy, section_id=0):
+        section = Section(section_id, "verse", 4, energy, (), "rock")
+        notes = play("rock", section, seed)
+        return {round(n.start_beats % 4, 6) for n in notes if n.pitch == 36
+                and n.start_beats < 4.0}  # the first bar: no phrase end, no fill
+
+    plain = set(grooves.kick_onsets_beats("rock", FOUR_FOUR, 0.6))
+    pushes = []
+    for seed in range(12):
+        push = kicks(seed, 0.6) - plain
+        assert len(push) <= 1 and push == kicks(seed, 0.6, section_id=3) - plain
+        assert kicks(seed, 0.1) == set(grooves.kick_onsets_beats("rock", FOUR_FOUR, 0.1))
+        pushes.append(frozenset(push))
+    assert len(set(pushes)) >= 3  # seeds push different kicks, or none
