@@ -1,19 +1,22 @@
 """The drums generator: the section's groove in phrases, played by a drummer of the style.
 
 The groove table (resources/grooves.toml, read through studio.engine.grooves) decides what
-plays at the section's energy; this module lays it over the section's bars in phrases of
-two or four bars whose last bar is a variation (the style file's own variations of an
-imported groove, else an extra kick, an open hat or a small pickup), adds ghost notes
-around the backbeat, accents the hats on the beat, marks phrase points with a crash, ends
-the section as drum_fills decides (a fill sized by the change into the next section, a
-build, a break, an ending) and reads the section's marks (lift doubles the time keeper,
-drop-kick rests the kick). Every stroke but the kick and the crash then takes the style's
-timing (grooves.toml [drum_feel]): the kick stays on grooves.kick_onsets_beats, the grid the bass
-locks to (a variation bar may add a kick to it, never take one away); swing moves off-beat
-eighths of both lanes alike.
+plays at the section's energy; this module adds the song's own kick push (from its seed),
+lays the groove over the section's bars in phrases of two, four or eight bars whose last
+bar is a variation (the style file's own variations of an imported groove, else an extra
+kick, an open hat or a small pickup), adds ghost notes around the backbeat, accents the
+hats on the beat, marks phrase points with a crash, ends the section as drum_fills decides
+(a fill sized by the change into the next section, a build, a break, an ending) and reads
+the section's marks (lift plays harder and doubles the time keeper, drop-kick rests the
+kick). Every stroke but the kick and the crash then takes the style's timing (grooves.toml
+[drum_feel]). The kick stays on grooves.kick_onsets_beats, the grid the bass locks to: the
+song's push and a phrase end may add a kick to it, nothing takes one away (but drop-kick);
+swing moves off-beat eighths of both lanes alike.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -185,18 +188,20 @@ def _hit(step: int, note: int, velocity: int, kick: bool = False) -> grooves.Hit
 
 
 def _doubled_hats(bar: Bar, meter: Meter, every: int = 1) -> Bar:
-    """A lifted bar: the groove's time keeper (closed hat, shaker, ride) on every sixteenth
-    (every eighth, `every` 2, in a swung style), the added strokes softer (the
-    arrangement's shaping may lay percussion over it too)."""
+    """A lifted bar, played harder: every stroke louder by the table's `lift_velocity`, and
+    the groove's time keeper (closed hat, shaker, ride) on every sixteenth (eighth, `every`
+    2, in a swung style); the arrangement's shaping may lay percussion over it too."""
+    factor = resources.table("grooves")["phrase"]["lift_velocity"]
+    bar = tuple(replace(h, velocity=min(127, round(h.velocity * factor))) for h in bar)
     keepers = [h for h in bar if h.note in _ACCENTED]
     if not keepers:
         return bar
     note = max(sorted({h.note for h in keepers}),
                key=lambda n: sum(h.note == n for h in keepers))
     taken = {h.step for h in keepers if h.note == note}
-    softest = min(h.velocity for h in keepers if h.note == note)
-    added = [_hit(s, note, round(softest * 0.8))
-             for s in range(0, grooves.bar_steps(meter), every) if s not in taken]
+    usual = round(np.mean([h.velocity for h in keepers if h.note == note]))
+    added = [_hit(s, note, usual) for s in range(0, grooves.bar_steps(meter), every)
+             if s not in taken]
     return tuple(sorted((*bar, *added), key=lambda h: (h.step, h.note)))
 
 
