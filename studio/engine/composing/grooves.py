@@ -3,7 +3,8 @@
 A groove is a set of layers on a step grid (a step is a sixteenth note); each layer joins
 at a section energy, so louder sections play more layers, and every velocity is scaled by
 the energy. The kick positions this module reports are the ones the drums play in every
-bar that is not a fill, and the ones the bass locks to, so both lanes read them from here.
+bar that is not a fill (with the song's seed, its own kick push too), and the ones the bass
+locks to, so both lanes read them from here.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+
 from studio.engine import resources
 from studio.engine.composing import groove_library
 from studio.engine.model import Meter
+from studio.engine.rng import rng_for
 
 _EPSILON = 1e-9
 _LOWEST_DRUM, _HIGHEST_DRUM = 27, 87  # the General MIDI percussion key range
@@ -219,11 +223,40 @@ def _straight_hits(name: str, meter: Meter, energy: float, bar: int) -> tuple[Hi
     return tuple(hits)
 
 
-def kick_onsets_beats(name: str, meter: Meter, energy: float,
-                      feel: str = "", bar: int = 0) -> tuple[float, ...]:
-    """Kick positions within one bar, in quarter-note beats from the bar's start."""
+def kick_onsets_beats(name: str, meter: Meter, energy: float, feel: str = "", bar: int = 0,
+                      seed: int | None = None) -> tuple[float, ...]:
+    """Kick positions within one bar, in quarter-note beats from the bar's start; with the
+    song's seed, its own kick push too (signature_hits), as the drums play it."""
     hits = bar_hits(name, meter, energy, feel, bar)
+    if seed is not None:
+        hits = signature_hits(hits, name, meter, energy, seed)
     return tuple(sorted({h.position_beats for h in hits if h.kick}))
+
+
+_BACKBEAT = frozenset({37, 38, 39, 40})
+
+
+def signature_hits(hits: tuple[Hit, ...], name: str, meter: Meter, energy: float,
+                   seed: int) -> tuple[Hit, ...]:
+    """A bar of the groove with the song's own kick push ([signature] of the table): a
+    sixteenth drawn from the song's seed and the groove alone, so every section that plays
+    the groove (and every take of one) plays it; none where the bar has no kick, a kick or
+    backbeat there already, or a kick on most beats."""
+    table = resources.table("grooves")["signature"]
+    steps = [s for s in table["steps"] if s < bar_steps(meter)]
+    weights = np.array([table["none_weight"]] + [1.0] * len(steps))
+    pick = int(rng_for(seed, -1, f"drum signature {name}").choice(len(weights),
+                                                                 p=weights / weights.sum()))
+    kick = next((h for h in hits if h.kick), None)
+    if pick == 0 or energy < table["min_energy"] or kick is None:
+        return hits
+    step = steps[pick - 1]
+    if any((h.kick or h.note in _BACKBEAT) and h.step == step for h in hits) \
+            or sum(h.kick for h in hits) >= 4:
+        return hits
+    push = Hit(step, step * step_beats(), kick.note, velocity_at(table["velocity"], energy),
+               True)
+    return tuple(sorted((*hits, push), key=lambda h: (h.step, h.note)))
 
 
 def fill_level(energy: float) -> FillLevel:

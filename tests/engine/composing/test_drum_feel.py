@@ -231,6 +231,9 @@ def test_a_song_plays_its_own_kick_push_in_every_section_of_its_groove():
     for seed in range(12):
         push = kicks(seed, 0.6) - plain
         assert len(push) <= 1 and push == kicks(seed, 0.6, section_id=3) - plain
+        # the bass finds it where it finds the groove's kicks
+        assert kicks(seed, 0.6) == set(grooves.kick_onsets_beats("rock", FOUR_FOUR, 0.6,
+                                                                 seed=seed))
         assert kicks(seed, 0.1) == set(grooves.kick_onsets_beats("rock", FOUR_FOUR, 0.1))
         pushes.append(frozenset(push))
     assert len(set(pushes)) >= 3  # seeds push different kicks, or none

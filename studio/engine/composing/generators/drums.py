@@ -26,7 +26,6 @@ from studio.engine.composing.generators import drum_fills
 from studio.engine.composing.generators.common import section_groove
 from studio.engine.composing.generators.drum_fills import Fill, Stroke
 from studio.engine.model import CompositionContext, Lane, Meter, Note, Section
-from studio.engine.rng import rng_for
 
 DURATION_BEATS = 0.1  # drum samples ring out after note-off, so a short note is enough
 _SNARES = (38, 40)
@@ -43,7 +42,8 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     style = feel.drum_feel(context.primary_genre)
     main = [grooves.bar_hits(name, meter, section.energy, section.feel, bar)
             for bar in range(grooves.pattern_bars(name, meter))]
-    main = _with_signature(main, name, meter, section.energy, context.seed)
+    main = [grooves.signature_hits(bar, name, meter, section.energy, context.seed)
+            for bar in main]
     lift_steps = 2 if feel.swing_amount(context) >= 0.3 else 1
     if "lift" in section.marks:
         main = [_doubled_hats(bar, meter, lift_steps) for bar in main]
@@ -66,31 +66,6 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     if "drop-kick" in section.marks:
         strokes = [s for s in strokes if not s.kick]
     return _perform(context, style, strokes, section.bars * bar_beats, rng)
-
-
-def _with_signature(main: list[Bar], name: str, meter: Meter, energy: float,
-                    seed: int) -> list[Bar]:
-    """The groove with the song's own kick push, drawn from the song's seed and the groove
-    alone, so every section that plays the groove (and every take of one) plays it."""
-    table = resources.table("grooves")["signature"]
-    steps = [s for s in table["steps"] if s < grooves.bar_steps(meter)]
-    weights = np.array([table["none_weight"]] + [1.0] * len(steps))
-    pick = int(rng_for(seed, -1, f"drum signature {name}").choice(len(weights),
-                                                         p=weights / weights.sum()))
-    if pick == 0 or energy < table["min_energy"]:
-        return main
-    step = steps[pick - 1]
-    played = []
-    for bar in main:
-        kick = next((h for h in bar if h.kick), None)
-        taken = any((h.kick or h.note in _BACKBEAT) and h.step == step for h in bar)
-        if kick is None or taken or sum(h.kick for h in bar) >= 4:
-            played.append(bar)
-            continue
-        velocity = grooves.velocity_at(table["velocity"], energy)
-        played.append(tuple(sorted((*bar, _hit(step, kick.note, velocity, True)),
-                                   key=lambda h: (h.step, h.note))))
-    return played
 
 
 def _one_a_place(strokes: list[Stroke]) -> list[Stroke]:
