@@ -80,8 +80,10 @@ def fill(name: str, meter: Meter, section: Section, next_section: Section | None
         own = _style_file_fill(name, meter, section.energy, rng)
         if own is not None:
             return own
+    # a whole bar of fill only where the section is long enough to carry it
+    whole_bar = section.energy >= 0.5 and section.bars >= 4
     span = {"small": 1.0, "medium": bar_beats / 2,
-            "full": bar_beats if section.energy >= 0.5 else bar_beats / 2}[size]
+            "full": bar_beats if whole_bar else bar_beats / 2}[size]
     return _roll(name, meter, section.energy, min(span, bar_beats), snare_only, rng)
 
 

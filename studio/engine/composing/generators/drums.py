@@ -81,8 +81,11 @@ def _one_a_place(strokes: list[Stroke]) -> list[Stroke]:
 
 def _phrase_bars(section: Section, rng: np.random.Generator) -> int:
     """How many bars a phrase lasts, its last bar the variation: two in a short section,
-    at most half the section, so a varied bar comes before the fill bar."""
+    at most half the section, so a varied bar comes before the fill bar; a section of two
+    bars or less is one phrase whose turn is its fill."""
     table = resources.table("grooves")["phrase"]
+    if section.bars <= 2:
+        return section.bars + 1
     if section.bars <= table["short_section_bars"]:
         return 2
     return int(rng.choice([bars for bars in table["bars"] if 2 * bars <= section.bars]))
@@ -90,8 +93,9 @@ def _phrase_bars(section: Section, rng: np.random.Generator) -> int:
 
 def _variation(name: str, meter: Meter, section: Section, main: list[Bar],
                rng: np.random.Generator, lift_steps: int = 1) -> list[Bar]:
-    """The bars that end a phrase: a variation of the groove from its style file (its kicks
-    kept, so the bass still finds them), else one derived here."""
+    """The bars that end a phrase: the groove turning into one of its style file's
+    variations over the bar's second half (its kicks kept, so the bass still finds them),
+    else a variation derived here."""
     candidates = groove_library.variations_of(name) if groove_library.is_imported(name) else []
     for other in rng.permutation(candidates) if candidates else ():
         try:
@@ -120,12 +124,14 @@ def _alike(varied: Bar, main: Bar) -> bool:
 
 
 def _over_kicks(main: Bar, other: Bar, half: int) -> Bar:
-    """The other bar's drums over the main bar's kicks, with at most one kick of its own in
-    the second half of the bar (a push into the next phrase)."""
+    """The bar turned around in its second half: the main bar up to the middle, then the
+    other bar's drums over the main bar's kicks, with at most one kick of its own (a push
+    into the next phrase)."""
     kicks = [h for h in main if h.kick]
     steps = {h.step for h in kicks}
     extra = [h for h in other if h.kick and h.step not in steps and h.step >= half]
-    hits = [h for h in other if not h.kick] + kicks + extra[-1:]
+    hits = [h for h in main if not h.kick and h.step < half] \
+        + [h for h in other if not h.kick and h.step >= half] + kicks + extra[-1:]
     return tuple(sorted(hits, key=lambda h: (h.step, h.note)))
 
 
@@ -196,7 +202,8 @@ def _ghost_steps(bar: Bar, meter: Meter, energy: float, style: feel.DrumFeel,
     steps = grooves.bar_steps(meter)
     candidates = sorted({b.step + d for b in backbeats for d in (-1, 1, 3, -3)
                          if 0 < b.step + d < steps and b.step + d not in busy})
-    share = (energy - table["min_energy"]) / (1.0 - table["min_energy"])
+    share = min(1.0, (energy - table["min_energy"])
+                / (table["full_energy"] - table["min_energy"]))
     count = min(len(candidates), int(per_bar * share + rng.random()))
     picked = rng.choice(candidates, size=count, replace=False) if count else []
     return tuple((int(step), backbeats[0].note) for step in sorted(picked))
@@ -221,7 +228,7 @@ def _tail(name: str, meter: Meter, section: Section, next_section: Section | Non
     if "break" in section.marks:
         pickup = next_section is not None and rng.random() < 0.6
         return drum_fills.break_tail(name, meter, section.energy, pickup)
-    if "build" in section.marks and next_section is not None:
+    if "build" in section.marks and next_section is not None and section.bars >= 4:
         return drum_fills.build(name, meter, section.energy, style, rng)
     return drum_fills.fill(name, meter, section, next_section, style, rng)
 
