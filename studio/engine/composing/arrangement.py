@@ -1,8 +1,11 @@
-"""The arrangement stage: section kinds and bar counts that fill the song, and its energy curve.
+"""The arrangement stage: section kinds and bar counts that fill the song, its energy curve,
+and the band's shape in each section.
 
 The energy curve is the source: points (bar, energy) at section borders, which a person may
 later reshape. A section's energy target is derived from it (the curve's mean over the
-section), so editing the curve re-derives the targets in one pass.
+section), so editing the curve re-derives the targets in one pass. The band's shape is
+subtraction and contrast (resources/arrangement.toml): lanes that rest by the section's role
+(density 0) and the marks of its place in the song (model.SECTION_MARKS).
 """
 
 from __future__ import annotations
@@ -42,7 +45,71 @@ def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list
         groove = contrast_groove if kind in ("bridge", "breakdown") else song_groove
         groove = by_kind.get(kind, groove)
         sections.append(Section(id=index, kind=kind, bars=length, energy=0.0, groove=groove))
+    sections = shape_band(sections, context, rng)
     return derive_energies(sections, curve), curve
+
+
+def leanings(genre: str) -> dict:
+    """The arrangement leanings of a style: its family's row of resources/arrangement.toml
+    over the defaults (rests merged role by role)."""
+    table = resources.table("arrangement")
+    family = table.get("family", {}).get(resources.genre(genre).get("family", ""), {})
+    merged = {**table["default"], **family}
+    merged["rests"] = {**table["default"]["rests"], **family.get("rests", {})}
+    return merged
+
+
+def shape_band(sections: list[Section], context: CompositionContext,
+               rng: np.random.Generator) -> list[Section]:
+    """The sections with the lanes that rest in them (density 0) and their marks: a sparse
+    first verse, builds (and breaks) into hooks, a lifted last hook (every lane back; its
+    added layers are composing.shaping's), kickless breakdowns and the song's ending or
+    fade."""
+    lean = leanings(context.primary_genre)
+    kinds = [s.kind for s in sections]
+    hook = "chorus" if "chorus" in kinds else "drop"
+    hooks = [i for i, k in enumerate(kinds) if k == hook]
+    band = [lane for lane in context.lanes if lane != "vocal"]
+    ending = str(lean["endings"][int(rng.integers(len(lean["endings"])))])
+    shaped = []
+    for index, section in enumerate(sections):
+        role = _role(kinds, index)
+        marks: list[str] = []
+        short = section.bars < int(lean["phrase_bars"])
+        density = {} if short else {lane: 0.0 for lane in _resting(lean, role, band)}
+        if role == "first-verse":
+            marks.append("sparse")
+        if role in lean["kickless"] and density.get("drums", 1.0) > 0.0:
+            marks.append("drop-kick")
+        if index + 1 in hooks and kinds[index] != hook:
+            marks.append("build")
+            last = index + 1 == hooks[-1]
+            if not short and (lean["breaks"] == "all" or (lean["breaks"] == "last" and last)):
+                marks.append("break")
+        if len(hooks) > 1 and index == hooks[-1]:
+            marks.append("lift")
+        if index == len(sections) - 1:
+            marks.append(ending)
+        shaped.append(replace(section, density=density, marks=tuple(marks)))
+    return shaped
+
+
+def _role(kinds: list[str], index: int) -> str:
+    """A section's role in the band's shape: its kind, the first verse apart."""
+    kind = kinds[index]
+    if kind == "verse" and kinds.index("verse") == index:
+        return "first-verse"
+    return kind
+
+
+def _resting(lean: dict, role: str, band: list[str]) -> list[str]:
+    """The song's lanes that rest in a role, keeping `min_lanes` of its band playing."""
+    keep = min(len(band), int(lean["min_lanes"]))
+    resting = []
+    for lane in lean["rests"].get(role, ()):
+        if lane in band and lane not in lean["always"] and len(band) - len(resting) > keep:
+            resting.append(lane)
+    return resting
 
 
 def _drop_sections(kinds: list[str], bars: list[int], target: int, table: dict) -> None:
@@ -172,24 +239,37 @@ def _interp_steps(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarra
 
 
 def _pick_grooves(context: CompositionContext, rng: np.random.Generator) -> tuple[str, str]:
-    """A groove for the song and one for its contrasting sections, drawn from the blend."""
+    """A groove for the song and another for its contrasting sections, drawn from the blend;
+    the contrast is one of its style's other grooves where it has more than one."""
     genres = sorted(context.genre_blend)
     weights = np.array([context.genre_blend[g] for g in genres], dtype=float)
     weights /= weights.sum()
     main = genres[int(rng.choice(len(genres), p=weights))]
     contrast = genres[int(rng.choice(len(genres), p=weights))]
     main_groove = _one_of(main, context, rng)
-    contrast_groove = grooves.groove_names_for(contrast, context.meter)[0]
+    others = [name for name in grooves.groove_names_for(contrast, context.meter)
+              if name != main_groove][:_CONTRAST_CHOICES]
+    contrast_groove = others[int(rng.integers(len(others)))] if others else main_groove
     return main_groove, contrast_groove
+
+
+# How many of a style's grooves (its usual ones first) a contrasting section draws from.
+_CONTRAST_CHOICES = 3
+# The chance that a style with grooves of its own plays one of them rather than a main groove
+# of its style files (other bands' takes on the style), so seeds of one prompt differ.
+_OWN_SHARE = 0.4
 
 
 def _one_of(style: str, context: CompositionContext, rng: np.random.Generator) -> str:
     """The style's groove for the song: one of the main grooves of its style files (each
-    file is another band's take on the style), else its first."""
+    file is another band's take on the style) or, for a style with grooves written for it,
+    sometimes its own; else its first."""
     mains = grooves.section_grooves(style, context.meter, "main")
-    if mains and not resources.genre(style).get("own_grooves"):
-        return mains[int(rng.integers(len(mains)))]
-    return grooves.groove_names_for(style, context.meter)[0]
+    first = grooves.groove_names_for(style, context.meter)[0]
+    draw, pick = rng.random(), int(rng.integers(max(1, len(mains))))
+    if not mains or (resources.genre(style).get("own_grooves") and draw < _OWN_SHARE):
+        return first
+    return mains[pick]
 
 
 def _style_grooves(context: CompositionContext, song_groove: str) -> dict[str, str]:

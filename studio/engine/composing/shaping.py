@@ -1,15 +1,114 @@
 """Arrangement shaping of a generated part: what the section's place in the song asks of a
-lane beyond its generator (rests, breaks, the ending).
+lane beyond its generator (a lifted last hook, breaks, the ending).
 
     shape_part(composition, section, lane, notes) -> notes
+
+The marks (model.SECTION_MARKS) it applies, with the leanings of resources/arrangement.toml:
+  lift     the lanes of `lift_octave` add a voice an octave above their top note; the drums
+           add the `lift_percussion` overdub (a tambourine, a shaker)
+  break    the other lanes fall silent over the section's last `break_beats` (the drums make
+           their own break and pickup)
+  fade     every lane's velocities ramp down over the section to `fade_floor`
+  ending   on the last bar's first beat every lane plays a final hit and the pitched lanes hold
+           it to the end of the song; later onsets are cut
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from studio.engine.composing.arrangement import leanings
 from studio.engine.model import Composition, Note, Section
+
+# Onsets this near a beat count as on it (microtiming and anticipations of the final hit).
+_NEAR_BEATS = 0.25
+_TOP_PITCH = 96
+_OCTAVE_VELOCITY = 0.8
+_OVERDUB_VELOCITY = (72, 52)  # on the beat, off it
+_OVERDUB_BEATS = 0.1
 
 
 def shape_part(composition: Composition, section: Section, lane: str,
                notes: tuple[Note, ...]) -> tuple[Note, ...]:
     """The lane's notes for the section as the arrangement shapes them."""
+    if not section.marks or lane == "vocal":
+        return notes
+    lean = leanings(composition.context.primary_genre)
+    bar_beats = composition.context.meter.beats_per_bar
+    length = section.bars * bar_beats
+    if "lift" in section.marks:
+        notes = _lift(notes, lane, lean, length)
+    if "break" in section.marks and lane != "drums":
+        notes = silence_after(notes, length - float(lean["break_beats"]))
+    if "fade" in section.marks:
+        notes = fade(notes, length, float(lean["fade_floor"]))
+    if "ending" in section.marks:
+        notes = final_hit(notes, length - bar_beats, length, ring=lane != "drums")
+    return tuple(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
+
+
+def _lift(notes: tuple[Note, ...], lane: str, lean: dict, length: float) -> tuple[Note, ...]:
+    if lane in lean["lift_octave"]:
+        return octave_layer(notes)
+    if lane == "drums" and lean["lift_percussion"] and notes:
+        return notes + overdub(int(lean["lift_percussion"]), float(lean["lift_step_beats"]),
+                               length)
     return notes
+
+
+def octave_layer(notes: tuple[Note, ...]) -> tuple[Note, ...]:
+    """The notes with a voice an octave above the top note of each onset (a higher voicing
+    that lifts the last hook), where it stays in a bright but playable register."""
+    tops: dict[float, Note] = {}
+    for note in notes:
+        kept = tops.get(note.start_beats)
+        if kept is None or note.pitch > kept.pitch:
+            tops[note.start_beats] = note
+    added = tuple(replace(top, pitch=top.pitch + 12,
+                          velocity=max(1, round(top.velocity * _OCTAVE_VELOCITY)))
+                  for top in tops.values() if top.pitch + 12 <= _TOP_PITCH)
+    return notes + added
+
+
+def overdub(drum_note: int, step_beats: float, length: float) -> tuple[Note, ...]:
+    """A percussion overdub every `step_beats` over the section, louder on the beat."""
+    count = int(round(length / step_beats))
+    return tuple(Note(drum_note, i * step_beats, _OVERDUB_BEATS,
+                      _OVERDUB_VELOCITY[0] if (i * step_beats) % 1.0 == 0 else
+                      _OVERDUB_VELOCITY[1])
+                 for i in range(count))
+
+
+def silence_after(notes: tuple[Note, ...], cut_beats: float) -> tuple[Note, ...]:
+    """The notes before `cut_beats`, those sounding past it cut there: a silence to the end."""
+    kept = []
+    for note in notes:
+        if note.start_beats >= cut_beats - 1e-6:
+            continue
+        if note.end_beats > cut_beats:
+            note = replace(note, duration_beats=cut_beats - note.start_beats)
+        kept.append(note)
+    return tuple(kept)
+
+
+def fade(notes: tuple[Note, ...], length: float, floor: float) -> tuple[Note, ...]:
+    """Velocities ramping from full at the section's start to `floor` of it at its end."""
+    return tuple(replace(n, velocity=max(1, round(n.velocity * (
+        1.0 - (1.0 - floor) * min(1.0, max(0.0, n.start_beats / length))))))
+        for n in notes)
+
+
+def final_hit(notes: tuple[Note, ...], hit_beats: float, end_beats: float,
+              ring: bool = True) -> tuple[Note, ...]:
+    """The notes up to a final hit at `hit_beats` and the hit itself, nothing after; with
+    `ring` the hit (or, when nothing strikes there, what sounds across it) holds to
+    `end_beats`."""
+    before = [n for n in notes if n.start_beats < hit_beats - _NEAR_BEATS]
+    hit = [n for n in notes if abs(n.start_beats - hit_beats) <= _NEAR_BEATS]
+    if not ring:
+        return tuple(before + hit)
+    if not hit:
+        held = [n for n in before if n.end_beats > hit_beats]
+        before = [n for n in before if n.end_beats <= hit_beats]
+        hit = held
+    return tuple(before + [replace(n, duration_beats=end_beats - n.start_beats) for n in hit])
