@@ -3,9 +3,8 @@ and the band's shape in each section.
 
 The energy curve is the source: points (bar, energy) at section borders, which a person may
 later reshape. A section's energy target is derived from it (the curve's mean over the
-section), so editing the curve re-derives the targets in one pass. The band's shape is
-subtraction and contrast (resources/arrangement.toml): lanes that rest by the section's role
-(density 0) and the marks of its place in the song (model.SECTION_MARKS).
+section), so editing the curve re-derives the targets in one pass. The band's shape in each
+section (the lanes that rest, the marks) is composing.shaping's.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import numpy as np
 
 from studio.engine import resources
 from studio.engine.composing import groove_library, grooves
+from studio.engine.composing.shaping import shape_band
 from studio.engine.model import CompositionContext, Section
 
 MIN_BARS = 2
@@ -47,69 +47,6 @@ def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list
         sections.append(Section(id=index, kind=kind, bars=length, energy=0.0, groove=groove))
     sections = shape_band(sections, context, rng)
     return derive_energies(sections, curve), curve
-
-
-def leanings(genre: str) -> dict:
-    """The arrangement leanings of a style: its family's row of resources/arrangement.toml
-    over the defaults (rests merged role by role)."""
-    table = resources.table("arrangement")
-    family = table.get("family", {}).get(resources.genre(genre).get("family", ""), {})
-    merged = {**table["default"], **family}
-    merged["rests"] = {**table["default"]["rests"], **family.get("rests", {})}
-    return merged
-
-
-def shape_band(sections: list[Section], context: CompositionContext,
-               rng: np.random.Generator) -> list[Section]:
-    """The sections with the lanes that rest in them (density 0) and their marks: a sparse
-    first verse, builds (and breaks) into hooks, a lifted last hook (every lane back; its
-    added layers are composing.shaping's), kickless breakdowns and the song's ending or
-    fade."""
-    lean = leanings(context.primary_genre)
-    kinds = [s.kind for s in sections]
-    hook = "chorus" if "chorus" in kinds else "drop"
-    hooks = [i for i, k in enumerate(kinds) if k == hook]
-    band = [lane for lane in context.lanes if lane != "vocal"]
-    ending = str(lean["endings"][int(rng.integers(len(lean["endings"])))])
-    shaped = []
-    for index, section in enumerate(sections):
-        role = _role(kinds, index)
-        marks: list[str] = []
-        short = section.bars < int(lean["phrase_bars"])
-        density = {} if short else {lane: 0.0 for lane in _resting(lean, role, band)}
-        if role == "first-verse":
-            marks.append("sparse")
-        if role in lean["kickless"] and density.get("drums", 1.0) > 0.0:
-            marks.append("drop-kick")
-        if index + 1 in hooks and kinds[index] != hook:
-            marks.append("build")
-            last = index + 1 == hooks[-1]
-            if not short and (lean["breaks"] == "all" or (lean["breaks"] == "last" and last)):
-                marks.append("break")
-        if len(hooks) > 1 and index == hooks[-1]:
-            marks.append("lift")
-        if index == len(sections) - 1:
-            marks.append(ending)
-        shaped.append(replace(section, density=density, marks=tuple(marks)))
-    return shaped
-
-
-def _role(kinds: list[str], index: int) -> str:
-    """A section's role in the band's shape: its kind, the first verse apart."""
-    kind = kinds[index]
-    if kind == "verse" and kinds.index("verse") == index:
-        return "first-verse"
-    return kind
-
-
-def _resting(lean: dict, role: str, band: list[str]) -> list[str]:
-    """The song's lanes that rest in a role, keeping `min_lanes` of its band playing."""
-    keep = min(len(band), int(lean["min_lanes"]))
-    resting = []
-    for lane in lean["rests"].get(role, ()):
-        if lane in band and lane not in lean["always"] and len(band) - len(resting) > keep:
-            resting.append(lane)
-    return resting
 
 
 def _drop_sections(kinds: list[str], bars: list[int], target: int, table: dict) -> None:

@@ -1,9 +1,13 @@
-"""Arrangement shaping of a generated part: what the section's place in the song asks of a
-lane beyond its generator (a lifted last hook, breaks, the ending).
+"""The band's shape: arrangement as subtraction and contrast, by a section's place in the song.
 
-    shape_part(composition, section, lane, notes) -> notes
+    shape_band(sections, context, rng) -> sections   the lanes that rest (density 0), marks
+    shape_part(composition, section, lane, notes) -> notes   a generated part as marks ask
 
-The marks (model.SECTION_MARKS) it applies, with the leanings of resources/arrangement.toml:
+The leanings of every style family are data (resources/arrangement.toml): which lanes rest in
+an intro, a first verse, a bridge or a breakdown, which hooks a break comes before, how the
+song ends, what layers lift the last hook.
+
+What shape_part does for each mark (model.SECTION_MARKS; generators read the others):
   lift     the lanes of `lift_octave` add a voice an octave above their top note; the drums
            add the `lift_percussion` overdub (a tambourine, a shaker)
   break    the other lanes fall silent over the section's last `break_beats` (the drums make
@@ -17,8 +21,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from studio.engine.composing.arrangement import leanings
-from studio.engine.model import Composition, Note, Section
+import numpy as np
+
+from studio.engine import resources
+from studio.engine.model import Composition, CompositionContext, Note, Section
 
 # Onsets this near a beat count as on it (microtiming and anticipations of the final hit).
 _NEAR_BEATS = 0.25
@@ -26,6 +32,76 @@ _TOP_PITCH = 96
 _OCTAVE_VELOCITY = 0.8
 _OVERDUB_VELOCITY = (72, 52)  # on the beat, off it
 _OVERDUB_BEATS = 0.1
+
+
+def leanings(genre: str) -> dict:
+    """The arrangement leanings of a style: its family's row of resources/arrangement.toml
+    over the defaults (rests merged role by role)."""
+    table = resources.table("arrangement")
+    family = table.get("family", {}).get(resources.genre(genre).get("family", ""), {})
+    merged = {**table["default"], **family}
+    merged["rests"] = {**table["default"]["rests"], **family.get("rests", {})}
+    return merged
+
+
+def shape_band(sections: list[Section], context: CompositionContext,
+               rng: np.random.Generator) -> list[Section]:
+    """The sections with the lanes that rest in them (density 0) and their marks: a sparse
+    first verse, builds (and breaks) into hooks, a lifted last hook (every lane back; its
+    added layers are composing.shaping's), kickless breakdowns and the song's ending or
+    fade. Short sections (a short song's) keep every lane and play through."""
+    lean = leanings(context.primary_genre)
+    kinds = [s.kind for s in sections]
+    band = [lane for lane in context.lanes if lane != "vocal"]
+    ending = str(lean["endings"][int(rng.integers(len(lean["endings"])))])
+    shaped = []
+    for index, section in enumerate(sections):
+        short = section.bars < int(lean["phrase_bars"])
+        resting = [] if short else _resting(lean, _role(kinds, index), band)
+        marks = _marks(kinds, index, lean, short, "drums" in resting)
+        if index == len(sections) - 1:
+            marks += (ending,)
+        shaped.append(replace(section, density=dict.fromkeys(resting, 0.0), marks=marks))
+    return shaped
+
+
+def _marks(kinds: list[str], index: int, lean: dict, short: bool,
+           drums_rest: bool) -> tuple[str, ...]:
+    """A section's marks from its place among the song's kinds (the ending apart)."""
+    hook = "chorus" if "chorus" in kinds else "drop"
+    hooks = [i for i, k in enumerate(kinds) if k == hook]
+    role = _role(kinds, index)
+    marks = []
+    if role == "first-verse":
+        marks.append("sparse")
+    if role in lean["kickless"] and not drums_rest:
+        marks.append("drop-kick")
+    if index + 1 in hooks and kinds[index] != hook:
+        marks.append("build")
+        last = index + 1 == hooks[-1]
+        if not short and (lean["breaks"] == "all" or (lean["breaks"] == "last" and last)):
+            marks.append("break")
+    if len(hooks) > 1 and index == hooks[-1]:
+        marks.append("lift")
+    return tuple(marks)
+
+
+def _role(kinds: list[str], index: int) -> str:
+    """A section's role in the band's shape: its kind, the first verse apart."""
+    kind = kinds[index]
+    if kind == "verse" and kinds.index("verse") == index:
+        return "first-verse"
+    return kind
+
+
+def _resting(lean: dict, role: str, band: list[str]) -> list[str]:
+    """The song's lanes that rest in a role, keeping `min_lanes` of its band playing."""
+    keep = min(len(band), int(lean["min_lanes"]))
+    resting = []
+    for lane in lean["rests"].get(role, ()):
+        if lane in band and lane not in lean["always"] and len(band) - len(resting) > keep:
+            resting.append(lane)
+    return resting
 
 
 def shape_part(composition: Composition, section: Section, lane: str,

@@ -3,7 +3,8 @@
 import pytest
 
 from studio.engine import resources
-from studio.engine.composing.arrangement import arrange, leanings
+from studio.engine.composing.arrangement import arrange
+from studio.engine.composing.shaping import leanings
 from studio.engine.model import SECTION_MARKS, Meter
 from studio.engine.rng import rng_for
 from tests.engine.contexts import make_context
