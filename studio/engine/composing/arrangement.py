@@ -17,6 +17,7 @@ from studio.engine import resources
 from studio.engine.composing import groove_library, grooves
 from studio.engine.composing.shaping import shape_band
 from studio.engine.model import CompositionContext, Section
+from studio.engine.rng import rng_for
 
 MIN_BARS = 2
 MAX_BARS = 16
@@ -192,21 +193,25 @@ def _pick_grooves(context: CompositionContext, rng: np.random.Generator) -> tupl
 
 # How many of a style's grooves (its usual ones first) a contrasting section draws from.
 _CONTRAST_CHOICES = 3
-# The chance that a style with grooves of its own plays one of them rather than a main groove
-# of its style files (other bands' takes on the style), so seeds of one prompt differ.
-_OWN_SHARE = 0.4
 
 
 def _one_of(style: str, context: CompositionContext, rng: np.random.Generator) -> str:
-    """The style's groove for the song: one of the main grooves of its style files (each
-    file is another band's take on the style) or, for a style with grooves written for it,
-    sometimes its own; else its first."""
-    mains = grooves.section_grooves(style, context.meter, "main")
-    first = grooves.groove_names_for(style, context.meter)[0]
-    draw, pick = rng.random(), int(rng.integers(max(1, len(mains))))
-    if not mains or (resources.genre(style).get("own_grooves") and draw < _OWN_SHARE):
-        return first
-    return mains[pick]
+    """The style's groove for the song: one of the grooves written for it and the main
+    grooves of its style files (each file is another band's take on the style; their
+    variations too when that leaves one), taken in turn by the seed in an order of the
+    style's own, so that the next seed plays another groove and none comes back before
+    each has played (rng is left for the others)."""
+    names = grooves.groove_names_for(style, context.meter)
+    own = resources.genre(style).get("own_grooves")
+    pool = [name for name in names if own and not groove_library.is_imported(name)]
+    for role in ("main", "variation"):
+        if len(pool) < 2:
+            pool += [name for name in grooves.section_grooves(style, context.meter, role)
+                     if name not in pool]
+    if not pool:
+        return names[0]
+    order = rng_for(0, -1, f"grooves {style} {context.meter}").permutation(len(pool))
+    return pool[int(order[context.seed % len(pool)])]
 
 
 def _style_grooves(context: CompositionContext, song_groove: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from studio import engine
+from studio.engine.composing import groove_library
 from studio.engine.edit.instructions import plan, refine
 from studio.engine.model import Key
 from studio.engine.serialize import composition_to_dict, plain
@@ -159,8 +160,10 @@ def test_half_time_feel_for_the_whole_song(song):
         return [n for n in part.notes if n.pitch in (38, 40) and n.start_beats % 4 == 1.0
                 and n.start_beats < bars * 4 - 4]
 
-    # the sections whose groove plays a backbeat on 2 (an imported groove may not) lose it
-    backed = [sid for sid in every if backbeats(song.parts[(sid, "drums")])]
+    # the sections whose hand-written groove plays a backbeat on 2 lose it (an imported
+    # groove's sixteenths may keep a snare there, stretched over two bars)
+    backed = [sid for sid in every if backbeats(song.parts[(sid, "drums")])
+              and not groove_library.is_imported(section(song, sid).groove)]
     assert backed
     assert not any(backbeats(after.parts[(sid, "drums")]) for sid in backed)
 
