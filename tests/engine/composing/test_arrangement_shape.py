@@ -134,3 +134,11 @@ def test_two_seeds_of_a_prompt_mostly_play_other_grooves():
         second = [s.groove for s in song_sections(genre, 2)[1]]
         differ += first != second
     assert differ >= 2 * len(SUITE) / 3, differ
+
+
+def test_the_seeds_take_a_styles_grooves_in_turn():
+    verse = [next(s.groove for s in song_sections("pop", seed)[1] if s.kind == "verse")
+             for seed in range(1, 15)]
+    played = set(verse[:7])
+    assert len(played) == 7 and set(verse[7:]) == played  # pop's own groove and six mains
+    assert "pop" in played and all(a != b for a, b in zip(verse, verse[1:], strict=False))
