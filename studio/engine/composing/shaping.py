@@ -24,6 +24,7 @@ from dataclasses import replace
 import numpy as np
 
 from studio.engine import resources
+from studio.engine.composing import feel
 from studio.engine.model import Composition, CompositionContext, Note, Section
 
 # Onsets this near a beat count as on it (microtiming and anticipations of the final hit).
@@ -113,7 +114,7 @@ def shape_part(composition: Composition, section: Section, lane: str,
     bar_beats = composition.context.meter.beats_per_bar
     length = section.bars * bar_beats
     if "lift" in section.marks:
-        notes = _lift(notes, lane, lean, length)
+        notes = _lift(notes, lane, lean, length, feel.swing_amount(composition.context))
     if "break" in section.marks and lane != "drums":
         notes = silence_after(notes, length - float(lean["break_beats"]))
     if "fade" in section.marks:
@@ -123,12 +124,13 @@ def shape_part(composition: Composition, section: Section, lane: str,
     return tuple(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
 
 
-def _lift(notes: tuple[Note, ...], lane: str, lean: dict, length: float) -> tuple[Note, ...]:
+def _lift(notes: tuple[Note, ...], lane: str, lean: dict, length: float,
+          swing: float) -> tuple[Note, ...]:
     if lane in lean["lift_octave"]:
         return octave_layer(notes)
     if lane == "drums" and lean["lift_percussion"] and notes:
         return notes + overdub(int(lean["lift_percussion"]), float(lean["lift_step_beats"]),
-                               length)
+                               length, swing)
     return notes
 
 
@@ -146,13 +148,14 @@ def octave_layer(notes: tuple[Note, ...]) -> tuple[Note, ...]:
     return notes + added
 
 
-def overdub(drum_note: int, step_beats: float, length: float) -> tuple[Note, ...]:
-    """A percussion overdub every `step_beats` over the section, louder on the beat."""
-    count = int(round(length / step_beats))
-    return tuple(Note(drum_note, i * step_beats, _OVERDUB_BEATS,
-                      _OVERDUB_VELOCITY[0] if (i * step_beats) % 1.0 == 0 else
-                      _OVERDUB_VELOCITY[1])
-                 for i in range(count))
+def overdub(drum_note: int, step_beats: float, length: float,
+            swing: float = 0.0) -> tuple[Note, ...]:
+    """A percussion overdub every `step_beats` over the section, louder on the beat, its
+    off-beat eighths swung as the song swings."""
+    positions = [i * step_beats for i in range(int(round(length / step_beats)))]
+    return tuple(Note(drum_note, feel.swing_beats(at, swing), _OVERDUB_BEATS,
+                      _OVERDUB_VELOCITY[0] if at % 1.0 == 0 else _OVERDUB_VELOCITY[1])
+                 for at in positions)
 
 
 def silence_after(notes: tuple[Note, ...], cut_beats: float) -> tuple[Note, ...]:

@@ -114,3 +114,11 @@ def test_a_song_lifts_its_last_hook_and_ends(prompt):
         early = [n.velocity for n in notes if start <= n.start_beats < start + bar]
         late = [n.velocity for n in notes if n.start_beats >= last_bar]
         assert sum(late) / len(late) < 0.6 * sum(early) / len(early)
+
+
+def test_the_overdub_swings_with_the_song():
+    straight = overdub(54, 0.5, 4.0)
+    swung = overdub(54, 0.5, 4.0, swing=0.9)
+    assert [n.start_beats for n in swung][::2] == [n.start_beats for n in straight][::2]
+    assert all(s.start_beats > t.start_beats
+               for s, t in zip(swung[1::2], straight[1::2], strict=True))
