@@ -1,12 +1,13 @@
 """Context building: the shared musical facts of a song, from what its prompt said.
 
 build_context() keeps every value the prompt gave and fills the rest from the genre blend and
-the mood, drawing only from rng_for(seed, -1, "context"), so one reading and one seed always
-give one context. Tempo sits inside the blend's tempo range, placed by arousal; the mode
-follows the blend's minor weight, pushed toward minor by sad mood words and toward major by
-happy ones, drawn for the song's styles and mood (so one seed gives songs of other styles
-other keys); the song is in the style's usual meter and about three minutes unless the prompt
-says otherwise.
+the mood, drawing only from rng_for(seed, -1, "context") and, for the key, a generator of the
+seed and the song's styles and mood tags (so the songs of one seed are in other keys), so one
+reading and one seed always give one context. Tempo sits inside the blend's tempo range,
+placed by arousal; the mode follows the blend's minor weight, pushed toward minor by sad mood
+words and toward major by happy ones, and leaned by moods such as nostalgia or triumph
+(resources/key_moods.toml); the song is in the style's usual meter and about three minutes
+unless the prompt says otherwise.
 """
 
 from __future__ import annotations
