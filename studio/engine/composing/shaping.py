@@ -48,9 +48,9 @@ def leanings(genre: str) -> dict:
 def shape_band(sections: list[Section], context: CompositionContext,
                rng: np.random.Generator) -> list[Section]:
     """The sections with the lanes that rest in them (density 0) and their marks: a sparse
-    first verse, builds (and breaks) into hooks, a lifted last hook (every lane back; its
-    added layers are composing.shaping's), kickless breakdowns and the song's ending or
-    fade. Short sections (a short song's) keep every lane and play through."""
+    first verse, builds (and breaks) into hooks, a lifted last hook (every lane back, with
+    the layers shape_part adds), kickless breakdowns and the song's ending or fade. Short
+    sections (a short song's) keep every lane and play through."""
     lean = leanings(context.primary_genre)
     kinds = [s.kind for s in sections]
     band = [lane for lane in context.lanes if lane != "vocal"]
