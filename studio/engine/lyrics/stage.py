@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 
 from studio.engine.lyrics import local
-from studio.engine.lyrics.grammar import lexicon, mood_pool, song_theme
+from studio.engine.lyrics.grammar import Theme, lexicon, mood_pool, song_theme
 from studio.engine.lyrics.plan import (
     SUNG_KINDS,
     SectionRequest,
@@ -110,11 +110,7 @@ class _Requests:
         self.avoid: set[str] = set()
         self.hook_line = ""
         sections = sung_sections(composition)
-        words = lexicon(self.theme.names, mood_pool(context.mood.valence, context.mood.arousal),
-                        self.theme.hook)
-        # the prompt picks the song's share of each frame list, so songs of one seed differ
-        self.story = song_story(sections, words, rng_for(
-            context.seed, -1, f"lyrics:story:{context.prompt}", variation))
+        self.story = story_of(composition, self.theme, variation)
         lead = next((s for s in sections if s.kind == "chorus"), sections[0] if sections else None)
         if lead is not None:
             self.hook_line = local.hook_line(self.make(lead))
@@ -140,6 +136,18 @@ class _Requests:
             request = replace(request, plan=replace(plan, scheme=chorus_scheme(
                 len(plan.slots))))
         return request
+
+
+def story_of(composition: Composition, theme: Theme | None = None,
+             variation: int = 0) -> dict[int, Beat]:
+    """The song's story: a beat for every sung section, by section id (story.py)."""
+    context = composition.context
+    theme = theme or song_theme(context, rng_for(context.seed, -1, "lyrics:theme", variation))
+    words = lexicon(theme.names, mood_pool(context.mood.valence, context.mood.arousal),
+                    theme.hook)
+    # the prompt picks the song's share of each frame list, so songs of one seed differ
+    return song_story(sung_sections(composition), words, rng_for(
+        context.seed, -1, f"lyrics:story:{context.prompt}", variation))
 
 
 def chorus_scheme(count: int) -> str:

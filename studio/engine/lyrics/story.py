@@ -55,11 +55,13 @@ def song_story(sections: list[Section], words: dict[str, tuple[str, ...]],
     things = _shuffled(words["thing"], rng)
     times = _shuffled(words["then"], rng)
     names = [_beat_name(s, sections) for s in sections]
-    decks = {name: _deal(lines[name], names.count(name), rng) for name in set(names)}
+    # every chorus sings the first one's words, so the choruses share one hand
+    decks = {name: _deal(lines[name], 1 if name == "chorus" else names.count(name), rng)
+             for name in sorted(set(names))}
     story: dict[int, Beat] = {}
     verse, place = 0, places[0]
     for section, name in zip(sections, names, strict=True):
-        frames = decks[name].pop(0)
+        frames = decks[name][0] if name == "chorus" else decks[name].pop(0)
         if section.kind == "verse":
             place = places[verse % len(places)]
             seen = [things[(2 * verse + k) % len(things)] for k in (0, 1)]
@@ -87,12 +89,15 @@ def _beat_name(section: Section, sections: list[Section]) -> str:
 
 
 def _deal(frames: list[str], hands: int, rng: np.random.Generator) -> list[tuple[str, ...]]:
-    """`hands` disjoint sets of frames from a shuffled list (sets overlap only when the list
-    is too short to give each enough)."""
+    """`hands` disjoint sets of frames from a shuffled list: FRAMES_PER_SECTION each, fewer
+    when that would deal more than DEAL_SHARE of the list, and not below MIN_FRAMES while the
+    list has that many for every hand."""
     deck = [f for f in _shuffled(frames, rng) if not fixed_opening(f)
             or rng.random() < KEEP_FIXED]
-    size = max(MIN_FRAMES, min(FRAMES_PER_SECTION, int(len(deck) * DEAL_SHARE) // max(1, hands)))
-    return [tuple(deck[(h * size + k) % len(deck)] for k in range(size)) for h in range(hands)]
+    hands = max(1, hands)
+    size = max(MIN_FRAMES, min(FRAMES_PER_SECTION, int(len(deck) * DEAL_SHARE) // hands))
+    size = max(1, min(size, len(deck) // hands))
+    return [tuple(deck[h * size:(h + 1) * size]) for h in range(hands)]
 
 
 def fixed_opening(frame: str) -> bool:
