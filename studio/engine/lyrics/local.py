@@ -12,6 +12,7 @@ randomness comes from rng_for(seed, section, "lyrics", variation).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,7 +123,11 @@ class _Writer:
         # the templates that may answer this writer's line-ending rhymes
         self.rhyme_options = options
         self.lines: list[str] = []
-        self.used_templates: set[str] = set()
+        # frames sung earlier in the song (found from its lines) are not sung again
+        self.used_templates: set[str] = {frame for frame in beat_frames(request)
+                                         if _telling(frame) and any(
+                                             frame_pattern(frame).fullmatch(line)
+                                             for line in request.avoid)}
         self.seen = {line.lower() for line in request.avoid}
         self.word_uses: Counter[str] = Counter()
         self.pair_uses: Counter[tuple[str, str]] = Counter()
@@ -210,6 +215,8 @@ class _Writer:
         slot = self.request.plan.slots[index]
         words = self.wide_words if wide else self.words
         options = self._options_for(ending.rhyme_with if ending else None, wide)
+        if strict:
+            options = [t for t in options if t not in self.used_templates]
         self.index = index
         best, best_score = None, float("inf")
         for _ in range((WIDE_CANDIDATES if wide else CANDIDATES) if options else 0):
@@ -304,6 +311,21 @@ class _Writer:
 def _end_options(template: str, words: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     slot = final_slot(template)
     return words[slot] if slot else (end_word(template),)
+
+
+@cache
+def frame_pattern(frame: str) -> re.Pattern:
+    """A frame as a pattern its lines match, whatever words fill its slots."""
+    pieces = re.split(r"\{\w+\}", frame)
+    fixed = [re.escape(piece).replace(r"\ a\ ", r"\ an?\ ") for piece in pieces]
+    fixed[0] = re.sub(r"^a\\ ", r"an?\\ ", fixed[0])
+    return re.compile("(.+?)".join(fixed), re.IGNORECASE)
+
+
+def _telling(frame: str) -> bool:
+    """Whether a frame has fixed words enough to tell its lines from others'."""
+    fixed = re.sub(r"\{\w+\}", " ", frame).replace(",", " ").lower().split()
+    return any(word not in ("the", "a", "an", "oh") for word in fixed)
 
 
 def _opening(line: str) -> str:

@@ -77,7 +77,9 @@ def pair_ok(slot: str, word: str, noun: str) -> bool:
     kind = _KINDS.get(slot)
     if kind is None:
         return True
-    return plausible(kind, base_forms().get(word, word), noun)
+    if kind != "adj":  # "faded" is an adjective here, not a form of "fade"
+        word = base_forms().get(word, word)
+    return plausible(kind, word, noun)
 
 
 def governing_verb(texts: list[str], slots: list[str], index: int) -> str:
