@@ -81,6 +81,28 @@ def song_story(sections: list[Section], words: dict[str, tuple[str, ...]],
     return story
 
 
+_TELLS = {
+    "scene": "It sets the scene, in the past: {where}{when}{things}.",
+    "move": "It moves the story on, in the present: {where}{things}.",
+    "build": "It builds toward the chorus, in the present.",
+    "chorus": "It declares; its first line is the song's title line and comes back in it.",
+    "turn": "It turns: a doubt or a change of view, looking back at {where_plain}.",
+}
+
+
+def tell(beat: Beat) -> str:
+    """What a section's beat asks of its lines, in words (for a writer that reads them)."""
+    if beat.name not in _TELLS:
+        return ""
+    scene = dict(beat.scene)
+    places, things, times = scene.get("spot", ()), scene.get("thing", ()), scene.get("then", ())
+    return _TELLS[beat.name].format(
+        where=f"at the {places[0]}" if places else "",
+        where_plain=f"the {places[0]}" if places else "where the song began",
+        when=f", {times[0]}" if times else "",
+        things=", with the " + " and the ".join(things) if things else "")
+
+
 def _beat_name(section: Section, sections: list[Section]) -> str:
     if section.kind == "verse" and any(s.kind == "verse" for s in sections[
             :sections.index(section)]):
