@@ -33,6 +33,8 @@ Writers (providers, local, grammar)
     LyricsProvider (the protocol), LocalProvider (the built-in writer), ChatProvider (an
         OpenAI-compatible endpoint); make_provider(kind, **settings); check_fit; ProviderError
     local.write_section(request): the built-in writer's lines from the phrase grammar
+    sung: a song's frames, openings and stock phrases (frame_pattern, opening, count_cliches,
+        cliche_budget)
     grammar.song_theme(context, rng) -> Theme; templates, lexicon: resources/lyrics/
 
 Words as sung (words)

@@ -12,7 +12,6 @@ randomness comes from rng_for(seed, section, "lyrics", variation).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from functools import cache
 
 import numpy as np
 
-from studio.engine import resources
 from studio.engine.lyrics.grammar import (
     fill,
     final_slot,
@@ -32,7 +30,15 @@ from studio.engine.lyrics.grammar import (
 )
 from studio.engine.lyrics.plan import LineSlot, SectionRequest
 from studio.engine.lyrics.rhythm import fit_rhythm
-from studio.engine.lyrics.story import BEATS, fixed_opening, hook_positions
+from studio.engine.lyrics.story import BEATS, hook_positions
+from studio.engine.lyrics.sung import (
+    cliche_budget,
+    count_cliches,
+    fixed_opening,
+    frame_pattern,
+    opening,
+    telling,
+)
 from studio.engine.lyrics.words import (
     end_word,
     function_words,
@@ -47,7 +53,6 @@ CANDIDATES = 36
 WIDE_CANDIDATES = 120
 
 
-OPENING_WORDS = 3
 LEAD_BEATS = ("scene", "move")
 REUSE = 1.0
 LEAD = 3.0
@@ -125,7 +130,7 @@ class _Writer:
         self.lines: list[str] = []
         # frames sung earlier in the song (found from its lines) are not sung again
         self.used_templates: set[str] = {frame for frame in beat_frames(request)
-                                         if _telling(frame) and any(
+                                         if telling(frame) and any(
                                              frame_pattern(frame).fullmatch(line)
                                              for line in request.avoid)}
         self.seen = {line.lower() for line in request.avoid}
@@ -250,7 +255,7 @@ class _Writer:
         told = sum(1 for word in self.story_words if word in text.lower() and word not in sung)
         unled = self.index == 0 and bool(self.lead) and not any(
             word in text.lower() for word in self.lead)
-        if strict and (_opening(text) in self.openings
+        if strict and (opening(text) in self.openings
                        or cliches and self.cliches + cliches > self.budget):
             return None
         rhythm = fit_rhythm(line_stresses(text), slot, self.request.plan.meter)
@@ -275,7 +280,7 @@ class _Writer:
 
     def _remember(self, line: str) -> None:
         if line.lower() not in self.seen:
-            self.openings.add(_opening(line))
+            self.openings.add(opening(line))
             self.cliches += count_cliches(line)
         self.seen.add(line.lower())
         self.word_uses.update(w.lower() for w in words_of(line))
@@ -284,7 +289,7 @@ class _Writer:
     def _forget(self, index: int) -> None:
         line = self.lines[index]
         self.seen.discard(line.lower())
-        self.openings.discard(_opening(line))
+        self.openings.discard(opening(line))
         self.cliches -= count_cliches(line)
         self.word_uses.subtract(w.lower() for w in words_of(line))
         self.pair_uses.subtract(_pairs(line))
@@ -311,39 +316,6 @@ class _Writer:
 def _end_options(template: str, words: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     slot = final_slot(template)
     return words[slot] if slot else (end_word(template),)
-
-
-@cache
-def frame_pattern(frame: str) -> re.Pattern:
-    """A frame as a pattern its lines match, whatever words fill its slots."""
-    pieces = re.split(r"\{\w+\}", frame)
-    fixed = [re.escape(piece).replace(r"\ a\ ", r"\ an?\ ") for piece in pieces]
-    fixed[0] = re.sub(r"^a\\ ", r"an?\\ ", fixed[0])
-    return re.compile("(.+?)".join(fixed), re.IGNORECASE)
-
-
-def _telling(frame: str) -> bool:
-    """Whether a frame has fixed words enough to tell its lines from others'."""
-    fixed = re.sub(r"\{\w+\}", " ", frame).replace(",", " ").lower().split()
-    return any(word not in ("the", "a", "an", "oh") for word in fixed)
-
-
-def _opening(line: str) -> str:
-    return " ".join(w.lower() for w in words_of(line)[:OPENING_WORDS])
-
-
-def count_cliches(line: str) -> int:
-    """How many stock phrases a line sings."""
-    text = " " + " ".join(w.lower() for w in words_of(line)) + " "
-    return sum(text.count(f" {phrase} ") for phrase in templates()["cliches"]["phrases"])
-
-
-@cache
-def cliche_budget(genre: str) -> int:
-    """How many stock phrases a song of a style may sing, by the style's family."""
-    style = resources.table("styles")["style"].get(genre, {})
-    budgets = templates()["cliches"]["budget"]
-    return budgets.get(style.get("family", ""), budgets["default"])
 
 
 def _pairs(line: str) -> list[tuple[str, str]]:

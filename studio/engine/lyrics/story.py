@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.engine.lyrics.grammar import templates
+from studio.engine.lyrics.sung import fixed_opening
 from studio.engine.model import Section
 
 BEATS = {"verse": "scene", "pre-chorus": "build", "chorus": "chorus", "bridge": "turn"}
@@ -27,7 +28,6 @@ MIN_FRAMES = 8
 KEEP_FIXED = 0.3
 # the most of a list one song is dealt, so every song leaves some of each list unsung
 DEAL_SHARE = 0.6
-OPENING_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,6 @@ def _deal(frames: list[str], hands: int, rng: np.random.Generator) -> list[tuple
     size = max(MIN_FRAMES, min(FRAMES_PER_SECTION, int(len(deck) * DEAL_SHARE) // hands))
     size = max(1, min(size, len(deck) // hands))
     return [tuple(deck[h * size:(h + 1) * size]) for h in range(hands)]
-
-
-def fixed_opening(frame: str) -> bool:
-    """Whether a frame's first words are fixed, so every line from it opens the same way."""
-    return "{" not in " ".join(frame.split()[:OPENING_WORDS])
 
 
 def _shuffled(values, rng: np.random.Generator) -> list:

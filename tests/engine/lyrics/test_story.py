@@ -15,10 +15,10 @@ import numpy as np
 
 from studio.engine import resources
 from studio.engine.lyrics import grammar
-from studio.engine.lyrics.local import cliche_budget, count_cliches
 from studio.engine.lyrics.pairs import base_forms, noun_classes, plausible
 from studio.engine.lyrics.stage import story_of
 from studio.engine.lyrics.story import hook_positions
+from studio.engine.lyrics.sung import cliche_budget, count_cliches
 from studio.engine.lyrics.words import words_of
 from tests.engine.prompt_suite import PROMPTS, SEED, suite_song
 
