@@ -7,7 +7,8 @@ where the scheme asks (or, opening a rhyme, on a word that has a rhyme in the le
 repeats no content word, no line sung before and no line opening (its first three words),
 pairs only words that go together (pairs.py) and keeps within its style's budget of stock
 phrases. A chorus sings the hook line where story.hook_positions puts it. All its
-randomness comes from rng_for(seed, section, "lyrics", variation).
+randomness comes from rng_for(seed, section, "lyrics:<prompt>", variation): the prompt is in
+the key so that songs of one seed do not make the same choices.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def beat_frames(request: SectionRequest) -> list[str]:
 
 def write_section(request: SectionRequest) -> list[str]:
     """The section's lines, in order."""
-    rng = rng_for(request.seed, request.plan.section_id, "lyrics", request.variation)
+    rng = rng_for(request.seed, request.plan.section_id, f"lyrics:{request.prompt}",
+                  request.variation)
     writer = _Writer(request, list(request.frames) or beat_frames(request), rng)
     # a rhyme the section's frames lack may come from the beat's other frames, but not from
     # those with fixed first words that the song was not dealt (they would open every song)
@@ -97,7 +99,7 @@ def can_rhyme(word: str, request: SectionRequest) -> bool:
 def hook_line(request: SectionRequest) -> str:
     """The song's hook line, built from its hook phrase, to open every chorus (or close
     every verse, as a refrain, when the song has no chorus)."""
-    rng = rng_for(request.seed, -1, "lyrics:hook", request.variation)
+    rng = rng_for(request.seed, -1, f"lyrics:hook:{request.prompt}", request.variation)
     table = templates()["hooks"][request.hook_kind]
     family = pool_family(mood_pool(request.valence, request.arousal))
     options = list(table["any"]) + list(table.get(family, []))

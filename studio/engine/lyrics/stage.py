@@ -106,7 +106,8 @@ class _Requests:
     def __init__(self, composition: Composition, variation: int, has_chorus: bool) -> None:
         context = composition.context
         self.composition, self.variation, self.has_chorus = composition, variation, has_chorus
-        self.theme = song_theme(context, rng_for(context.seed, -1, "lyrics:theme", variation))
+        self.theme = song_theme(context, rng_for(context.seed, -1,
+                                                 f"lyrics:theme:{context.prompt}", variation))
         self.avoid: set[str] = set()
         self.hook_line = ""
         sections = sung_sections(composition)
@@ -142,7 +143,8 @@ def story_of(composition: Composition, theme: Theme | None = None,
              variation: int = 0) -> dict[int, Beat]:
     """The song's story: a beat for every sung section, by section id (story.py)."""
     context = composition.context
-    theme = theme or song_theme(context, rng_for(context.seed, -1, "lyrics:theme", variation))
+    theme = theme or song_theme(context, rng_for(context.seed, -1,
+                                                 f"lyrics:theme:{context.prompt}", variation))
     words = lexicon(theme.names, mood_pool(context.mood.valence, context.mood.arousal),
                     theme.hook)
     # the prompt picks the song's share of each frame list, so songs of one seed differ

@@ -25,7 +25,7 @@ FRAMES_PER_SECTION = 12
 MIN_FRAMES = 8
 # the share of frames with fixed first words ("I go back...") a song keeps: songs differ
 # in how their lines open because each keeps a different few of them
-KEEP_FIXED = 0.3
+KEEP_FIXED = 0.25
 # the most of a list one song is dealt, so every song leaves some of each list unsung
 DEAL_SHARE = 0.6
 
