@@ -142,7 +142,7 @@ class _Writer:
         self.cliches = 0
         self.budget = cliche_budget(request.genre)
         # a verse opens on the place its story is set in (when a line there can)
-        self.lead = dict(request.scene).get("spot", ()) if request.beat in LEAD_BEATS else ()
+        self.lead = dict(request.scene).get("spot", ())[:1] if request.beat in LEAD_BEATS else ()
         # and names its things and its time: the story's words, not the sky's
         self.story_words = tuple(word for _, words in request.scene for word in words) \
             if request.beat in LEAD_BEATS else ()

@@ -18,7 +18,7 @@ from studio.engine import resources
 
 NOUN_SLOTS = ("spot", "thing", "sky")
 GROUPS = {"place": frozenset({"water", "road", "ice", "indoor", "outdoor"}),
-          "object": frozenset({"keepsake", "object", "fixture"})}
+          "object": frozenset({"keepsake", "gear", "fixture"})}
 # slot type -> the row of pairs.toml its words are checked in
 _KINDS = {"adj": "adj", "glow": "glow", "glow_past": "glow", "glow_s": "glow",
           "act": "act", "act_past": "act"}

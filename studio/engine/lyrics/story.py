@@ -1,13 +1,14 @@
 """The song's story: what each sung section tells, where, and in which frames.
 
-A lyricist plans a song before writing its lines. Verse 1 sets the scene: one place, a time
-in the past and two things seen there. Each later verse moves the story on to another place,
-in the present, and keeps one thing from the verse before, so the song follows what it first
-showed. A pre-chorus builds where its verse stands; the chorus declares and carries the
-title (the hook line, sung more than once); the bridge turns and looks back at the first
-place. Each section is dealt its own frames (line templates) from its beat's list in
-resources/lyrics/templates.toml, so no frame is sung twice in a song, and a song's share of
-each list comes from its prompt and seed, so songs differ in how their lines open.
+A lyricist plans a song before writing its lines. Verse 1 sets the scene: a place (and one
+nearby), a time in the past and two things seen there. Each later verse moves the story on
+to other places, in the present, and keeps one thing from the verse before, so the song
+follows what it first showed. A pre-chorus builds where its verse stands; the chorus
+declares and carries the title (the hook line, sung more than once); the bridge turns and
+looks back at the first place. Each section is dealt its own frames (line templates) from
+its beat's list in resources/lyrics/templates.toml, so no frame is sung twice in a song,
+and a song's share of each list comes from its prompt and seed, so songs differ in how
+their lines open.
 """
 
 from __future__ import annotations
@@ -63,10 +64,13 @@ def song_story(sections: list[Section], words: dict[str, tuple[str, ...]],
     for section, name in zip(sections, names, strict=True):
         frames = decks[name][0] if name == "chorus" else decks[name].pop(0)
         if section.kind == "verse":
-            place = places[verse % len(places)]
+            # its place and one nearby, so the place is named, not sung in every line
+            place = places[(2 * verse) % len(places)]
+            nearby = places[(2 * verse + 1) % len(places)]
             seen = [things[(2 * verse + k) % len(things)] for k in (0, 1)]
             kept = [things[(2 * verse - 1) % len(things)]] if verse else []
-            scene = [("spot", (place,)), ("thing", tuple(dict.fromkeys(seen + kept)))]
+            scene = [("spot", tuple(dict.fromkeys((place, nearby)))),
+                     ("thing", tuple(dict.fromkeys(seen + kept)))]
             if name == "scene":
                 scene.append(("then", (times[0],)))
             story[section.id] = Beat(name, tuple(scene), frames)

@@ -39,12 +39,12 @@ def test_verse_one_sets_the_scene_later_verses_move_on_and_the_bridge_turns_back
         scenes = [dict(b.scene) for b in beats]
         assert len(scenes[0]["then"]) == 1  # verse 1 is set in one time
         places = [scene["spot"] for scene in scenes]
-        assert len(set(places)) == len(places), "each verse moves to another place"
+        assert len({p[0] for p in places}) == len(places), "each verse moves to another place"
         for before, after in zip(scenes, scenes[1:], strict=False):
             assert set(before["thing"]) & set(after["thing"]), "a thing carries on"
         for bridge in (s for s in composition.sections if s.kind == "bridge"):
             assert story[bridge.id].name == "turn"
-            assert dict(story[bridge.id].scene)["spot"] == places[0]
+            assert dict(story[bridge.id].scene)["spot"] == places[0][:1]
         dealt = [f for s in composition.sections if s.id in story and s.kind != "chorus"
                  for f in story[s.id].frames]
         assert len(dealt) == len(set(dealt)), "no frame is dealt to two sections"
@@ -52,7 +52,7 @@ def test_verse_one_sets_the_scene_later_verses_move_on_and_the_bridge_turns_back
             verses_seen += 1
             text = " ".join(lyrics[verse.id].texts).lower()
             placed += any(place in text for place in scene["spot"])
-    assert placed >= 0.7 * verses_seen, f"{placed} of {verses_seen} verses sing their place"
+    assert placed >= 0.75 * verses_seen, f"{placed} of {verses_seen} verses sing their place"
 
 
 def _title_words(title: str) -> str:
@@ -103,7 +103,8 @@ def test_the_plausibility_filter_rejects_pairs_that_make_no_sense():
                              ("adj", "golden", "breeze"), ("glow", "shine", "wind"),
                              ("glow", "rise", "jukebox"), ("act", "swim", "kitchen"),
                              ("act", "skate", "highway"), ("verbs", "keep", "window"),
-                             ("verbs", "carry", "billboard"), ("adj", "faded", "wind")):
+                             ("verbs", "carry", "billboard"), ("adj", "faded", "wind"),
+                             ("verbs", "with", "dashboard")):
         assert not plausible(kind, word, noun), (word, noun)
     for kind, word, noun in (("adj", "golden", "sun"), ("adj", "cold", "wind"),
                              ("glow", "flicker", "candle"), ("act", "swim", "shore"),
