@@ -25,13 +25,14 @@ from studio.engine.lyrics.plan import (
     is_sung,
     line_slots,
     plan_section,
+    rhyme_pairs,
     scheme_from_style,
     sung_sections,
 )
 from studio.engine.lyrics.providers import LyricsProvider, ProviderError, check_fit
 from studio.engine.lyrics.rhythm import fit_rhythm
 from studio.engine.lyrics.story import Beat, hook_positions, song_story
-from studio.engine.lyrics.words import split_word, stresses, words_of
+from studio.engine.lyrics.words import lines_rhyme, split_word, stresses, words_of
 from studio.engine.model import Composition, LyricLine, Section, SectionLyrics, Syllable
 from studio.engine.progress import ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.rng import rng_for
@@ -59,7 +60,8 @@ def write_lyrics(composition: Composition, provider: LyricsProvider | None = Non
             continue
         request = requests.make(section)
         lines, source = _ask(provider, request, progress, done / len(sections))
-        lyrics[section.id] = section_lyrics(section.id, lines, request.plan.scheme, source,
+        scheme = kept_scheme(lines, request.plan.scheme)
+        lyrics[section.id] = section_lyrics(section.id, lines, scheme, source,
                                             _roles(request, lines))
         requests.avoid |= {line.lower() for line in lines}
         if section.kind == "chorus":
@@ -95,8 +97,8 @@ def write_section_lyrics(composition: Composition, section_id: int,
         requests.avoid.add(requests.hook_line.lower())
     request = requests.make(section)
     lines, source = _ask(provider, request, progress, 0.0)
-    written = section_lyrics(section.id, lines, request.plan.scheme, source,
-                             _roles(request, lines))
+    written = section_lyrics(section.id, lines, kept_scheme(lines, request.plan.scheme),
+                             source, _roles(request, lines))
     return replace(written, variation=variation)
 
 
@@ -174,6 +176,16 @@ def _ask(provider: LyricsProvider | None, request: SectionRequest, progress: Pro
         progress(ProgressEvent("lyrics", fraction, f"{request.plan.kind}: {problems[0]}; "
                                                    "the built-in writer wrote it instead"))
     return local.write_section(request), "local"
+
+
+def kept_scheme(lines: list[str], scheme: str) -> str:
+    """The scheme the lines keep: a line the writer could not rhyme as planned rhymes with
+    nothing (X), and so does a letter left with one line."""
+    letters = list(scheme)
+    for first, second in rhyme_pairs(scheme):
+        if not lines_rhyme(lines[first], lines[second]):
+            letters[second] = "X"
+    return "".join("X" if letters.count(c) < 2 else c for c in letters)
 
 
 def _with_hooks(lines: list[str], request: SectionRequest) -> list[str]:
