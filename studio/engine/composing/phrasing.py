@@ -1,0 +1,197 @@
+"""Phrasing of the vocal line: how long each line is, where it breathes and which notes
+are pushed ahead of the beat.
+
+Lines of a section take one of three shapes, drawn once for the first section of a kind so
+that the others of the kind phrase alike: a full phrase, a short one (half the phrase, then
+a long rest) and one with a longer pickup into its first bar. A shape is kept only where
+the line's stressed syllables stay on strong beats as well as in its full slot. Before a
+line starts, the one before it gets a breath of a beat or more when the stresses allow (its
+next line starts later or its last note is let go sooner). Styles that push the beat (pop,
+r&b, latin, hip-hop...) sing some notes half a beat early, an anticipation of the beat the
+syllable belongs to; folk and hymn-like styles stay on the beat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from studio.engine import resources
+from studio.engine.lyrics.plan import LineSlot, pickup_beats
+from studio.engine.lyrics.rhythm import Rhythm, fit_rhythm
+from studio.engine.model import CompositionContext, LyricLine, Meter, Note, Section
+
+# Share of a line's on-beat notes (after a note held a beat or more) sung half a beat early,
+# by style family (resources/styles.toml): syncopated families push, folk and hymns do not.
+PUSH_BY_FAMILY = {
+    "pop": 0.35, "rnb-soul-funk": 0.45, "latin": 0.45, "hip-hop": 0.4, "electronic": 0.35,
+    "reggae-caribbean": 0.4, "african": 0.4, "rock": 0.25, "jazz": 0.35, "blues": 0.3,
+    "world": 0.2, "country-folk": 0.08, "classical-cinematic": 0.0,
+    "ballroom-traditional": 0.05,
+}
+SHAPES = ("full", "short", "long")
+SHAPE_WEIGHTS = (0.45, 0.35, 0.2)
+BREATH_BEATS = 1.0
+PUSH_BEATS = 0.5
+_ROWS, _POSITIONS = 32, 96
+
+
+def push_amount(context: CompositionContext) -> float:
+    """How often the song's style sings a note ahead of its beat (0 never)."""
+    total = sum(context.genre_blend.values())
+    if total <= 0:
+        return 0.0
+    styles = resources.genres()
+    return sum(weight * PUSH_BY_FAMILY.get(styles.get(name, {}).get("family", ""), 0.2)
+               for name, weight in context.genre_blend.items()) / total
+
+
+@dataclass(frozen=True)
+class Sung:
+    """One line as it is sung: its words (lower case), its slot's first downbeat, its
+    shape, the row of push choices it used, per syllable the onset on the beat it belongs
+    to, its length and pitch, whether the last syllable is a melisma, the notes (how many
+    per syllable) and the chord under each syllable."""
+
+    text: str
+    start_beats: float
+    shape: str
+    row: int
+    onsets: tuple[float, ...]
+    durations: tuple[float, ...]
+    pitches: tuple[int, ...]
+    melisma: bool
+    notes: tuple[Note, ...]
+    counts: tuple[int, ...]
+    harmony: tuple[tuple[int, ...], ...] = ()
+
+    @property
+    def end_beats(self) -> float:
+        return self.notes[-1].end_beats
+
+    def pitch_at(self, at_beats: float) -> int:
+        """The pitch sung `at_beats` after the slot's first downbeat (the first pitch before
+        the line starts)."""
+        at = self.start_beats + at_beats
+        sounding = [p for onset, p in zip(self.onsets, self.pitches, strict=True)
+                    if onset <= at + 1e-9]
+        return sounding[-1] if sounding else self.pitches[0]
+
+    def moved(self, by_beats: float, text: str) -> Sung:
+        notes = tuple(replace(n, start_beats=n.start_beats + by_beats) for n in self.notes)
+        return replace(self, text=text.strip().lower(), start_beats=self.start_beats + by_beats,
+                       onsets=tuple(t + by_beats for t in self.onsets), notes=notes)
+
+    def placed(self, line: LyricLine, first_note: int) -> LyricLine:
+        """The line with each syllable pointing at its notes, the first at `first_note`."""
+        syllables, index = [], first_note
+        for syllable, count in zip(line.syllables, self.counts, strict=True):
+            syllables.append(replace(syllable, note_index=index, note_count=count))
+            index += count
+        return replace(line, syllables=tuple(syllables))
+
+
+class Phrasing:
+    """The rhythmic decisions for one section's lines, seeded by its kind's first section."""
+
+    def __init__(self, meter: Meter, section: Section, push: float,
+                 rng: np.random.Generator, scale_pcs: tuple[int, ...]) -> None:
+        self.meter, self.section, self.push, self.scale_pcs = meter, section, push, scale_pcs
+        self.shapes = [SHAPES[int(i)] for i in rng.choice(len(SHAPES), size=_ROWS,
+                                                          p=SHAPE_WEIGHTS)]
+        self.pushes = rng.random((_ROWS, _POSITIONS))
+
+    def rhythm(self, stresses: tuple[int, ...], slot: LineSlot, index: int,
+               prior: Sung | None, template: Sung | None) -> tuple[Rhythm, str]:
+        """The line's rhythm and shape: the first candidate slot that keeps its stresses on
+        strong beats as well as the full slot does."""
+        relative = () if template is None else tuple(t - template.start_beats
+                                                     for t in template.onsets)
+        full = fit_rhythm(stresses, slot, self.meter, relative) or _even_rhythm(stresses, slot)
+        shape = template.shape if template is not None else self.shapes[index % _ROWS]
+        shaped = self._shaped(slot, shape, index)
+        candidates = [(shaped, shape), (slot, "full")]
+        if prior is not None:
+            breath = prior.onsets[-1] + min(1.0, prior.durations[-1]) + BREATH_BEATS
+            candidates = [(_after(s, breath), name) for s, name in candidates] + candidates
+        for candidate, name in candidates:
+            found = fit_rhythm(stresses, candidate, self.meter, relative)
+            if found is not None and found.on_strong >= full.on_strong - 1e-9:
+                return found, name
+        return full, "full"
+
+    def _shaped(self, slot: LineSlot, shape: str, index: int) -> LineSlot:
+        phrase = slot.end_beats - slot.start_beats + pickup_beats(self.meter)
+        if shape == "short":
+            half = round(phrase / 2 / self.meter.beats_per_bar) * self.meter.beats_per_bar
+            return replace(slot, end_beats=min(slot.end_beats,
+                                               slot.start_beats + max(half, 1.0)))
+        if shape == "long" and index > 0:
+            return replace(slot, earliest_beats=slot.start_beats - 2 * pickup_beats(self.meter))
+        return slot
+
+    def sung(self, slot: LineSlot, shape: str, row: int, rhythm: Rhythm,
+             pitches: tuple[int, ...], melisma: bool, velocities: tuple[int, ...],
+             below: Callable[[int], int], text: str) -> Sung:
+        """The line's notes: pushes ahead of the beat, and the melisma on its last
+        syllable."""
+        notes: list[Note] = []
+        counts = []
+        beat = 1.5 if self.meter.is_compound else 1.0
+        for j, (onset, length, pitch, loud) in enumerate(
+                zip(rhythm.onsets, rhythm.durations, pitches, velocities, strict=True)):
+            start = onset
+            if j > 0 and self._pushed(row, onset - slot.start_beats, beat) \
+                    and notes[-1].duration_beats >= 2 * PUSH_BEATS:
+                start = onset - PUSH_BEATS
+                notes[-1] = replace(notes[-1], duration_beats=notes[-1].duration_beats
+                                    - PUSH_BEATS)
+            note = Note(pitch, start, length + onset - start, loud,
+                        chromatic=pitch % 12 not in self.scale_pcs)
+            if j == len(pitches) - 1 and melisma:
+                # the second note starts a whole beat later, on the beat when the first does
+                half = float(max(1, int(length // 2)))
+                second = below(pitch)
+                notes += [replace(note, duration_beats=half + onset - start),
+                          replace(note, pitch=second, start_beats=onset + half,
+                                  duration_beats=length - half, chromatic=False)]
+                counts.append(2)
+            else:
+                notes.append(note)
+                counts.append(1)
+        return Sung(text.strip().lower(), slot.start_beats, shape, row, rhythm.onsets,
+                    rhythm.durations, pitches, melisma, tuple(notes), tuple(counts))
+
+    def _pushed(self, row: int, at_beats: float, beat: float) -> bool:
+        if abs(at_beats / beat - round(at_beats / beat)) > 1e-6:
+            return False  # only notes on a beat are sung ahead of it
+        position = int(round(at_beats * 2)) % _POSITIONS
+        return bool(self.pushes[row % _ROWS, position] < self.push)
+
+    def breathe(self, lines: list[Sung]) -> list[Sung]:
+        """The lines with each last note let go a beat before the next line when it can
+        still be held half a beat."""
+        result = list(lines)
+        for i in range(len(result) - 1):
+            line, following = result[i], result[i + 1]
+            last = line.notes[-1]
+            room = following.notes[0].start_beats - BREATH_BEATS - last.start_beats
+            if last.end_beats > following.notes[0].start_beats - BREATH_BEATS and room >= 0.5:
+                notes = (*line.notes[:-1], replace(last, duration_beats=room))
+                result[i] = replace(line, notes=notes)
+        return result
+
+
+def _after(slot: LineSlot, breath_beats: float) -> LineSlot:
+    """The slot with no pickup before `breath_beats` (its first downbeat stays)."""
+    return replace(slot, earliest_beats=min(slot.start_beats,
+                                            max(slot.earliest_beats, breath_beats)))
+
+
+def _even_rhythm(stresses: tuple[int, ...], slot: LineSlot) -> Rhythm:
+    count = len(stresses)
+    step = (slot.end_beats - slot.start_beats) / max(1, count)
+    onsets = tuple(slot.start_beats + i * step for i in range(count))
+    return Rhythm(onsets, tuple(step for _ in onsets), 0.0)
