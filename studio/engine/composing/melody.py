@@ -183,8 +183,10 @@ class _Singer:
             if motif and self._fits(target, onset, strong):
                 pitch = int(target)  # the hook's opening, moved to this line's chords
             else:
+                exact = reference is not None and reference.line.sings_at(
+                    onset - slot.start_beats)
                 pitch = self._pitch(onset, target, last and closing, last or stress == 1
-                                    or strong)
+                                    or strong, exact)
             pitches.append(pitch)
             self.previous = pitch
         melisma = self._melisma(rhythm, reference)
@@ -270,7 +272,8 @@ class _Singer:
         chord_pcs = set(chord_at(self.section, onset).pitch_classes)
         return chord_pcs & set(self.context.key.scale_pcs) or chord_pcs
 
-    def _pitch(self, onset: float, target: float, settle: bool, chord_tone: bool) -> int:
+    def _pitch(self, onset: float, target: float, settle: bool, chord_tone: bool,
+               exact: bool = False) -> int:
         if chord_tone:
             pcs = self._chord_pcs(onset)
             if settle:
@@ -280,7 +283,7 @@ class _Singer:
         else:
             options = [p for p in self.scale if abs(p - self.previous) <= 4]
         options = options or self.scale
-        if float(target).is_integer() and int(target) in options:
+        if exact and float(target).is_integer() and int(target) in options:
             return int(target)  # the tune this line follows fits here as it is
         jitter = self.rng.random(len(options)) * 0.8
         return min(zip(options, jitter, strict=True),

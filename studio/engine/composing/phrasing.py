@@ -33,6 +33,7 @@ PUSH_BY_FAMILY = {
 }
 SHAPES = ("full", "short", "long")
 SHAPE_WEIGHTS = (0.45, 0.35, 0.2)
+SHORT_ON_STRONG = 0.5
 BREATH_BEATS = 1.0
 PUSH_BEATS = 0.5
 _ROWS, _POSITIONS = 32, 96
@@ -79,6 +80,10 @@ class Sung:
                     if onset <= at + 1e-9]
         return sounding[-1] if sounding else self.pitches[0]
 
+    def sings_at(self, at_beats: float) -> bool:
+        """Whether a syllable starts `at_beats` after the slot's first downbeat."""
+        return any(abs(onset - self.start_beats - at_beats) < 1e-6 for onset in self.onsets)
+
     def moved(self, by_beats: float, text: str) -> Sung:
         notes = tuple(replace(n, start_beats=n.start_beats + by_beats) for n in self.notes)
         return replace(self, text=text.strip().lower(), start_beats=self.start_beats + by_beats,
@@ -117,10 +122,20 @@ class Phrasing:
             breath = prior.onsets[-1] + min(1.0, prior.durations[-1]) + BREATH_BEATS
             candidates = [(_after(s, breath), name) for s, name in candidates] + candidates
         for candidate, name in candidates:
-            found = fit_rhythm(stresses, candidate, self.meter, relative)
-            if found is not None and found.on_strong >= full.on_strong - 1e-9:
+            # a short line is sung on eighths: sixteenths would rush its words
+            grids = (0.5,) if name == "short" else (0.5, 0.25)
+            found = fit_rhythm(stresses, candidate, self.meter, relative, grids)
+            if found is not None and self._keeps(found, full, name):
                 return found, name
         return full, "full"
+
+    def _keeps(self, found: Rhythm, full: Rhythm, shape: str) -> bool:
+        """Whether a shaped rhythm keeps the line's stresses: as well as its full slot does,
+        or for a short line (sung on the beats, no sixteenths) on half the strong beats."""
+        if shape == "short":
+            return (found.on_strong >= min(full.on_strong, SHORT_ON_STRONG) - 1e-9
+                    and min(found.durations) >= 0.5)
+        return found.on_strong >= full.on_strong - 1e-9
 
     def _shaped(self, slot: LineSlot, shape: str, index: int) -> LineSlot:
         phrase = slot.end_beats - slot.start_beats + pickup_beats(self.meter)

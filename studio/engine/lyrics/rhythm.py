@@ -36,17 +36,19 @@ class Rhythm:
 
 
 def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter,
-               template: tuple[float, ...] = ()) -> Rhythm | None:
+               template: tuple[float, ...] = (),
+               grids: tuple[float, ...] = (0.5, 0.25)) -> Rhythm | None:
     """The best rhythm for a line's stress pattern in its slot; None when the syllables
-    cannot fit even on sixteenths. `template` holds another line's onsets relative to its
-    slot's first downbeat: the rhythm keeps to them where the stresses allow."""
+    cannot fit even on sixteenths (on the finest of `grids`). `template` holds another
+    line's onsets relative to its slot's first downbeat: the rhythm keeps to them where
+    the stresses allow."""
     if not stresses:
         return None
     offset = slot.earliest_beats
     shape = (slot.start_beats - offset, slot.end_beats - offset, offset % meter.beats_per_bar)
     anchors = tuple(sorted({round(slot.start_beats - offset + t, 6) for t in template}))
     best = None
-    for grid in (0.5, 0.25):
+    for grid in grids:
         found = _solve(tuple(stresses), shape, meter.numerator, meter.denominator, grid,
                        anchors)
         if found is not None and (best is None or found[0] < best[0]):
