@@ -113,7 +113,11 @@ def _melody(composition: Composition, lyrics: SectionLyrics,
     singer = _Singer(composition, section, low, high, rng, phrasing, model_lines)
     slots = line_slots(composition.context.meter, section, len(lyrics.lines))
     for index, (line, slot) in enumerate(zip(lyrics.lines, slots, strict=True)):
-        singer.sing(line, slot, index, closing=index == len(lyrics.lines) - 1)
+        following = None
+        if index + 1 < len(slots):
+            following = (tuple(s.stress for s in lyrics.lines[index + 1].syllables),
+                         slots[index + 1])
+        singer.sing(line, slot, index, following)
     sung = phrasing.breathe(singer.lines)
     notes, lines = [], []
     for line, tune in zip(lyrics.lines, sung, strict=True):
@@ -151,12 +155,15 @@ class _Singer:
         self.previous = int(round(self.centre))
         self.lines: list[Sung] = []
 
-    def sing(self, line: LyricLine, slot: LineSlot, index: int, closing: bool) -> None:
-        """The line's notes, after a line it repeats or follows when there is one."""
+    def sing(self, line: LyricLine, slot: LineSlot, index: int,
+             following: tuple[tuple[int, ...], LineSlot] | None) -> None:
+        """The line's notes, after a line it repeats or follows when there is one.
+        `following` is the next line's stresses and slot (None for the last line)."""
         stresses = tuple(s.stress for s in line.syllables)
+        closing = following is None
         reference = self._reference(line, slot, index)
         if reference is not None and reference.mode == "copy":
-            copied = self._copy(reference.line, line, slot, stresses)
+            copied = self._copy(reference.line, line, slot, stresses, index, following)
             if copied is not None:
                 self.lines.append(copied)
                 self.previous = copied.pitches[-1]
@@ -164,7 +171,9 @@ class _Singer:
             reference = _Reference("follow", reference.line)
         prior = self.lines[-1] if self.lines else None
         template = reference.line if reference is not None else None
-        rhythm, shape = self.phrasing.rhythm(stresses, slot, index, prior, template)
+        rhythm, shape = self.phrasing.rhythm(stresses, slot, index, prior, template,
+                                             template is not None
+                                             and reference.mode == "follow", following)
         if reference is not None and reference.mode == "motif":
             reference = replace(reference, shift=self._shift(reference.line, rhythm, slot))
         lift = float(self.rng.integers(-2, 3))
@@ -209,10 +218,14 @@ class _Singer:
             return _Reference("motif", self.lines[0])
         return None
 
-    def _copy(self, earlier: Sung, line: LyricLine, slot: LineSlot,
-              stresses: tuple[int, ...]) -> Sung | None:
-        """The earlier line's notes moved to this slot, when they fit its chords and time."""
+    def _copy(self, earlier: Sung, line: LyricLine, slot: LineSlot, stresses: tuple[int, ...],
+              index: int, following: tuple[tuple[int, ...], LineSlot] | None) -> Sung | None:
+        """The earlier line's notes moved to this slot, when they fit its chords and time
+        (a long line only when the next line can enter late)."""
         if len(earlier.onsets) != len(stresses):
+            return None
+        if earlier.shape == "long" and (following is None
+                                        or not self.phrasing.can_enter_late(*following)):
             return None
         moved = earlier.moved(slot.start_beats - earlier.start_beats, line.text)
         prior_end = self.lines[-1].end_beats if self.lines else 0.0
@@ -221,12 +234,19 @@ class _Singer:
             return None
         if tuple(chord_at(self.section, t).pitch_classes for t in moved.onsets) == \
                 earlier.harmony:
-            return moved  # the same chords under the same words: the same notes
+            # the same chords under the same words: the same notes
+            return self._keep_copy(moved, index, following)
         for j, (onset, pitch) in enumerate(zip(moved.onsets, moved.pitches, strict=True)):
             needs_chord = (j == len(stresses) - 1 or stresses[j] == 1
                            or is_strong(onset, self.context.meter))
             if needs_chord and pitch % 12 not in self._chord_pcs(onset):
                 return None
+        return self._keep_copy(moved, index, following)
+
+    def _keep_copy(self, moved: Sung, index: int,
+                   following: tuple[tuple[int, ...], LineSlot] | None) -> Sung:
+        if moved.shape == "long" and following is not None:
+            self.phrasing.reserve_late(index + 1, following[1])
         return moved
 
     def _shift(self, hook: Sung, rhythm: Rhythm, slot: LineSlot) -> int:

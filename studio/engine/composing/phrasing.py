@@ -3,8 +3,9 @@ are pushed ahead of the beat.
 
 Lines of a section take one of three shapes, drawn once for the first section of a kind so
 that the others of the kind phrase alike: a full phrase, a short one (half the phrase, then
-a long rest) and one with a longer pickup into its first bar. A shape is kept only where
-the line's stressed syllables stay on strong beats as well as in its full slot. Before a
+a long rest) and a long one that runs on into the next line's first half bar (the next
+line enters late and short). A shape is kept only where the line's stressed syllables stay
+on strong beats as well as in its full slot (a short line: on half of them). Before a
 line starts, the one before it gets a breath of a beat or more when the stresses allow (its
 next line starts later or its last note is let go sooner). Styles that push the beat (pop,
 r&b, latin, hip-hop...) sing some notes half a beat early, an anticipation of the beat the
@@ -31,6 +32,12 @@ PUSH_BY_FAMILY = {
     "world": 0.2, "country-folk": 0.08, "classical-cinematic": 0.0,
     "ballroom-traditional": 0.05,
 }
+# Styles that sing otherwise than their family: calm ones float on the beat, some dance.
+PUSH_BY_STYLE = {
+    "ambient": 0.05, "ambient-drone": 0.0, "new-age": 0.05, "chillout": 0.15,
+    "pop-ballad": 0.2, "power-ballad": 0.15, "celtic": 0.05, "fado": 0.1, "bossa-nova": 0.5,
+    "funk": 0.5, "swing": 0.45, "gospel": 0.3,
+}
 SHAPES = ("full", "short", "long")
 SHAPE_WEIGHTS = (0.45, 0.35, 0.2)
 SHORT_ON_STRONG = 0.5
@@ -45,8 +52,9 @@ def push_amount(context: CompositionContext) -> float:
     if total <= 0:
         return 0.0
     styles = resources.genres()
-    return sum(weight * PUSH_BY_FAMILY.get(styles.get(name, {}).get("family", ""), 0.2)
-               for name, weight in context.genre_blend.items()) / total
+    return sum(weight * PUSH_BY_STYLE.get(name, PUSH_BY_FAMILY.get(
+        styles.get(name, {}).get("family", ""), 0.2))
+        for name, weight in context.genre_blend.items()) / total
 
 
 @dataclass(frozen=True)
@@ -107,27 +115,51 @@ class Phrasing:
         self.shapes = [SHAPES[int(i)] for i in rng.choice(len(SHAPES), size=_ROWS,
                                                           p=SHAPE_WEIGHTS)]
         self.pushes = rng.random((_ROWS, _POSITIONS))
+        self.late: dict[int, LineSlot] = {}
 
     def rhythm(self, stresses: tuple[int, ...], slot: LineSlot, index: int,
-               prior: Sung | None, template: Sung | None) -> tuple[Rhythm, str]:
+               prior: Sung | None, template: Sung | None, follow: bool = False,
+               following: tuple[tuple[int, ...], LineSlot] | None = None,
+               ) -> tuple[Rhythm, str]:
         """The line's rhythm and shape: the first candidate slot that keeps its stresses on
-        strong beats as well as the full slot does."""
+        strong beats as well as the full slot does. A line that `follow`s its template
+        takes the template's shape too. A long line runs on into the next line's first half
+        bar when that line (`following`: its stresses and slot) can enter late."""
         relative = () if template is None else tuple(t - template.start_beats
                                                      for t in template.onsets)
         full = fit_rhythm(stresses, slot, self.meter, relative) or _even_rhythm(stresses, slot)
-        shape = template.shape if template is not None else self.shapes[index % _ROWS]
-        shaped = self._shaped(slot, shape, index)
-        candidates = [(shaped, shape), (slot, "full")]
+        late = self.late.pop(index, None)
+        shape = template.shape if follow and template else self.shapes[index % _ROWS]
+        candidates = [(slot, "full")]
+        if late is not None:
+            candidates = [(late, "late")]
+        elif shape == "short":
+            candidates.insert(0, (self._short(slot), "short"))
+        elif shape == "long" and following is not None and self.can_enter_late(*following):
+            candidates.insert(0, (replace(slot, end_beats=slot.end_beats + self._late_beats()),
+                                  "long"))
         if prior is not None:
             breath = prior.onsets[-1] + min(1.0, prior.durations[-1]) + BREATH_BEATS
             candidates = [(_after(s, breath), name) for s, name in candidates] + candidates
         for candidate, name in candidates:
             # a short line is sung on eighths: sixteenths would rush its words
-            grids = (0.5,) if name == "short" else (0.5, 0.25)
+            grids = (0.5,) if name in ("short", "late") else (0.5, 0.25)
             found = fit_rhythm(stresses, candidate, self.meter, relative, grids)
-            if found is not None and self._keeps(found, full, name):
+            if found is not None and (name == "late" or self._keeps(found, full, name)):
+                if name == "long":
+                    self.reserve_late(index + 1, following[1])
                 return found, name
         return full, "full"
+
+    def can_enter_late(self, stresses: tuple[int, ...], slot: LineSlot) -> bool:
+        """Whether a line can be sung short, entering half a bar after its first downbeat."""
+        full = fit_rhythm(stresses, slot, self.meter)
+        found = fit_rhythm(stresses, self._late(slot), self.meter, (), (0.5,))
+        return full is not None and found is not None and self._keeps(found, full, "short")
+
+    def reserve_late(self, index: int, slot: LineSlot) -> None:
+        """Line `index` enters late: the line before it runs on into its first half bar."""
+        self.late[index] = self._late(slot)
 
     def _keeps(self, found: Rhythm, full: Rhythm, shape: str) -> bool:
         """Whether a shaped rhythm keeps the line's stresses: as well as its full slot does,
@@ -137,15 +169,17 @@ class Phrasing:
                     and min(found.durations) >= 0.5)
         return found.on_strong >= full.on_strong - 1e-9
 
-    def _shaped(self, slot: LineSlot, shape: str, index: int) -> LineSlot:
+    def _short(self, slot: LineSlot) -> LineSlot:
         phrase = slot.end_beats - slot.start_beats + pickup_beats(self.meter)
-        if shape == "short":
-            half = round(phrase / 2 / self.meter.beats_per_bar) * self.meter.beats_per_bar
-            return replace(slot, end_beats=min(slot.end_beats,
-                                               slot.start_beats + max(half, 1.0)))
-        if shape == "long" and index > 0:
-            return replace(slot, earliest_beats=slot.start_beats - 2 * pickup_beats(self.meter))
-        return slot
+        half = round(phrase / 2 / self.meter.beats_per_bar) * self.meter.beats_per_bar
+        return replace(slot, end_beats=min(slot.end_beats, slot.start_beats + max(half, 1.0)))
+
+    def _late_beats(self) -> float:
+        return self.meter.beats_per_bar / 2
+
+    def _late(self, slot: LineSlot) -> LineSlot:
+        start = slot.start_beats + self._late_beats()
+        return LineSlot(start, start - pickup_beats(self.meter), slot.end_beats)
 
     def sung(self, slot: LineSlot, shape: str, row: int, rhythm: Rhythm,
              pitches: tuple[int, ...], melisma: bool, velocities: tuple[int, ...],
