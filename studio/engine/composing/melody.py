@@ -161,6 +161,10 @@ class _Singer:
         `following` is the next line's stresses and slot (None for the last line)."""
         stresses = tuple(s.stress for s in line.syllables)
         closing = following is None
+        if not stresses:  # nothing to sing: the line stays silent
+            self.lines.append(Sung(line.text.strip().lower(), slot.start_beats, "full", index,
+                                   (), (), (), False, (), ()))
+            return
         reference = self._reference(line, slot, index)
         if reference is not None and reference.mode == "copy":
             copied = self._copy(reference.line, line, slot, stresses, index, following)
@@ -169,7 +173,7 @@ class _Singer:
                 self.previous = copied.pitches[-1]
                 return
             reference = _Reference("follow", reference.line)
-        prior = self.lines[-1] if self.lines else None
+        prior = self._prior()
         template = reference.line if reference is not None else None
         rhythm, shape = self.phrasing.rhythm(stresses, slot, index, prior, template,
                                              template is not None
@@ -208,15 +212,18 @@ class _Singer:
     def _reference(self, line: LyricLine, slot: LineSlot, index: int) -> _Reference | None:
         text = line.text.strip().lower()
         for earlier in (*self.lines, *self.model_lines):
-            if earlier.text == text:
+            if earlier.text == text and earlier.notes:
                 return _Reference("copy", earlier)
-        if index < len(self.model_lines):
-            return _Reference("follow", self.model_lines[index])
         if self.model_lines:
-            return _Reference("follow", self.model_lines[index % len(self.model_lines)])
-        if self.section.kind == "chorus" and self.lines:
+            model = self.model_lines[index % len(self.model_lines)]
+            return _Reference("follow", model) if model.notes else None
+        if self.section.kind == "chorus" and self.lines and self.lines[0].notes:
             return _Reference("motif", self.lines[0])
         return None
+
+    def _prior(self) -> Sung | None:
+        """The last line sung so far that has notes."""
+        return next((sung for sung in reversed(self.lines) if sung.notes), None)
 
     def _copy(self, earlier: Sung, line: LyricLine, slot: LineSlot, stresses: tuple[int, ...],
               index: int, following: tuple[tuple[int, ...], LineSlot] | None) -> Sung | None:
@@ -228,7 +235,8 @@ class _Singer:
                                         or not self.phrasing.can_enter_late(*following)):
             return None
         moved = earlier.moved(slot.start_beats - earlier.start_beats, line.text)
-        prior_end = self.lines[-1].end_beats if self.lines else 0.0
+        prior = self._prior()
+        prior_end = prior.end_beats if prior is not None else 0.0
         section_end = self.section.bars * self.context.meter.beats_per_bar
         if moved.notes[0].start_beats < prior_end + 0.5 or moved.end_beats > section_end:
             return None

@@ -22,7 +22,14 @@ import numpy as np
 from studio.engine import resources
 from studio.engine.lyrics.plan import LineSlot, pickup_beats
 from studio.engine.lyrics.rhythm import Rhythm, fit_rhythm
-from studio.engine.model import CompositionContext, LyricLine, Meter, Note, Section
+from studio.engine.model import (
+    CompositionContext,
+    LyricLine,
+    Meter,
+    Note,
+    Section,
+    strong_beats,
+)
 
 # Share of a line's on-beat notes (after a note held a beat or more) sung half a beat early,
 # by style family (resources/styles.toml): syncopated families push, folk and hymns do not.
@@ -175,7 +182,9 @@ class Phrasing:
         return replace(slot, end_beats=min(slot.end_beats, slot.start_beats + max(half, 1.0)))
 
     def _late_beats(self) -> float:
-        return self.meter.beats_per_bar / 2
+        """Where a late line enters: the bar's second strong beat, else its last beat."""
+        strong = strong_beats(self.meter)
+        return strong[1] if len(strong) > 1 else self.meter.beats_per_bar - 1.0
 
     def _late(self, slot: LineSlot) -> LineSlot:
         start = slot.start_beats + self._late_beats()
@@ -223,8 +232,9 @@ class Phrasing:
         """The lines with each last note let go a beat before the next line when it can
         still be held half a beat."""
         result = list(lines)
-        for i in range(len(result) - 1):
-            line, following = result[i], result[i + 1]
+        sung = [i for i, line in enumerate(result) if line.notes]
+        for i, j in zip(sung, sung[1:], strict=False):
+            line, following = result[i], result[j]
             last = line.notes[-1]
             room = following.notes[0].start_beats - BREATH_BEATS - last.start_beats
             if last.end_beats > following.notes[0].start_beats - BREATH_BEATS and room >= 0.5:

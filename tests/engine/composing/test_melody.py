@@ -242,3 +242,15 @@ def test_syncopated_styles_sing_ahead_of_the_beat_and_folk_stays_on_it():
     assert len(pushing) == len(straight) == 3
     assert max(pushing) + 0.05 < min(straight)
     assert min(straight) >= 0.7
+
+
+def test_a_line_without_syllables_stays_silent_and_the_others_sing():
+    composition, lyrics, vocals = suite_song(PROMPTS[0])
+    verse = next(s for s in composition.sections if s.kind == "verse")
+    words = lyrics[verse.id]
+    silent = replace(words.lines[1], text="...", syllables=())
+    quiet = replace(words, lines=(words.lines[0], silent, *words.lines[2:]))
+    vocal = vocal_melody(composition, {verse.id: quiet})[verse.id]
+    assert len(vocal.notes) == sum(s.note_count for line in vocal.lyrics.lines
+                                   for s in line.syllables)
+    assert vocal.line_notes(0) == vocals[verse.id].line_notes(0)
