@@ -175,9 +175,10 @@ class _Singer:
             reference = _Reference("follow", reference.line)
         prior = self._prior()
         template = reference.line if reference is not None else None
+        motif = reference is not None and reference.mode == "motif"
         rhythm, shape = self.phrasing.rhythm(stresses, slot, index, prior, template,
-                                             template is not None
-                                             and reference.mode == "follow", following)
+                                             template is not None and not motif, following,
+                                             MOTIF_NOTES if motif else 0)
         if reference is not None and reference.mode == "motif":
             reference = replace(reference, shift=self._shift(reference.line, rhythm, slot))
         lift = float(self.rng.integers(-2, 3))
@@ -258,19 +259,23 @@ class _Singer:
         return moved
 
     def _shift(self, hook: Sung, rhythm: Rhythm, slot: LineSlot) -> int:
-        """How far to move the hook's opening notes so they fit this line's chords: the
-        smallest move that keeps them in key and in range and puts chord tones on the strong
-        beats (no move at all when the hook fits as it is)."""
+        """How far to move the hook's opening notes for this line: not at all when they
+        fit its chords with at most one strong beat leaning against them (the hook
+        returns as it was, as pop hooks do over moving chords), else the smallest move
+        that keeps them in key and in range and puts chord tones on the strong beats."""
         best, best_cost = 0, float("inf")
         for shift in range(-7, 8):
-            cost = 0.15 * abs(shift)
+            clashes = 0
             for onset, pitch in list(zip(rhythm.onsets, hook.pitches, strict=False))[
                     :MOTIF_NOTES]:
-                strong = is_strong(onset, self.context.meter)
                 if not self._fits(pitch + shift, onset, False):
-                    cost = float("inf")
+                    clashes = MOTIF_NOTES + 1
                     break
-                cost += 0.0 if self._fits(pitch + shift, onset, strong) else 2.0
+                clashes += not self._fits(pitch + shift, onset,
+                                          is_strong(onset, self.context.meter))
+            if clashes > MOTIF_NOTES:
+                continue
+            cost = 0.0 if shift == 0 and clashes <= 1 else 0.15 * abs(shift) + 2.0 * clashes
             if cost < best_cost:
                 best, best_cost = shift, cost
         return best

@@ -127,13 +127,15 @@ class Phrasing:
     def rhythm(self, stresses: tuple[int, ...], slot: LineSlot, index: int,
                prior: Sung | None, template: Sung | None, follow: bool = False,
                following: tuple[tuple[int, ...], LineSlot] | None = None,
-               ) -> tuple[Rhythm, str]:
+               opening: int = 0) -> tuple[Rhythm, str]:
         """The line's rhythm and shape: the first candidate slot that keeps its stresses on
         strong beats as well as the full slot does. A line that `follow`s its template
         takes the template's shape too. A long line runs on into the next line's first half
-        bar when that line (`following`: its stresses and slot) can enter late."""
+        bar when that line (`following`: its stresses and slot) can enter late. The first
+        `opening` syllables keep to the template's rhythm firmly (a motif's)."""
         relative = () if template is None else tuple(t - template.start_beats
                                                      for t in template.onsets)
+        firsts = relative[:opening]
         full = fit_rhythm(stresses, slot, self.meter, relative) or _even_rhythm(stresses, slot)
         late = self.late.pop(index, None)
         shape = template.shape if follow and template else self.shapes[index % _ROWS]
@@ -151,7 +153,7 @@ class Phrasing:
         for candidate, name in candidates:
             # a short line is sung on eighths: sixteenths would rush its words
             grids = (0.5,) if name in ("short", "late") else (0.5, 0.25)
-            found = fit_rhythm(stresses, candidate, self.meter, relative, grids)
+            found = fit_rhythm(stresses, candidate, self.meter, relative, grids, firsts)
             if found is not None and (name == "late" or self._keeps(found, full, name)):
                 if name == "long":
                     self.reserve_late(index + 1, following[1])

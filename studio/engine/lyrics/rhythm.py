@@ -23,6 +23,7 @@ LONGEST_NOTE_BEATS = 3.0
 _OFF_STRONG, _OFF_STRONG_ON_BEAT = 8.0, 5.0
 _WEAK_ON_STRONG = 1.2
 _OFF_TEMPLATE = 0.9
+_OFF_OPENING = 3.0
 
 
 @dataclass(frozen=True)
@@ -37,20 +38,24 @@ class Rhythm:
 
 def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter,
                template: tuple[float, ...] = (),
-               grids: tuple[float, ...] = (0.5, 0.25)) -> Rhythm | None:
+               grids: tuple[float, ...] = (0.5, 0.25),
+               opening: tuple[float, ...] = ()) -> Rhythm | None:
     """The best rhythm for a line's stress pattern in its slot; None when the syllables
     cannot fit even on sixteenths (on the finest of `grids`). `template` holds another
     line's onsets relative to its slot's first downbeat: the rhythm keeps to them where
-    the stresses allow."""
+    the stresses allow. `opening` holds onsets (from the same downbeat) for the first
+    syllables one by one, a motif's rhythm: they keep to it more firmly, still never
+    at the cost of a stress."""
     if not stresses:
         return None
     offset = slot.earliest_beats
     shape = (slot.start_beats - offset, slot.end_beats - offset, offset % meter.beats_per_bar)
     anchors = tuple(sorted({round(slot.start_beats - offset + t, 6) for t in template}))
+    firsts = tuple(round(slot.start_beats - offset + t, 6) for t in opening)
     best = None
     for grid in grids:
         found = _solve(tuple(stresses), shape, meter.numerator, meter.denominator, grid,
-                       anchors)
+                       anchors, firsts)
         if found is not None and (best is None or found[0] < best[0]):
             best = found
         if best is not None and best[3] >= 1.0:
@@ -63,7 +68,8 @@ def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter,
 
 @lru_cache(maxsize=4096)
 def _solve(stresses: tuple[int, ...], shape: tuple[float, float, float], numerator: int,
-           denominator: int, grid: float, anchors: tuple[float, ...] = ()):
+           denominator: int, grid: float, anchors: tuple[float, ...] = (),
+           firsts: tuple[float, ...] = ()):
     start, end, bar_offset = shape
     meter = Meter(numerator, denominator)
     positions = [k * grid for k in range(int(round((end - grid) / grid)) + 1)]
@@ -75,7 +81,9 @@ def _solve(stresses: tuple[int, ...], shape: tuple[float, float, float], numerat
     kept = set(anchors)
     place = [[_place_cost(s, strong[j], on_beat[j])
               + (_OFF_TEMPLATE if kept and round(positions[j], 6) not in kept else 0.0)
-              for j in range(len(positions))] for s in stresses]
+              + (_OFF_OPENING if i < len(firsts) and round(positions[j], 6) != firsts[i]
+                 else 0.0)
+              for j in range(len(positions))] for i, s in enumerate(stresses)]
     cost, back = _forward(stresses, positions, place, start, grid)
     last = len(stresses) - 1
     finals = [(cost[last][j] + _tail_cost(end - positions[j]), j)
