@@ -44,6 +44,7 @@ DEFAULT_VOICE_RANGE = (55, 74)
 MAX_SPAN = 18
 MELISMA_CHANCE = 0.5
 MOTIF_NOTES = 4
+LEANING_NOTES = 2  # strong beats a returning hook may sing against the chord
 _TESSITURA = {"verse": 0.4, "pre-chorus": 0.5, "chorus": 0.62, "bridge": 0.48}
 _ARCH = {"verse": 4.0, "pre-chorus": 4.5, "chorus": 5.0, "bridge": 4.0}
 
@@ -183,16 +184,16 @@ class _Singer:
             reference = replace(reference, shift=self._shift(reference.line, rhythm, slot))
         lift = float(self.rng.integers(-2, 3))
         pitches = []
-        leaning = 0  # the hook may lean on one strong beat against the chord
+        leaning: list[float] = []  # strong beats the hook sings against the chord
         for j, (stress, onset) in enumerate(zip(stresses, rhythm.onsets, strict=True)):
             last = j == len(stresses) - 1
             strong = is_strong(onset, self.context.meter)
             target = self._target(reference, onset - slot.start_beats, j, len(stresses), lift,
                                   index, closing)
             motif = self._motif_note(reference, j, last)
-            if motif and not self._fits(target, onset, strong) and self._fits(
-                    target, onset, False) and strong and not leaning:
-                leaning += 1
+            if motif and strong and not self._fits(target, onset, True) and self._fits(
+                    target, onset, False) and _may_lean([*leaning, rhythm.durations[j]]):
+                leaning.append(rhythm.durations[j])
                 strong = False
             if motif and self._fits(target, onset, strong):
                 pitch = int(target)  # the hook's opening, moved to this line's chords
@@ -260,22 +261,18 @@ class _Singer:
 
     def _shift(self, hook: Sung, rhythm: Rhythm, slot: LineSlot) -> int:
         """How far to move the hook's opening notes for this line: not at all when they
-        fit its chords with at most one strong beat leaning against them (the hook
+        fit its chords but for strong beats it may lean on (_may_lean) (the hook
         returns as it was, as pop hooks do over moving chords), else the smallest move
         that keeps them in key and in range and puts chord tones on the strong beats."""
         best, best_cost = 0, float("inf")
+        opening = list(zip(rhythm.onsets, rhythm.durations, hook.pitches, strict=False))
         for shift in range(-7, 8):
-            clashes = 0
-            for onset, pitch in list(zip(rhythm.onsets, hook.pitches, strict=False))[
-                    :MOTIF_NOTES]:
-                if not self._fits(pitch + shift, onset, False):
-                    clashes = MOTIF_NOTES + 1
-                    break
-                clashes += not self._fits(pitch + shift, onset,
-                                          is_strong(onset, self.context.meter))
-            if clashes > MOTIF_NOTES:
+            if not all(self._fits(p + shift, t, False) for t, _, p in opening[:MOTIF_NOTES]):
                 continue
-            cost = 0.0 if shift == 0 and clashes <= 1 else 0.15 * abs(shift) + 2.0 * clashes
+            clashes = [length for t, length, p in opening[:MOTIF_NOTES]
+                       if not self._fits(p + shift, t, is_strong(t, self.context.meter))]
+            cost = (0.0 if shift == 0 and _may_lean(clashes)
+                    else 0.15 * abs(shift) + 2.0 * len(clashes))
             if cost < best_cost:
                 best, best_cost = shift, cost
         return best
@@ -336,7 +333,7 @@ class _Singer:
     def _melisma(self, rhythm: Rhythm, reference: _Reference | None) -> bool:
         if self.section.kind != "chorus" or rhythm.durations[-1] < 2.0:
             return False
-        if reference is not None:
+        if reference is not None and reference.mode == "follow":
             return reference.line.melisma
         return bool(self.rng.random() < MELISMA_CHANCE)
 
@@ -344,3 +341,9 @@ class _Singer:
         """The scale step below a pitch (above it at the bottom of the window)."""
         below = [p for p in self.scale if p < pitch]
         return below[-1] if below else next(p for p in self.scale if p > pitch)
+
+
+def _may_lean(lengths: list[float]) -> bool:
+    """Whether a hook may sing these strong-beat notes (their lengths in beats) against
+    the chord: two at most, each passing within a beat (as an appoggiatura does)."""
+    return len(lengths) <= LEANING_NOTES and all(length <= 1.0 for length in lengths)

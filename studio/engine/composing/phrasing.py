@@ -46,7 +46,7 @@ PUSH_BY_STYLE = {
     "funk": 0.5, "swing": 0.45, "gospel": 0.3,
 }
 SHAPES = ("full", "short", "long")
-SHAPE_WEIGHTS = (0.45, 0.35, 0.2)
+SHAPE_WEIGHTS = (0.4, 0.3, 0.3)
 SHORT_ON_STRONG = 0.5
 BREATH_BEATS = 1.0
 PUSH_BEATS = 0.5
@@ -123,6 +123,8 @@ class Phrasing:
                                                           p=SHAPE_WEIGHTS)]
         self.pushes = rng.random((_ROWS, _POSITIONS))
         self.late: dict[int, LineSlot] = {}
+        # a style that does not push keeps its syllables on the beats too
+        self.off_beat = max(0.0, 0.6 - 2.0 * push)
 
     def rhythm(self, stresses: tuple[int, ...], slot: LineSlot, index: int,
                prior: Sung | None, template: Sung | None, follow: bool = False,
@@ -153,7 +155,8 @@ class Phrasing:
         for candidate, name in candidates:
             # a short line is sung on eighths: sixteenths would rush its words
             grids = (0.5,) if name in ("short", "late") else (0.5, 0.25)
-            found = fit_rhythm(stresses, candidate, self.meter, relative, grids, firsts)
+            found = fit_rhythm(stresses, candidate, self.meter, relative, grids, firsts,
+                               self.off_beat)
             if found is not None and (name == "late" or self._keeps(found, full, name)):
                 if name == "long":
                     self.reserve_late(index + 1, following[1])

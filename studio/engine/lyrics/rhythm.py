@@ -39,13 +39,14 @@ class Rhythm:
 def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter,
                template: tuple[float, ...] = (),
                grids: tuple[float, ...] = (0.5, 0.25),
-               opening: tuple[float, ...] = ()) -> Rhythm | None:
+               opening: tuple[float, ...] = (), off_beat: float = 0.0) -> Rhythm | None:
     """The best rhythm for a line's stress pattern in its slot; None when the syllables
     cannot fit even on sixteenths (on the finest of `grids`). `template` holds another
     line's onsets relative to its slot's first downbeat: the rhythm keeps to them where
     the stresses allow. `opening` holds onsets (from the same downbeat) for the first
     syllables one by one, a motif's rhythm: they keep to it more firmly, still never
-    at the cost of a stress."""
+    at the cost of a stress. `off_beat` is what a syllable between the beats costs (a
+    style that sings on the beat)."""
     if not stresses:
         return None
     offset = slot.earliest_beats
@@ -55,7 +56,7 @@ def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter,
     best = None
     for grid in grids:
         found = _solve(tuple(stresses), shape, meter.numerator, meter.denominator, grid,
-                       anchors, firsts)
+                       anchors, firsts, off_beat)
         if found is not None and (best is None or found[0] < best[0]):
             best = found
         if best is not None and best[3] >= 1.0:
@@ -69,7 +70,7 @@ def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter,
 @lru_cache(maxsize=4096)
 def _solve(stresses: tuple[int, ...], shape: tuple[float, float, float], numerator: int,
            denominator: int, grid: float, anchors: tuple[float, ...] = (),
-           firsts: tuple[float, ...] = ()):
+           firsts: tuple[float, ...] = (), off_beat: float = 0.0):
     start, end, bar_offset = shape
     meter = Meter(numerator, denominator)
     positions = [k * grid for k in range(int(round((end - grid) / grid)) + 1)]
@@ -82,7 +83,7 @@ def _solve(stresses: tuple[int, ...], shape: tuple[float, float, float], numerat
     place = [[_place_cost(s, strong[j], on_beat[j])
               + (_OFF_TEMPLATE if kept and round(positions[j], 6) not in kept else 0.0)
               + (_OFF_OPENING if i < len(firsts) and round(positions[j], 6) != firsts[i]
-                 else 0.0)
+                 else 0.0) + (0.0 if on_beat[j] else off_beat)
               for j in range(len(positions))] for i, s in enumerate(stresses)]
     cost, back = _forward(stresses, positions, place, start, grid)
     last = len(stresses) - 1
@@ -143,5 +144,6 @@ def _hold_cost(stress: int, length: float) -> float:
 
 
 def _tail_cost(room: float) -> float:
-    """A line should reach toward its breath rather than stop halfway."""
-    return 0.25 * max(0.0, room - 2.5)
+    """A line should reach toward its breath rather than stop halfway, and land on a
+    note it can hold rather than snatch one at the last moment."""
+    return 0.25 * max(0.0, room - 2.5) + 0.4 * max(0.0, 1.5 - room)

@@ -68,18 +68,29 @@ def test_stressed_syllables_fall_on_strong_beats_or_just_ahead_of_them():
 
 
 def test_strong_beats_sing_chord_tones_and_every_pitch_is_in_key():
-    strong = chord_tones = 0
+    """Off the hook, strong beats sing chord tones; a chorus line's opening (the hook
+    returning over other chords) may lean against the chord on a strong beat with a note
+    that passes within a beat."""
+    strong = chord_tones = leaning = 0
     for composition, _, vocals in suite_songs():
         scale = set(composition.context.key.scale_pcs)
         for section in composition.sections:
             vocal = vocals.get(section.id)
-            for note in vocal.notes if vocal else ():
+            opening = set() if vocal is None else {
+                line.syllables[0].note_index + k for line in vocal.lyrics.lines
+                for k in range(4)}
+            for index, note in enumerate(vocal.notes if vocal else ()):
                 assert note.chromatic or note.pitch % 12 in scale
                 if is_strong(note.start_beats, composition.context.meter):
                     strong += 1
-                    chord_tones += note.pitch % 12 in chord_at(section, note.start_beats)\
-                        .pitch_classes
-    assert chord_tones / strong >= 0.9
+                    if note.pitch % 12 in chord_at(section, note.start_beats).pitch_classes:
+                        chord_tones += 1
+                    else:
+                        assert section.kind == "chorus" and index in opening
+                        assert note.duration_beats <= 1.0
+                        leaning += 1
+    assert chord_tones / strong >= 0.85
+    assert leaning > 0
 
 
 def test_the_melody_stays_in_a_singable_range():
@@ -182,15 +193,19 @@ def test_a_line_sung_again_over_the_same_chords_sings_the_same_notes():
     song = replace(composition, sections=[chorus if s.id == chorus.id else s
                                           for s in composition.sections])
     texts = list(lyrics[chorus.id].texts)
-    assert len(texts) == 4 and texts[2] != texts[0]
+    assert len(texts) == 4 and len({texts[0], texts[1], texts[3]}) == 3
     texts[2] = texts[0]
     words = section_lyrics(chorus.id, texts, "ABAB", "user")
     vocal = vocal_melody(song, {chorus.id: words})[chorus.id]
     half = chorus.bars * song.context.meter.beats_per_bar / 2
     first, again = vocal.line_notes(0), vocal.line_notes(2)
-    assert [(n.pitch, n.start_beats + half, n.duration_beats) for n in first] == \
-        [(n.pitch, n.start_beats, n.duration_beats) for n in again]
-    assert vocal.line_notes(1) != vocal.line_notes(3)
+    # the same notes; only the last one's breath depends on when the next line comes in
+    assert [(n.pitch, n.start_beats + half, n.duration_beats) for n in first[:-1]] == \
+        [(n.pitch, n.start_beats, n.duration_beats) for n in again[:-1]]
+    assert (first[-1].pitch, first[-1].start_beats + half) == \
+        (again[-1].pitch, again[-1].start_beats)
+    assert [(n.pitch, n.start_beats + half) for n in vocal.line_notes(1)] != \
+        [(n.pitch, n.start_beats) for n in vocal.line_notes(3)]
 
 
 def test_a_later_verse_keeps_the_first_verses_tune():
@@ -207,13 +222,14 @@ def test_a_later_verse_keeps_the_first_verses_tune():
             # sung to the first verse's own words, the later verse is the first one again
             again = vocal_melody(composition, {later.id: lyrics[first.id].for_section(
                 later.id)})[later.id]
-            assert again.notes == vocals[first.id].notes
+            assert [(n.pitch, n.start_beats, n.duration_beats) for n in again.notes] == \
+                [(n.pitch, n.start_beats, n.duration_beats) for n in vocals[first.id].notes]
     assert len(kept) >= 5
     assert statistics.median(kept) >= 0.5
 
 
 def test_phrases_vary_in_length_and_lean_into_their_bars():
-    lengths, pickups, lines = Counter(), 0, 0
+    lengths, pickups, late, lines = Counter(), 0, 0, 0
     for composition, section, vocal, index in (x for song in suite_songs() for x in _lines(song)):
         meter = composition.context.meter
         notes = vocal.line_notes(index)
@@ -222,10 +238,12 @@ def test_phrases_vary_in_length_and_lean_into_their_bars():
         lengths[round((notes[-1].end_beats - notes[0].start_beats) / meter.beats_per_bar
                       * 4) / 4] += 1
         pickups += notes[0].start_beats < slot.start_beats
+        # a line entering on its bar's second strong beat, after a line that ran on
+        late += notes[0].start_beats > slot.start_beats + 1.0
     assert sum(n for bars, n in lengths.items() if bars <= 1.25) / lines >= 0.08  # short
     assert sum(n for bars, n in lengths.items() if bars >= 1.75) / lines >= 0.2  # long
-    assert sum(n for bars, n in lengths.items() if bars > 2.0) >= 3  # running on
     assert pickups / lines >= 0.2
+    assert late >= 3
 
 
 def _on_the_beat(vocals) -> float:
@@ -240,7 +258,7 @@ def test_syncopated_styles_sing_ahead_of_the_beat_and_folk_stays_on_it():
     straight = [_on_the_beat(vocals) for composition, _, vocals in songs
                 if composition.context.primary_genre in ("folk", "cinematic", "ambient")]
     assert len(pushing) == len(straight) == 3
-    assert max(pushing) + 0.05 < min(straight)
+    assert statistics.mean(pushing) + 0.1 < statistics.mean(straight)
     assert min(straight) >= 0.7
 
 
@@ -253,4 +271,5 @@ def test_a_line_without_syllables_stays_silent_and_the_others_sing():
     vocal = vocal_melody(composition, {verse.id: quiet})[verse.id]
     assert len(vocal.notes) == sum(s.note_count for line in vocal.lyrics.lines
                                    for s in line.syllables)
-    assert vocal.line_notes(0) == vocals[verse.id].line_notes(0)
+    # the first line sings as before (its last note's breath waits on the next sung line)
+    assert vocal.line_notes(0)[:-1] == vocals[verse.id].line_notes(0)[:-1]
