@@ -213,7 +213,10 @@ class _Singer:
 
     def _reference(self, line: LyricLine, slot: LineSlot, index: int) -> _Reference | None:
         text = line.text.strip().lower()
-        for earlier in (*self.lines, *self.model_lines):
+        # the model's line in this place first: a chorus sung again is the first one as
+        # it was breathed, note for note
+        same_place = self.model_lines[index:index + 1]
+        for earlier in (*same_place, *self.lines, *self.model_lines):
             if earlier.text == text and earlier.notes:
                 return _Reference("copy", earlier)
         if self.model_lines:
