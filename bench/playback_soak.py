@@ -2,8 +2,9 @@
 driver (48 kHz, 512-frame periods) on the default latency, for 15 minutes, while the worker
 composes and renders songs one after another, another process keeps a core busy, and this
 process (standing in for the window) holds its interpreter for 300 ms every 2 s in one C
-call. Prints the underflows, whether the device was reported lost, and the longest time
-between two audio callbacks.
+call. Prints the underflows, whether the device was reported lost, the longest time
+between two audio callbacks, and the cycles the JACK server found late with the clients it
+was waiting for.
 
     .venv/bin/python bench/playback_soak.py [--minutes 15]
 """
@@ -61,6 +62,7 @@ def main() -> None:
                                                 audio.callbacks)
             finally:
                 audio.close()
+        late = device.xruns()  # read before the server and its log go
     period = LATENCIES[DEFAULT_LATENCY][0] / RATE
     print(f"minutes: {minutes:g} min")
     print(f"songs rendered meanwhile: {songs} songs")
@@ -70,6 +72,9 @@ def main() -> None:
     print(f"device lost: {0 if lost is None else 1} ({lost or 'never'})")
     print(f"still playing: {int(playing)}")
     print(f"worst callback gap: {worst * 1000:.1f} ms (block period {period * 1000:.1f} ms)")
+    print(f"late cycles by the server's account: {len(late)} cycles")
+    for clients in late:  # which clients it found unfinished, and in what state
+        print("  late:", ", ".join(f"{client} {state}" for client, state in clients))
 
 
 if __name__ == "__main__":

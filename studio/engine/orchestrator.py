@@ -9,7 +9,6 @@ rng_for(seed, section, lane, variation).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from studio.engine.composing.prompt import PromptReading, read_prompt
 from studio.engine.composing.room import ROOM_LANES, make_room
 from studio.engine.composing.shaping import shape_part
 from studio.engine.export.files import ExportOptions, SongExport
+from studio.engine.lyrics.grammar import prompt_subject
 from studio.engine.lyrics.plan import sung_sections
 from studio.engine.lyrics.providers import LyricsProvider
 from studio.engine.lyrics.stage import fit_song_lyrics, write_lyrics, write_section_lyrics
@@ -63,7 +63,7 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
                                           f"{context.meter}, {context.primary_genre}"))
     return compose_context(context, seed, progress=progress, cancel=cancel,
                            preferences=preferences, lyrics_provider=lyrics_provider,
-                           lyrics_text=lyrics_text, title=title_from(prompt, context))
+                           lyrics_text=lyrics_text)
 
 
 def compose_context(context: CompositionContext, seed: int, *,
@@ -106,6 +106,8 @@ def compose_context(context: CompositionContext, seed: int, *,
                                                           "the writer filled it"))
         else:
             composition.lyrics = write_lyrics(composition, lyrics_provider, progress=progress)
+            if not title and not prompt_subject(context.prompt):  # named after its hook
+                composition.title = hook_title(composition) or composition.title
         progress(ProgressEvent("lyrics", 1.0, f"{len(composition.lyrics)} sung sections"))
         for done, section in enumerate(composition.sections):
             cancel.check()
@@ -267,18 +269,38 @@ def section_spans(composition: Composition, sample_rate: int) -> list[tuple[int,
 
 
 def title_from(prompt: str, context: CompositionContext) -> str:
-    """A working title: the prompt's subject ("... about summer nights"), else mood and genre."""
-    subject = re.search(r"\babout\s+([^,.;:!?]+)", prompt, re.IGNORECASE)
-    if subject:
-        words = [w for w in subject.group(1).split() if w.lower() not in _TITLE_SKIP][:6]
-        if words:
-            return " ".join(w if w.isupper() else w.capitalize() for w in words)
+    """A working title: the prompt's subject ("... about summer nights"), else mood and genre
+    (a song whose prompt names no subject is named after its hook once it has words: see
+    hook_title)."""
+    words = [w for w in prompt_subject(prompt).split() if w.lower() not in _TITLE_SKIP][:6]
+    if words:
+        return _title_case(words)
     if not prompt.strip():
         return "Untitled"
     genre = context.primary_genre.replace("-", " ")
     mood = context.mood.tags[0] if context.mood.tags else ""
     words = f"{mood} {genre}" if mood and mood != context.primary_genre else genre
     return " ".join(w.capitalize() for w in words.split())
+
+
+def hook_title(composition: Composition) -> str | None:
+    """The line the first chorus sings more than once, as a title ("I Still Dream of My
+    Heart"); None when no chorus repeats a line."""
+    chorus = next((composition.lyrics[s.id] for s in composition.sections
+                   if s.kind == "chorus" and s.id in composition.lyrics), None)
+    if chorus is None:
+        return None
+    lines = [text.strip(" ,.;:!?") for text in chorus.texts]
+    repeated = next((line for line in lines if lines.count(line) > 1 and line), None)
+    return _title_case(repeated.split()) if repeated else None
+
+
+def _title_case(words: list[str]) -> str:
+    """Words as a title: each capitalised but the little ones inside it; words typed in
+    capitals ("NYC") and "I" stay as they are."""
+    small = {"a", "an", "the", "of", "in", "on", "at", "to", "by", "and", "or", "for", "with"}
+    return " ".join(w if w.isupper() or (0 < i and w.lower() in small and not w[0].isupper())
+                    else w[0].upper() + w[1:] for i, w in enumerate(words))
 
 
 _TITLE_SKIP = {"a", "an", "the"}

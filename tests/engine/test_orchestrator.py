@@ -43,6 +43,18 @@ def test_titles():
     assert title_from("a song about the city lights, slow", context) == "City Lights"
     assert title_from("calm ambient", context) == "Calm Ambient"
     assert title_from("   ", context) == "Untitled"
+    assert title_from("a song about summer nights in C major", context) == "Summer Nights"
+
+
+def test_a_song_without_a_subject_is_named_after_its_hook():
+    song = engine.compose("funky groove with slap bass", 1, length_s=90)
+    chorus = next(song.lyrics[s.id] for s in song.sections if s.kind == "chorus")
+    hooks = [t for t in chorus.texts if chorus.texts.count(t) > 1]
+    assert hooks and song.title.lower() == hooks[0].lower().strip(" ,.;:!?")
+    named = engine.compose("funky groove about city lights", 1, length_s=90)
+    assert named.title == "City Lights"  # a subject names the song, and its chorus sings it
+    assert any("city lights" in t.lower() for s in named.sections if s.kind == "chorus"
+               for t in named.lyrics[s.id].texts)
 
 
 def test_lanes_follow_the_prompt():

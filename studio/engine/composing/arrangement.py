@@ -1,8 +1,10 @@
-"""The arrangement stage: section kinds and bar counts that fill the song, and its energy curve.
+"""The arrangement stage: section kinds and bar counts that fill the song, its energy curve,
+and the band's shape in each section.
 
 The energy curve is the source: points (bar, energy) at section borders, which a person may
 later reshape. A section's energy target is derived from it (the curve's mean over the
-section), so editing the curve re-derives the targets in one pass.
+section), so editing the curve re-derives the targets in one pass. The band's shape in each
+section (the lanes that rest, the marks) is composing.shaping's.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import numpy as np
 
 from studio.engine import resources
 from studio.engine.composing import groove_library, grooves
+from studio.engine.composing.shaping import shape_band
 from studio.engine.model import CompositionContext, Section
+from studio.engine.rng import rng_for
 
 MIN_BARS = 2
 MAX_BARS = 16
@@ -42,6 +46,7 @@ def arrange(context: CompositionContext, rng: np.random.Generator) -> tuple[list
         groove = contrast_groove if kind in ("bridge", "breakdown") else song_groove
         groove = by_kind.get(kind, groove)
         sections.append(Section(id=index, kind=kind, bars=length, energy=0.0, groove=groove))
+    sections = shape_band(sections, context, rng)
     return derive_energies(sections, curve), curve
 
 
@@ -172,24 +177,41 @@ def _interp_steps(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarra
 
 
 def _pick_grooves(context: CompositionContext, rng: np.random.Generator) -> tuple[str, str]:
-    """A groove for the song and one for its contrasting sections, drawn from the blend."""
+    """A groove for the song and another for its contrasting sections, drawn from the blend;
+    the contrast is one of its style's other grooves where it has more than one."""
     genres = sorted(context.genre_blend)
     weights = np.array([context.genre_blend[g] for g in genres], dtype=float)
     weights /= weights.sum()
     main = genres[int(rng.choice(len(genres), p=weights))]
     contrast = genres[int(rng.choice(len(genres), p=weights))]
     main_groove = _one_of(main, context, rng)
-    contrast_groove = grooves.groove_names_for(contrast, context.meter)[0]
+    others = [name for name in grooves.groove_names_for(contrast, context.meter)
+              if name != main_groove][:_CONTRAST_CHOICES]
+    contrast_groove = others[int(rng.integers(len(others)))] if others else main_groove
     return main_groove, contrast_groove
 
 
+# How many of a style's grooves (its usual ones first) a contrasting section draws from.
+_CONTRAST_CHOICES = 3
+
+
 def _one_of(style: str, context: CompositionContext, rng: np.random.Generator) -> str:
-    """The style's groove for the song: one of the main grooves of its style files (each
-    file is another band's take on the style), else its first."""
-    mains = grooves.section_grooves(style, context.meter, "main")
-    if mains and not resources.genre(style).get("own_grooves"):
-        return mains[int(rng.integers(len(mains)))]
-    return grooves.groove_names_for(style, context.meter)[0]
+    """The style's groove for the song: one of the grooves written for it and the main
+    grooves of its style files (each file is another band's take on the style; their
+    variations too when that leaves one), taken in turn by the seed in an order of the
+    style's own, so that the next seed plays another groove and none comes back before
+    each has played (rng is left for the others)."""
+    names = grooves.groove_names_for(style, context.meter)
+    own = resources.genre(style).get("own_grooves")
+    pool = [name for name in names if own and not groove_library.is_imported(name)]
+    for role in ("main", "variation"):
+        if len(pool) < 2:
+            pool += [name for name in grooves.section_grooves(style, context.meter, role)
+                     if name not in pool]
+    if not pool:
+        return names[0]
+    order = rng_for(0, -1, f"grooves {style} {context.meter}").permutation(len(pool))
+    return pool[int(order[context.seed % len(pool)])]
 
 
 def _style_grooves(context: CompositionContext, song_groove: str) -> dict[str, str]:

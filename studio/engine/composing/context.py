@@ -1,11 +1,13 @@
 """Context building: the shared musical facts of a song, from what its prompt said.
 
 build_context() keeps every value the prompt gave and fills the rest from the genre blend and
-the mood, drawing only from rng_for(seed, -1, "context"), so one reading and one seed always
-give one context. Tempo sits inside the blend's tempo range, placed by arousal; the mode
-follows the blend's minor weight, pushed toward minor by sad mood words and toward major by
-happy ones; the song is in the style's usual meter and about three minutes unless the prompt
-says otherwise.
+the mood, drawing only from rng_for(seed, -1, "context") and, for the key, a generator of the
+seed and the song's styles and mood tags (so the songs of one seed are in other keys), so one
+reading and one seed always give one context. Tempo sits inside the blend's tempo range,
+placed by arousal; the mode follows the blend's minor weight, pushed toward minor by sad mood
+words and toward major by happy ones, and leaned by moods such as nostalgia or triumph
+(resources/key_moods.toml); the song is in the style's usual meter and about three minutes
+unless the prompt says otherwise.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ _WORDS_SHARE = 0.75
 _AROUSAL_REACH = 0.6
 _TEMPO_JITTER_BPM = 3.0
 # How far the mood words' valence moves the chance of minor away from the genre's minor
-# weight: "sad" (-0.7) makes any genre minor, "happy" (+0.8) all but metal major.
-_VALENCE_PULL = 1.5
+# weight: "sad" (-0.7) makes any genre minor, "happy" (+0.8) all but metal major, while a
+# warm or nostalgic word (+0.3) leaves a minor style often minor.
+_VALENCE_PULL = 1.1
 # Keys with few accidentals, common in the songs people know; theory spells them.
 _COMMON_TONICS = {
     "major": ("C", "G", "D", "A", "E", "F", "Bb", "Eb"),
@@ -54,10 +57,14 @@ def build_context(reading: PromptReading, seed: int, *, length_s: float | None =
     """
     # Every draw is made whether it is used or not, so stating the tempo leaves the key as it
     # would have been for the same seed.
-    tempo_draw, minor_draw, tonic_draw = rng_for(seed, -1, "context").random(3)
+    tempo_draw, _, _ = rng_for(seed, -1, "context").random(3)
     favourite = preferences.favourite_genre() if preferences is not None else None
     blend = dict(reading.genre_blend) or {favourite or DEFAULT_GENRE: 1.0}
     mood = _mood(reading, blend)
+    # the key is drawn for the song's styles and mood, not for the seed alone, so the songs
+    # of one seed are not all in one key
+    minor_draw, tonic_draw = rng_for(seed, -1, "key " + " ".join(
+        [*sorted(blend), *mood.tags])).random(2)
     tempo_bpm = reading.tempo_bpm
     if tempo_bpm is None:
         offset_bpm = preferences.tempo_offset_bpm if preferences is not None else 0.0
@@ -134,13 +141,16 @@ def _key(reading: PromptReading, blend: dict[str, float], minor_draw: float,
          tonic_draw: float) -> Key:
     """The prompt's key; a drawn tonic for a mode alone; a mode by minor weight and mood.
 
-    Only the words' valence moves the mode: the genre's own usual mood is already in its
-    minor weight.
+    Only the words move the mode (their valence, and the lean of mood tags such as
+    "nostalgic" or "triumphant" in resources/key_moods.toml): the genre's own usual mood is
+    already in its minor weight.
     """
     mode = reading.mode
     if mode is None:
         pull = _VALENCE_PULL * (reading.valence or 0.0)
-        p_minor = _weighted(blend, "minor_weight") - pull
+        leans = resources.table("key_moods")["minor_lean"]
+        lean = sum(leans.get(tag, 0.0) for tag in dict.fromkeys(reading.mood_tags))
+        p_minor = _weighted(blend, "minor_weight") - pull + lean
         mode = "minor" if minor_draw < p_minor else "major"
     if reading.tonic is not None:
         return Key(reading.tonic, mode)

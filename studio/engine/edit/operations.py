@@ -428,6 +428,7 @@ def _regenerate(song: Composition, section_ids: list[int], lanes: list[str],
     """Generate the unlocked parts of the given sections and lanes in place; the stale keys."""
     stale = set()
     for section in [s for s in song.sections if s.id in section_ids]:
+        before = {lane: song.parts.get((section.id, lane)) for lane in song.lanes}
         for lane in lanes:
             old = song.parts.get((section.id, lane))
             if old is not None and old.locked:
@@ -438,6 +439,10 @@ def _regenerate(song: Composition, section_ids: list[int], lanes: list[str],
                 stale.add((section.id, lane))
                 if lane == "vocal":
                     _forget_expression(song, section.id)
+        for lane, was in before.items():  # a new vocal remakes the lanes that make room for it
+            now = song.parts.get((section.id, lane))
+            if now is not None and (was is None or was.notes != now.notes):
+                stale.add((section.id, lane))
     return frozenset(stale)
 
 

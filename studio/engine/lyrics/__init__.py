@@ -8,6 +8,16 @@ The lyrics stage (stage)
     fit_lyrics(composition, section_id, text), fit_song_lyrics(composition, text): a
         person's own lines, each checked to be singable in its bars (else LyricsFitError)
 
+The story (story)
+    Beat; song_story(sections, words, rng) -> {section id: Beat}: a scene per verse (verse 1
+        sets it, later verses move on), a build, a chorus on the title line, a turn in the
+        bridge, and each section's own frames; hook_positions(count): where a chorus sings
+        its hook line; tell(beat): the beat in words; stage.story_of(composition)
+
+Word pairs (pairs)
+    plausible(kind, word, noun): whether an adjective, a verb of things above, a person's
+        verb or a fixed verb goes with a noun (resources/lyrics/pairs.toml); noun_classes
+
 The plan (plan)
     SUNG_KINDS; is_sung(section), sung_sections(composition)
     LineSlot, line_slots(meter, section): where each line is sung
@@ -23,6 +33,8 @@ Writers (providers, local, grammar)
     LyricsProvider (the protocol), LocalProvider (the built-in writer), ChatProvider (an
         OpenAI-compatible endpoint); make_provider(kind, **settings); check_fit; ProviderError
     local.write_section(request): the built-in writer's lines from the phrase grammar
+    sung: a song's frames, openings and stock phrases (frame_pattern, opening, count_cliches,
+        cliche_budget)
     grammar.song_theme(context, rng) -> Theme; templates, lexicon: resources/lyrics/
 
 Words as sung (words)
@@ -32,6 +44,7 @@ Words as sung (words)
 
 from studio.engine.lyrics.grammar import Theme, song_theme
 from studio.engine.lyrics.local import write_section
+from studio.engine.lyrics.pairs import noun_classes, plausible
 from studio.engine.lyrics.plan import (
     SUNG_KINDS,
     LineSlot,
@@ -57,9 +70,11 @@ from studio.engine.lyrics.stage import (
     LyricsFitError,
     fit_lyrics,
     fit_song_lyrics,
+    story_of,
     write_lyrics,
     write_section_lyrics,
 )
+from studio.engine.lyrics.story import Beat, hook_positions, song_story, tell
 from studio.engine.lyrics.words import (
     end_word,
     line_stresses,
@@ -73,11 +88,12 @@ from studio.engine.lyrics.words import (
 )
 
 __all__ = [
-    "SUNG_KINDS", "ChatProvider", "LineSlot", "LocalProvider", "LyricsFitError",
+    "SUNG_KINDS", "Beat", "ChatProvider", "LineSlot", "LocalProvider", "LyricsFitError",
     "LyricsProvider", "ProviderError", "Rhythm", "SectionPlan", "SectionRequest", "Theme",
-    "check_fit", "end_word", "fit_lyrics", "fit_rhythm", "fit_song_lyrics", "infer_scheme",
-    "is_sung", "line_slots", "line_stresses", "line_syllables", "lines_rhyme", "make_provider",
-    "plan_section", "rhyme_pairs", "rhymes", "song_theme", "split_word", "stresses",
-    "sung_sections", "syllable_count", "words_of", "write_lyrics", "write_section",
+    "check_fit", "end_word", "fit_lyrics", "fit_rhythm", "fit_song_lyrics", "hook_positions",
+    "infer_scheme", "is_sung", "line_slots", "line_stresses", "line_syllables", "lines_rhyme",
+    "make_provider", "noun_classes", "plan_section", "plausible", "rhyme_pairs", "rhymes",
+    "song_story", "song_theme", "split_word", "story_of", "stresses", "sung_sections",
+    "syllable_count", "tell", "words_of", "write_lyrics", "write_section",
     "write_section_lyrics",
 ]

