@@ -76,12 +76,13 @@ def fill(name: str, meter: Meter, section: Section, next_section: Section | None
         if size == "small" and draw < 0.25:
             return None
         snare_only = draw >= (0.65 if size == "small" else 0.7)
-    elif style == "toms" and groove_library.is_imported(name) and rng.random() < 0.7:
-        own = _style_file_fill(name, meter, section.energy, rng)
-        if own is not None:
-            return own
     # a whole bar of fill only where the section is long enough to carry it
     whole_bar = section.energy >= 0.5 and section.bars >= 4
+    if style == "toms" and size == "full" and whole_bar and groove_library.is_imported(name) \
+            and rng.random() < 0.7:
+        own = _style_file_fill(name, meter, section.energy, rng)  # a bar of the file's own
+        if own is not None:
+            return own
     span = {"small": 1.0, "medium": bar_beats / 2,
             "full": bar_beats if whole_bar else bar_beats / 2}[size]
     return _roll(name, meter, section.energy, min(span, bar_beats), snare_only, rng)
