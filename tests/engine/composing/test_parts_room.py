@@ -161,13 +161,13 @@ def test_every_shape_voices_in_range_with_the_chord_tones(shape):
 
 def test_rock_pad_plays_open_fifths_and_jazz_keys_play_shells():
     rock = song("rock")
-    for section in rock.sections:
+    for section in (replace(s, marks=()) for s in rock.sections):  # a lift adds an octave
         for start in {n.start_beats for n in played(rock, "pad", section)}:
             chord = sorted(n.pitch for n in played(rock, "pad", section)
                            if n.start_beats == start)
             assert (chord[1] - chord[0]) % 12 == 7, chord
     jazz = song("jazz")
-    section = jazz.sections[1]
+    section = replace(jazz.sections[1], marks=())
     onsets = {}
     for note in played(jazz, "keys", section):
         onsets.setdefault(round(note.start_beats, 2), []).append(note.pitch)
@@ -179,7 +179,8 @@ def test_rock_pad_plays_open_fifths_and_jazz_keys_play_shells():
 def marked(composition, mark, kind="chorus"):
     section = next((s for s in composition.sections if s.kind == kind),
                    composition.sections[1])
-    return section, replace(section, marks=(mark,))
+    # the same section without the marks the arrangement gave it, and with the one asked
+    return replace(section, marks=()), replace(section, marks=(mark,))
 
 
 @pytest.mark.parametrize("genre", ["pop", "rnb", "electronic"])
@@ -234,6 +235,8 @@ def test_rock_and_country_bass_run_into_the_next_section(genre, count, step):
     assert bass.bass_role(composition.context) == "fills"
     bar = composition.context.meter.beats_per_bar
     for (section, notes), following in zip(lines, composition.sections[1:], strict=False):
+        if "sparse" in section.marks:  # a thinned section plays the changes alone
+            continue
         end = section.bars * bar
         run = [n for n in notes if n.start_beats >= end - count * step - 1e-6]
         assert [round(n.start_beats, 3) for n in run] == [

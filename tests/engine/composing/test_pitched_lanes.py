@@ -146,7 +146,11 @@ def test_an_imported_bass_line_keeps_its_rhythm_and_finds_the_chords(genre, groo
         onsets = {round(feel.swing_beats(start + beat, swing), 4)
                   for start in np.arange(0.0, end, line.beats) for beat, *_ in line.bass
                   if start + beat < end}
-        assert {round(n.start_beats, 4) for n in notes} == onsets, section.groove
+        played = {round(n.start_beats, 4) for n in notes}
+        if "sparse" in section.marks:  # a thinned section keeps the line's strong beats
+            assert played < onsets, section.groove
+        else:
+            assert played == onsets, section.groove
         # what the line plays as the root of its C chord is the root of the chord sounding
         for note in notes:
             chord = chord_at(section, note.start_beats)
@@ -168,7 +172,7 @@ def test_walking_bass_moves_in_quarters_with_skips_and_walks_in_two_when_quiet()
         assert all(abs(n.start_beats % 1.0 - feel.swing_beats(0.5, swing)) < 1e-6
                    for n in off_beat)
         skips += len(off_beat)
-        if section.energy < 0.35:  # a two-feel: half notes
+        if section.energy < 0.35 or "sparse" in section.marks:  # a two-feel: half notes
             assert len(on_beat) <= beats // 2 + len(section.chords)
         else:
             assert len(on_beat) == beats

@@ -26,7 +26,7 @@ from studio.engine.composing.generators.common import (
     section_groove,
     velocity,
 )
-from studio.engine.model import Chord, CompositionContext, Lane, Note, Section
+from studio.engine.model import Chord, CompositionContext, Lane, Note, Section, is_strong
 
 LOW, HIGH, CENTER = bass_figures.LOW, bass_figures.HIGH, bass_figures.CENTER
 # Styles whose bass is an 808 holding sub notes under the kick.
@@ -61,6 +61,8 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
         notes = bass_figures.sub(context, section, _onsets(context, section))
     elif line and role not in ("pedal", "drone"):
         notes = bass_lines.play(context, section, line)
+        if "sparse" in section.marks:  # the style's line, down to its strong beats
+            notes = _strong_only(context, section, notes)
     elif role == "walking":
         notes = bass_figures.walking(context, section, rng)
     elif role in ("pedal", "drone"):
@@ -70,6 +72,15 @@ def generate(context: CompositionContext, section: Section, lane: Lane,
     if role == "fills" and "sparse" not in section.marks:
         notes = bass_figures.fills(context, section, notes, next_section, rng)
     return feel_notes(context, bass_figures.in_range(notes))
+
+
+def _strong_only(context: CompositionContext, section: Section,
+                 notes: list[Note]) -> list[Note]:
+    """The notes on strong beats or where a chord changes (a thinned line keeps them)."""
+    changes = {round(chord.start_beats, 6) for chord in section.chords}
+    kept = [n for n in notes if is_strong(n.start_beats, context.meter)
+            or round(n.start_beats, 6) in changes]
+    return kept or list(notes[:1])
 
 
 def _imported_line(context: CompositionContext, section: Section):
@@ -84,7 +95,7 @@ def _imported_line(context: CompositionContext, section: Section):
 def kick_grid(context: CompositionContext, section: Section, bar: int = 0) -> tuple[float, ...]:
     """The kicks of one bar of the section (the groove's pattern may last several bars)."""
     return grooves.kick_onsets_beats(section_groove(context, section), context.meter,
-                                     section.energy, section.feel, bar)
+                                     section.energy, section.feel, bar, seed=context.seed)
 
 
 def _onsets(context: CompositionContext, section: Section) -> list[float]:
