@@ -182,6 +182,8 @@ def test_drums_follow_the_energy(suite):
             continue
         energy, density, loudness = [], [], []
         for section in r.composition.sections:
+            if section.density.get("drums", 1.0) == 0.0:
+                continue  # the drums rest here by design, whatever the energy
             notes = r.composition.parts[(section.id, "drums")].notes
             energy.append(section.energy)
             density.append(len(notes) / section.bars)

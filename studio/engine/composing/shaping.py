@@ -129,8 +129,9 @@ def _lift(notes: tuple[Note, ...], lane: str, lean: dict, length: float,
     if lane in lean["lift_octave"]:
         return octave_layer(notes)
     if lane == "drums" and lean["lift_percussion"] and notes:
+        level = sorted(n.velocity for n in notes)[len(notes) // 2]  # the kit's own level
         return notes + overdub(int(lean["lift_percussion"]), float(lean["lift_step_beats"]),
-                               length, swing)
+                               length, swing, level)
     return notes
 
 
@@ -149,12 +150,13 @@ def octave_layer(notes: tuple[Note, ...]) -> tuple[Note, ...]:
 
 
 def overdub(drum_note: int, step_beats: float, length: float,
-            swing: float = 0.0) -> tuple[Note, ...]:
-    """A percussion overdub every `step_beats` over the section, louder on the beat, its
-    off-beat eighths swung as the song swings."""
+            swing: float = 0.0, level: int = _OVERDUB_VELOCITY[0]) -> tuple[Note, ...]:
+    """A percussion overdub every `step_beats` over the section, at the kit's `level` on the
+    beat and softer off it, its off-beat eighths swung as the song swings."""
     positions = [i * step_beats for i in range(int(round(length / step_beats)))]
+    soft = _OVERDUB_VELOCITY[1] / _OVERDUB_VELOCITY[0]
     return tuple(Note(drum_note, feel.swing_beats(at, swing), _OVERDUB_BEATS,
-                      _OVERDUB_VELOCITY[0] if at % 1.0 == 0 else _OVERDUB_VELOCITY[1])
+                      level if at % 1.0 == 0 else max(1, round(level * soft)))
                  for at in positions)
 
 

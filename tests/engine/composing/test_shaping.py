@@ -71,7 +71,7 @@ def test_shape_part_reads_the_marks_by_lane():
     notes = notes_every_beat()
     assert shape_part(song, plain, "keys", notes) == notes
     lifted = replace(plain, marks=("lift",))
-    assert len(shape_part(song, lifted, "keys", notes)) == 32
+    assert shape_part(song, lifted, "keys", notes) == notes  # the keys voice their own lift
     assert len(shape_part(song, lifted, "drums", notes)) == 16 + 32  # a tambourine on 8ths
     assert shape_part(song, lifted, "bass", notes) == notes
     broken = replace(plain, marks=("break",))
@@ -122,3 +122,12 @@ def test_the_overdub_swings_with_the_song():
     assert [n.start_beats for n in swung][::2] == [n.start_beats for n in straight][::2]
     assert all(s.start_beats > t.start_beats
                for s, t in zip(swung[1::2], straight[1::2], strict=True))
+
+
+def test_a_cinematic_tutti_doubles_its_low_line_an_octave_up():
+    song = composition("cinematic")
+    lifted = Section(0, "chorus", 4, 0.8, marks=("lift",))
+    low = tuple(Note(40, float(beat), 1.0, 80) for beat in range(16))
+    doubled = shape_part(song, lifted, "bass", low)
+    assert sorted({n.pitch for n in doubled}) == [40, 52]
+    assert shape_part(song, lifted, "strings", low) == low  # the strings voice their own

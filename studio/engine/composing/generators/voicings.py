@@ -30,13 +30,15 @@ _EXTENDED_STYLES = ("deep-house", "lo-fi", "jazz-rap", "chillout", "city-pop", "
                     "trip-hop", "bossa-nova", "smooth-jazz", "acid-jazz")
 _KEYS_SHAPE = {"jazz": "shell", "blues": "shell", "rnb-soul-funk": "rootless",
                "rock": "fifths", "classical-cinematic": "spread"}
-_PAD_SHAPE = {"rock": "fifths"}
+# a rock band's guitars play open fifths; its pad holds the third they leave out, so the
+# chord is still heard major or minor
+_PAD_SHAPE: dict[str, str] = {}
 
 
 def voicing_style(context: CompositionContext) -> tuple[str, str, bool]:
     """(keys shape, pad shape, extended) for the song's style: shells in jazz and blues,
-    rootless 7th/9th voicings in r&b and soul, open fifths in rock, a spread piano in
-    cinematic music, close keys over spread pads elsewhere."""
+    rootless 7th/9th voicings in r&b and soul, open fifths on rock's keys (its pad keeps the
+    third), a spread piano in cinematic music, close keys over spread pads elsewhere."""
     style = context.primary_genre
     family = resources.genre(style)["family"]
     extended = family in _EXTENDED_FAMILIES or style in _EXTENDED_STYLES
