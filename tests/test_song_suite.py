@@ -181,13 +181,18 @@ def test_drums_follow_the_energy(suite):
         if "drums" not in r.composition.lanes:
             continue
         energy, density, loudness = [], [], []
+        verse = next((s.groove for s in r.composition.sections if s.kind == "verse"), None)
         for section in r.composition.sections:
             if section.density.get("drums", 1.0) == 0.0:
                 continue  # the drums rest here by design, whatever the energy
+            if section.kind in ("bridge", "breakdown") and section.groove != verse:
+                continue  # a contrast groove: another kit part, its own table of dynamics
             notes = r.composition.parts[(section.id, "drums")].notes
             energy.append(section.energy)
             density.append(len(notes) / section.bars)
-            loudness.append(np.mean([n.velocity for n in notes]))
+            # how hard the drums hit: ghost notes are texture, soft by design, and more of
+            # them in a busier section would lower a plain mean
+            loudness.append(np.mean([n.velocity for n in notes if n.velocity >= 50]))
         assert spearmanr(energy, density)[0] > 0.7, (r.prompt, energy, density)
         assert spearmanr(energy, loudness)[0] > 0.7, (r.prompt, energy, loudness)
 

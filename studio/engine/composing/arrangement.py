@@ -200,12 +200,13 @@ def _one_of(style: str, context: CompositionContext, rng: np.random.Generator) -
     grooves of its style files (each file is another band's take on the style; their
     variations too when that leaves one), taken in turn by the seed in an order of the
     style's own, so that the next seed plays another groove and none comes back before
-    each has played (rng is left for the others)."""
+    each has played (rng is left for the others). A style that plays its own grooves
+    first draws from those alone."""
     names = grooves.groove_names_for(style, context.meter)
     own = resources.genre(style).get("own_grooves")
     pool = [name for name in names if own and not groove_library.is_imported(name)]
     for role in ("main", "variation"):
-        if len(pool) < 2:
+        if len(pool) < 2 and not (own and pool):  # a style's own grooves are its sound
             pool += [name for name in grooves.section_grooves(style, context.meter, role)
                      if name not in pool]
     if not pool:

@@ -88,9 +88,12 @@ def _marks(kinds: list[str], index: int, lean: dict, short: bool,
 
 
 def _role(kinds: list[str], index: int) -> str:
-    """A section's role in the band's shape: its kind, the first verse apart."""
+    """A section's role in the band's shape: its kind, the first verse apart (when a verse
+    or a hook follows it to bring the rest of the band in: a song's only verse is not
+    thinned)."""
     kind = kinds[index]
-    if kind == "verse" and kinds.index("verse") == index:
+    later = set(kinds[index + 1:]) & {"verse", "chorus", "drop"}
+    if kind == "verse" and kinds.index("verse") == index and later:
         return "first-verse"
     return kind
 

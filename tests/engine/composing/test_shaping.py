@@ -131,3 +131,13 @@ def test_a_cinematic_tutti_doubles_its_low_line_an_octave_up():
     doubled = shape_part(song, lifted, "bass", low)
     assert sorted({n.pitch for n in doubled}) == [40, 52]
     assert shape_part(song, lifted, "strings", low) == low  # the strings voice their own
+
+
+def test_a_songs_only_verse_is_not_thinned():
+    song = engine.compose("ambient soundscape", 2, length_s=60)
+    assert [s.kind for s in song.sections] == ["intro", "verse", "outro"]
+    verse = song.sections[1]
+    assert "sparse" not in verse.marks and not verse.density
+    longer = engine.compose("ambient soundscape", 2, length_s=150)
+    first = next(s for s in longer.sections if s.kind == "verse")
+    assert "sparse" in first.marks  # a verse that another section follows is thinned

@@ -87,8 +87,10 @@ def test_a_re_rendered_section_comes_in_without_a_click():
     renderer = SongRenderer(RATE)
     state = renderer.render(song)
     mixer = Mixer(RATE)
-    returns = {n: state.stems[n] for n in ("reverb", "delay")}
-    mixer.load(*mixer_input(song.lanes, state.wet, returns))
+    # the audio process plays copies (a shared memory block), never the renderer's own
+    # arrays, which its next render updates in place
+    returns = {n: state.stems[n].copy() for n in ("reverb", "delay")}
+    mixer.load(*mixer_input(song.lanes, {n: a.copy() for n, a in state.wet.items()}, returns))
     chorus = next(s for s in song.sections if s.kind == "chorus")
     start = round(song.section_start_beats(chorus.id) * 60 / song.context.tempo_bpm * RATE)
     mixer.seek(start + 2 * RATE)  # into the chorus, where the new take differs
