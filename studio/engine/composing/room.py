@@ -66,8 +66,9 @@ def _chords(notes: tuple[Note, ...]) -> list[list[Note]]:
 
 
 def _clear_chord(chord: list[Note], sung: list[Note], low: int, high: int) -> list[Note]:
-    kept = [n for n in chord if rub_beats(n, n.pitch, sung) <= 0.0]
-    rubbing = [n for n in chord if rub_beats(n, n.pitch, sung) > 0.0]
+    rubs = [rub_beats(n, n.pitch, sung) > 0.0 for n in chord]
+    kept = [n for n, rub in zip(chord, rubs, strict=True) if not rub]
+    rubbing = [n for n, rub in zip(chord, rubs, strict=True) if rub]
     voices = len(chord)
     for index, note in enumerate(rubbing):
         taken = {n.pitch for n in kept} | {n.pitch for n in rubbing[index + 1:]}
