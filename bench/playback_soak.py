@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.jack_device import RATE, jack_device  # noqa: E402
-from tests.load import busy_core, gil_holder  # noqa: E402
+from tests.load import busy_core, gil_holder, machine_stalls  # noqa: E402
 
 
 def main() -> None:
@@ -32,6 +32,7 @@ def main() -> None:
     from studio.engine.playback.client import AudioProcess
     from studio.engine.playback.server import DEFAULT_LATENCY, LATENCIES
     from studio.engine.sound.renderer import SongRenderer
+    from studio.engine.worker import WARM_UP
     from studio.engine.worker.process import Worker
     from studio.engine.worker.tasks import unpack
 
@@ -40,19 +41,22 @@ def main() -> None:
     names = list(state.wet)
     arrays = [state.wet[n] for n in names] + [state.stems[n] for n in ("reverb", "delay")]
     songs, lost = 0, None
-    with jack_device() as device, Worker() as worker:
+    # the worker loads its SoundFont as it starts, as the window's audio worker does
+    with jack_device() as device, Worker(warm_up=(WARM_UP, {"sample_rate": RATE})) as worker:
+        worker.start()
+        worker.warm.wait(60)
         audio = AudioProcess(RATE, device=device.index)
         description = share_audio(arrays, names, RATE, os.getpid())
         audio.load(song.lanes, description)
         audio.set_loop(0, description["length"])
-        with busy_core(), gil_holder(0.3, 2.0) as held:
+        with busy_core(), gil_holder(0.3, 2.0) as held, machine_stalls() as machine:
             try:
                 audio.play()
                 started = time.monotonic()
                 while time.monotonic() - started < minutes * 60:
                     handle = worker.submit("studio.engine.worker.tasks:render",
                                            {"prompt": "driving rock anthem", "seed": songs,
-                                            "length_s": 120})
+                                            "length_s": 120, "sample_rate": RATE})
                     unpack(handle.result(300))
                     songs += 1
                     lost = lost or audio.check()
@@ -60,6 +64,7 @@ def main() -> None:
                 playing = audio.playing
                 underflows, worst, callbacks = (audio.underflows, audio.worst_gap_s,
                                                 audio.callbacks)
+                late_callbacks = audio.late_callbacks()
             finally:
                 audio.close()
         late = device.xruns()  # read before the server and its log go
@@ -73,6 +78,11 @@ def main() -> None:
     print(f"still playing: {int(playing)}")
     print(f"worst callback gap: {worst * 1000:.1f} ms (block period {period * 1000:.1f} ms)")
     print(f"late cycles by the server's account: {len(late)} cycles")
+    print(f"machine stalls: {len(machine.stalls)} stalls ({machine})")
+    held_up = [event for event in late_callbacks if event[2] or event[1] > 2 * period]
+    excused = [event for event in held_up if machine.explains(event[0], event[1], 0.05)]
+    print(f"late callbacks while the machine stalled: {len(excused)} callbacks "
+          f"(of the last {len(late_callbacks)} kept)")
     for clients in late:  # which clients it found unfinished, and in what state
         print("  late:", ", ".join(f"{client} {state}" for client, state in clients))
 

@@ -42,6 +42,7 @@ from studio.engine.composing import instruments
 from studio.engine.model import Composition
 from studio.engine.playback import discard_owned
 from studio.engine.progress import Cancelled
+from studio.engine.worker import WARM_UP
 from studio.engine.worker.memory import settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project
@@ -79,7 +80,10 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self._versions: list | None = None  # the project's log, read as the result landed
         self.background = ThreadPoolExecutor(1, thread_name_prefix="landing")
         self.events: queue.SimpleQueue = queue.SimpleQueue()
-        self.audio_worker = Worker()  # renders what plays, beside the worker that composes
+        self.settings = load_settings()
+        self.playback_rate = self.settings.sample_rate_hz
+        # renders what plays, beside the worker that composes; its SoundFont loads at once
+        self.audio_worker = Worker(warm_up=(WARM_UP, {"sample_rate": self.playback_rate}))
         for worker in (self.workspace.worker, self.audio_worker):
             worker.start()  # now, not in the middle of the first song
         self.audio_job: JobHandle | None = None
@@ -87,8 +91,6 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.audio: dict | None = None  # the shared block playing (the audio worker's)
         self.waveform_pool = ThreadPoolExecutor(1)  # envelopes of a render, off this thread
         self.waveforms: Future | None = None
-        self.settings = load_settings()
-        self.playback_rate = self.settings.sample_rate_hz
         self.transport = audio_process(self.settings)  # plays in a process of its own
         self.song_view = SongView()
         self.song_view.sample_rate = self.playback_rate

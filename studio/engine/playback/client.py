@@ -165,6 +165,14 @@ class AudioProcess:
         """The longest time between two callbacks while playing."""
         return float(self._status.times[words.WORST_GAP_S])
 
+    def late_callbacks(self) -> list[tuple[float, float, bool]]:
+        """The last few callbacks that came late or with an underflow while playing, oldest
+        first: (when, time since the callback before, whether PortAudio said underflow)."""
+        count = int(self._status.ints[words.LATE_COUNT])
+        rows = self._status.late.copy()
+        order = [i % words.LATE_KEPT for i in range(max(0, count - words.LATE_KEPT), count)]
+        return [(float(rows[i, 0]), float(rows[i, 1]), bool(rows[i, 2])) for i in order]
+
     @property
     def output_latency_s(self) -> float | None:
         """The device's output latency as PortAudio reports it, once open."""

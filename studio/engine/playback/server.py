@@ -51,7 +51,7 @@ class Output:
     def __init__(self, status: Status, sample_rate: int, device: str | int | None,
                  latency: str) -> None:
         self.mixer = Mixer(sample_rate, peaks=status.peaks)
-        self.ints, self.times = status.ints, status.times
+        self.ints, self.times, self.late = status.ints, status.times, status.late
         self.sample_rate, self.device, self.latency = sample_rate, device, latency
         self.stream = None
         self.closing = False
@@ -59,6 +59,7 @@ class Output:
         self.first_pending = False
         self.audio: SharedAudio | None = None
         self.retired: list[SharedAudio] = []
+        self.late_gap_s = words.LATE_GAP_PERIODS * LATENCIES[latency][0] / sample_rate
 
     def open(self) -> None:
         """Open and start the stream; raises sounddevice.PortAudioError or ValueError."""
@@ -128,12 +129,17 @@ class Output:
         count = ints[words.CALLBACKS] + 1
         ints[words.CALLBACKS] = count
         playing = mixer.playing
-        if playing and status.output_underflow:  # a gap heard in the music
+        underflow = playing and status.output_underflow  # a gap heard in the music
+        if underflow:
             ints[words.UNDERFLOWS] += 1
         if playing and count > SETTLING_CALLBACKS:
             gap = now - times[words.LAST_CALLBACK_AT]
             if gap > times[words.WORST_GAP_S]:
                 times[words.WORST_GAP_S] = gap
+            if underflow or gap > self.late_gap_s:  # kept to be told apart from the machine's
+                row = self.late[ints[words.LATE_COUNT] % words.LATE_KEPT]
+                row[0], row[1], row[2] = now, gap, underflow
+                ints[words.LATE_COUNT] += 1
         times[words.LAST_CALLBACK_AT] = now
         mixer.render(outdata)
         if playing and self.first_pending:

@@ -24,22 +24,28 @@ CALLBACKS = 4  # audio callbacks so far
 STATE = 5  # one of the states below
 PID = 6  # the audio process's pid, once it runs
 REALTIME = 7  # 1 when its main thread runs at a real-time priority (see server.MAIN_PRIORITY)
-_INTS = 8
+LATE_COUNT = 8  # late callbacks so far (see `late`)
+_INTS = 9
 # the time words (time.monotonic(), the same clock in every process)
 FIRST_BLOCK_AT = 0  # the first block played after the last play command
 LAST_CALLBACK_AT = 1
 WORST_GAP_S = 2  # the longest time between two callbacks while playing
 LATENCY_S = 3  # the device's output latency, as PortAudio reports it
 _FLOATS = 4
+# the late callbacks: the last LATE_KEPT of those that came with an underflow or more than
+# LATE_GAP_PERIODS block periods after the one before, as (when, gap, underflow) rows; row
+# LATE_COUNT % LATE_KEPT is written next
+LATE_KEPT = 16
+LATE_GAP_PERIODS = 1.5
 
 # states
 STARTING, OPEN, UNAVAILABLE, LOST, CLOSED = range(5)
 
-_SIZE = 8 * _INTS + 8 * _FLOATS + 4 * (METERED + 1)
+_SIZE = 8 * _INTS + 8 * _FLOATS + 8 * 3 * LATE_KEPT + 4 * (METERED + 1)
 
 
 class Status:
-    """The block's words as numpy arrays: `ints`, `times`, `peaks`."""
+    """The block's words as numpy arrays: `ints`, `times`, `late`, `peaks`."""
 
     def __init__(self, name: str, create: bool = False) -> None:
         self.name = name
@@ -47,8 +53,9 @@ class Status:
                                  mode="w+" if create else "r+", shape=(_SIZE,))
         self.ints = np.ndarray((_INTS,), np.int64, self._memory, 0)
         self.times = np.ndarray((_FLOATS,), np.float64, self._memory, 8 * _INTS)
+        self.late = np.ndarray((LATE_KEPT, 3), np.float64, self._memory, 8 * _INTS + 8 * _FLOATS)
         self.peaks = np.ndarray((METERED + 1,), np.float32, self._memory,
-                                8 * _INTS + 8 * _FLOATS)
+                                8 * _INTS + 8 * _FLOATS + 8 * 3 * LATE_KEPT)
 
     @classmethod
     def create(cls, owner: int) -> Status:

@@ -126,6 +126,12 @@ class SoundFontSynth:
         return position
 
 
+def preload(sample_rate: int) -> None:
+    """Load the SoundFont for renders at `sample_rate` now (a worker's start-up): the first
+    song then does not wait for it."""
+    _loaded(str(soundfont_path()), sample_rate)
+
+
 @lru_cache(maxsize=2)  # a song renders at one rate; a second covers an export's other rate
 def _loaded(path: str, sample_rate: int) -> tuple[tinysoundfont.Synth, int, threading.Lock]:
     """The process's synth with the SoundFont loaded, its SoundFont id and the lock its

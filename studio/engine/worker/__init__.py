@@ -2,12 +2,14 @@
 window's thread and the audio process keep their time.
 
 The process (process)
-    Worker(): one child process that runs jobs one at a time; submit(job, payload,
-        progress=..., on_done=..., replace=False) -> JobHandle; start(), close()
+    Worker(warm_up=None): one child process that runs jobs one at a time; submit(job,
+        payload, progress=..., on_done=..., replace=False) -> JobHandle; start(), close();
+        warm_up=(WARM_UP, {"sample_rate": ...}) loads the SoundFont as the child starts
+        (`warm` is set when done)
     JobHandle: result(timeout), cancel(), done; JobFailed(stage, message, details)
 
 The jobs (tasks)
-    compose, render, export, refine, render_audio, operate, analyse_voice: named
+    warm_up, compose, render, export, refine, render_audio, operate, analyse_voice: named
         "studio.engine.worker.tasks:NAME"; each takes (payload, progress, cancel) and returns
         its result packed (pack, unpack: compressed JSON)
     The worker process imports tasks by name when it runs its first job: tasks loads the
@@ -22,4 +24,6 @@ Memory (memory)
 from studio.engine.worker.memory import keep_freed_memory, settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 
-__all__ = ["JobFailed", "JobHandle", "Worker", "keep_freed_memory", "settle_heap"]
+WARM_UP = "studio.engine.worker.tasks:warm_up"  # the job a rendering worker starts with
+
+__all__ = ["WARM_UP", "JobFailed", "JobHandle", "Worker", "keep_freed_memory", "settle_heap"]

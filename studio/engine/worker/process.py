@@ -76,10 +76,19 @@ class JobHandle:
 
 
 class Worker:
-    """One child process that runs jobs one at a time, restarted when it dies."""
+    """One child process that runs jobs one at a time, restarted when it dies.
 
-    def __init__(self) -> None:
+    `warm_up`, a job and its payload, runs in each new child before its first job: what every
+    job needs loaded (a SoundFont) is then loaded when the child starts, not in the middle of
+    the first song; `warm` is set once it has run (`warm_error` says why it failed: the first
+    job then fails with the same cause, as it would have without it).
+    """
+
+    def __init__(self, warm_up: tuple[str, dict] | None = None) -> None:
         self._context = multiprocessing.get_context("spawn")
+        self._warm_up = warm_up
+        self.warm = threading.Event()
+        self.warm_error: str | None = None
         self._process = None
         self._ids = itertools.count(1)
         self._current: JobHandle | None = None
@@ -138,8 +147,10 @@ class Worker:
         self._requests = self._context.Queue()
         self._events = self._context.Queue()
         self._cancel_event = self._context.Event()
+        self.warm.clear()
         self._process = self._context.Process(
-            target=_serve, args=(self._requests, self._events, self._cancel_event), daemon=True)
+            target=_serve, args=(self._requests, self._events, self._cancel_event,
+                                 self._warm_up), daemon=True)
         self._process.start()
         reader = threading.Thread(target=self._read, args=(self._events, self._process),
                                   daemon=True)
@@ -161,6 +172,10 @@ class Worker:
 
     def _dispatch(self, message: tuple) -> None:
         job_id, kind, *rest = message
+        if kind == "warm":
+            self.warm_error = rest[0]
+            self.warm.set()
+            return
         handle = self._current
         if handle is None or handle.job_id != job_id:
             return  # a late event of a job that was already given up
@@ -199,11 +214,17 @@ class Worker:
             self._let_go_of_requests()
 
 
-def _serve(requests, events, cancel_event) -> None:
-    """The child's loop: run each job, report progress and the outcome."""
+def _serve(requests, events, cancel_event, warm_up: tuple[str, dict] | None = None) -> None:
+    """The child's loop: warm up, then run each job, report progress and the outcome."""
     exit_with_parent()
     keep_freed_memory()
     os.nice(WORKER_NICENESS)
+    if warm_up is not None:
+        try:
+            _function(warm_up[0])(warm_up[1], lambda event: None, CancelToken())
+            events.put((0, "warm", None))
+        except Exception as error:  # noqa: BLE001 - told to the studio; the first job fails alike
+            events.put((0, "warm", f"{type(error).__name__}: {error}"))
     while True:
         request = requests.get()
         if request is None:

@@ -24,6 +24,13 @@ from studio.engine.serialize import composition_from_dict, composition_to_dict
 from studio.engine.singing.profile import analyse_profile
 from studio.engine.sound.mix import RETURNS
 from studio.engine.sound.renderer import SongRenderer
+from studio.engine.sound.soundfont import preload
+
+
+def warm_up(payload: dict, progress, cancel) -> None:
+    """What a render needs loaded, loaded before the first job: the SoundFont at
+    payload["sample_rate"]."""
+    preload(payload["sample_rate"])
 
 
 def compose(payload: dict, progress, cancel) -> dict:

@@ -18,7 +18,7 @@ from studio.engine.playback import SHARED_MEMORY_DIR, SHARED_PREFIX, share_audio
 from studio.engine.playback.client import AudioProcess
 from studio.engine.playback.server import LATENCIES
 from studio.engine.sound.renderer import SongRenderer
-from tests.load import busy_core, gil_holder
+from tests.load import busy_core, gil_holder, machine_stalls
 
 RATE = 48000
 
@@ -39,6 +39,14 @@ def tone_block(seconds=20.0):
     return {"keys": Lane("keys", 0)}, share_audio([tone], ["keys"], RATE, os.getpid())
 
 
+def judged(late, machine, too_late_s):
+    """The late callbacks (an underflow, or a gap over `too_late_s`) that the machine does
+    not explain, and those it does."""
+    bad = [event for event in late if event[2] or event[1] > too_late_s]
+    excused = [event for event in bad if machine.explains(event[0], event[1], margin=0.05)]
+    return [event for event in bad if event not in excused], excused
+
+
 def own_blocks() -> list[Path]:
     return list(SHARED_MEMORY_DIR.glob(f"{SHARED_PREFIX}{os.getpid()}-*"))
 
@@ -48,13 +56,16 @@ def test_playback_through_the_jack_dummy_device(jack):
     audio = AudioProcess(RATE, device=jack.index)
     try:
         audio.load(song.lanes, description)
-        audio.play()  # how soon it sounds is bench/playback.py's figure
-        time.sleep(3.0)
+        with machine_stalls() as machine:
+            audio.play()  # how soon it sounds is bench/playback.py's figure
+            time.sleep(3.0)
         assert audio.first_block_at is not None and audio.check() is None
         assert audio.position >= 2.5 * RATE and audio.playing
         period = LATENCIES["safe"][0] / RATE
-        assert audio.worst_gap_s <= 1.5 * period
-        assert audio.underflows == 0
+        late = audio.late_callbacks()  # none 1.5 periods late, but when the machine stalled
+        held_by_studio, excused = judged(late, machine, 1.5 * period)
+        assert not held_by_studio and len(excused) <= 1, (late, machine.stalls, str(machine))
+        assert audio.underflows == sum(underflow for *_, underflow in late)
         assert 0 < audio.output_latency_s < 1.0
         if os.geteuid() == 0:  # allowed a real-time priority: its main thread has it
             assert audio.real_time
@@ -157,7 +168,8 @@ def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
     """60 s through the JACK dummy device on the default latency while the worker composes
     and renders whole songs, an unrelated process keeps a core busy, and this process's
     interpreter is held 300 ms every 2 s in one call: no underflow, and no callback a block
-    period late."""
+    period late, but when the machine itself stalled every thread."""
+    from studio.engine.worker import WARM_UP
     from studio.engine.worker.process import Worker
     from studio.engine.worker.tasks import unpack
 
@@ -166,31 +178,40 @@ def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
     audio.load(song.lanes, description)
     audio.set_loop(0, description["length"])
     songs = 0
-    with Worker() as worker, busy_core(), gil_holder() as held:
+    # the worker loads its SoundFont as it starts, as the window's audio worker does, before play
+    with Worker(warm_up=(WARM_UP, {"sample_rate": RATE})) as worker, busy_core(), \
+            gil_holder() as held, machine_stalls() as machine:
+        worker.start()
+        assert worker.warm.wait(60) and worker.warm_error is None
         try:
             audio.play()
             started = time.monotonic()
             while time.monotonic() - started < 60.0:
                 handle = worker.submit("studio.engine.worker.tasks:render",
                                        {"prompt": "driving rock anthem", "seed": songs,
-                                        "length_s": 120})
+                                        "length_s": 120, "sample_rate": RATE})
                 report = unpack(handle.result(120))
                 assert report["true_peak_dbtp"] <= -1.0
                 songs += 1
             assert audio.playing and audio.check() is None
-            underflows, worst, callbacks = audio.underflows, audio.worst_gap_s, audio.callbacks
+            underflows, callbacks = audio.underflows, audio.callbacks
+            late = audio.late_callbacks()
         finally:
             audio.close()
     period = LATENCIES["safe"][0] / RATE
-    # zero is the goal, and what five runs in a row and a 15-minute soak gave; runs right
-    # after the whole suite still showed 1 to 2 underflows, the server finding the audio
-    # process's client not yet run ("Triggered") or not yet done ("Running"): cause not yet
-    # found. This process holds no JACK client (tests/jack_device.py), so the client the
-    # server names is the audio process's.
-    assert underflows <= 5, (underflows, jack.xruns())
-    # no callback came a block period late: the dummy driver's own timer, on a shared
-    # machine, now and then wakes a few milliseconds late (35.7 ms seen once in 2,800 blocks)
-    # without an underflow; a callback that waited for the interpreter would be far later
-    assert worst <= 2 * period, worst
+    account = (f"{underflows} underflows; late callbacks (when, gap ms, underflow): "
+               f"{[(round(t, 3), round(g * 1000, 1), u) for t, g, u in late]}; {machine}: "
+               f"{[(round(t, 3), round(g * 1000, 1)) for t, g in machine.stalls]}; "
+               f"cycles the server found late: {jack.xruns()}")
+    print(account)
+    assert len(late) < 16, account  # the callback keeps the last 16: all of them are here
+    # A callback an underflow or two block periods late is a failure of the design, unless the
+    # machine itself (the kernel, or a virtual machine's host) held every thread up then: a
+    # watcher at a real-time priority above the audio threads woke late at that moment too.
+    # That happens on a shared virtual machine and no design can play through it.
+    held_by_studio, excused = judged(late, machine, 2 * period)
+    assert not held_by_studio, account
+    assert len(excused) <= 3, account  # a machine this stalled cannot judge the design
+    assert underflows == sum(underflow for *_, underflow in late), account
     assert callbacks >= 0.95 * 60 * RATE / LATENCIES["safe"][0]
     assert songs >= 1 and len(held) >= 25  # the load was there all along

@@ -106,3 +106,24 @@ def test_the_worker_runs_below_the_studio_priority(worker):
     worker.submit(f"{JOBS}:slow", {"steps": 1}).result(timeout=30)
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     assert os.getpriority(os.PRIO_PROCESS, worker.pid) >= ours + 10
+
+
+def test_a_warm_up_loads_the_soundfont_before_the_first_job():
+    from studio.engine.worker import WARM_UP
+
+    with Worker(warm_up=(WARM_UP, {"sample_rate": 44100})) as warmed:
+        warmed.start()
+        assert warmed.warm.wait(60) and warmed.warm_error is None
+        assert warmed.submit(f"{JOBS}:soundfont_loaded", {"sample_rate": 44100}).result(30)
+        assert not warmed.submit(f"{JOBS}:soundfont_loaded", {"sample_rate": 22050}).result(30)
+
+
+def test_a_failed_warm_up_is_told_and_the_jobs_still_run():
+    with Worker(warm_up=(WARM_UP_MISSING, {})) as cold:
+        cold.start()
+        assert cold.warm.wait(60)
+        assert "AttributeError" in cold.warm_error and "no_such_job" in cold.warm_error
+        assert not cold.submit(f"{JOBS}:soundfont_loaded", {"sample_rate": 44100}).result(30)
+
+
+WARM_UP_MISSING = f"{JOBS}:no_such_job"

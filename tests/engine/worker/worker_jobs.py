@@ -37,3 +37,13 @@ def compose_with_a_broken_stage(payload, progress, cancel):
         return tasks.compose(payload, progress, cancel)
     finally:
         orchestrator.harmonize = working  # the worker process lives on for other jobs
+
+
+
+def soundfont_loaded(payload, progress, cancel):
+    """Whether this process had the SoundFont loaded at payload["sample_rate"] already."""
+    from studio.engine.sound import soundfont
+
+    hits = soundfont._loaded.cache_info().hits
+    soundfont._loaded(str(soundfont.soundfont_path()), payload["sample_rate"])
+    return soundfont._loaded.cache_info().hits > hits
