@@ -11,9 +11,10 @@ What each line sings (score)
     line_scores(composition, section_id, voice, shift) -> [(LineScore, first beat)]
     LineCache: sung lines kept by a hash of what they depend on; octave_shift, sung_voice
 
-Singing, in the process that renders (espeak, units, world, singer)
-    espeak.speak(text, voice, rate_wpm, pitch) -> Speech: espeak-ng says the line and times
-        its phonemes; units.units(speech, syllable_words): the phonemes as the line's syllables
+Singing, in the process that renders (speech, flite, espeak, units, world, singer)
+    speech.speak(text, voice, rate_wpm, pitch) -> Speech: Flite ("flite:slt") or espeak-ng
+        says the line and times its phonemes; units.units(speech, syllable_words): the
+        phonemes as the line's syllables
     world.line_analysis(...): WORLD's analysis of the speech (Unsaid: nothing to say)
     singer.sing_line(score, params, seed) -> (audio, rate, first note's sample): the speech
         re-timed onto the notes (consonants as spoken, vowels held) and re-pitched

@@ -20,8 +20,8 @@ SPEECH_TO_SONG = (-5, 14)  # a singing range around a speaking median, in semito
 
 @dataclass(frozen=True)
 class VoiceParams:
-    espeak_voice: str
-    espeak_pitch: int
+    speech_voice: str
+    speech_pitch: int
     formant_shift: float
     tilt_db: float
     breathiness: float
@@ -66,7 +66,7 @@ def voice_params(voice: Voice) -> VoiceParams:
 
 
 def with_profile(params: VoiceParams, profile: VoiceProfile, amount: float) -> VoiceParams:
-    own = speaker_profile(params.espeak_voice, params.espeak_pitch)
+    own = speaker_profile(params.speech_voice, params.speech_pitch)
     ratio = min(1.4, max(0.7, profile.formant_hz / own.formant_hz))
     shift = math.exp((1.0 - amount) * math.log(params.formant_shift) + amount * math.log(ratio))
     low, high = _moved_range(params, profile, amount)

@@ -75,12 +75,12 @@ def measure(audio: np.ndarray, sample_rate: int, name: str) -> VoiceProfile:
 
 
 @lru_cache(maxsize=16)
-def speaker_profile(espeak_voice: str, pitch: int) -> VoiceProfile:
-    """The profile of one of espeak-ng's voices, the reference a person's is compared with."""
-    from studio.engine.singing.espeak import speak  # loads espeak-ng: only when measured
+def speaker_profile(speech_voice: str, pitch: int) -> VoiceProfile:
+    """The profile of one of the speech voices, the reference a person's is compared with."""
+    from studio.engine.singing.speech import speak  # loads the synthesiser: only when measured
 
-    speech = speak(REFERENCE_TEXT, espeak_voice, 140, pitch)
-    return measure(speech.audio, speech.sample_rate, espeak_voice)
+    speech = speak(REFERENCE_TEXT, speech_voice, 140, pitch)
+    return measure(speech.audio, speech.sample_rate, speech_voice)
 
 
 def read_recording(path: str | Path) -> tuple[np.ndarray, int]:

@@ -30,8 +30,8 @@ SILENT = 1e-16
 
 def sing_line(score: LineScore, params: VoiceParams, seed: int) -> tuple[np.ndarray, int, int]:
     """(mono float32 audio, its sample rate, the sample where the first note starts)."""
-    analysis = line_analysis(score.text, score.syllable_words, params.espeak_voice,
-                             params.espeak_pitch)
+    analysis = line_analysis(score.text, score.syllable_words, params.speech_voice,
+                             params.speech_pitch)
     plan = _Plan(score, analysis)
     f0 = _f0_curve(score, params, plan.times, seed) * plan.voiced
     envelope, aperiodicity = plan.spectra(analysis)

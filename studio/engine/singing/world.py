@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pyworld
 
-from studio.engine.singing.espeak import speak
+from studio.engine.singing.speech import speak
 from studio.engine.singing.units import spoken_words, units
 
 FRAME_S = 0.005
