@@ -79,8 +79,7 @@ def main() -> None:
     print(f"worst callback gap: {worst * 1000:.1f} ms (block period {period * 1000:.1f} ms)")
     print(f"late cycles by the server's account: {len(late)} cycles")
     print(f"machine stalls: {machine}")
-    held_up = [event for event in late_callbacks if event[2] or event[1] > 2 * period]
-    excused = [event for event in held_up if machine.explains(event[0], event[1], 0.05)]
+    _, excused = machine.judge(late_callbacks, 2 * period)
     print(f"late callbacks while the machine stalled: {len(excused)} callbacks "
           f"(of the last {len(late_callbacks)} kept)")
     for clients in late:  # which clients it found unfinished, and in what state

@@ -95,6 +95,15 @@ class MachineStalls:
         return any(when - gap - margin <= woke and woke - late <= when + margin
                    for woke, late in self.stalls)
 
+    def judge(self, late: list[tuple[float, float, bool]], too_late_s: float,
+              margin: float = 0.05) -> tuple[list, list]:
+        """Of the audio process's late callbacks (when, gap, underflow), those with an
+        underflow or a gap over `too_late_s`: the ones the machine does not explain (the
+        design's) and the ones it does."""
+        bad = [event for event in late if event[2] or event[1] > too_late_s]
+        excused = [event for event in bad if self.explains(event[0], event[1], margin)]
+        return [event for event in bad if event not in excused], excused
+
     def __str__(self) -> str:
         worst = max((late for _, late in self.stalls), default=0.0)
         return (f"{len(self.stalls)} stalls of the machine over 4 ms (worst "

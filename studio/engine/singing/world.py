@@ -46,7 +46,7 @@ def analyse(signal: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarra
 
 
 class Unsaid(ValueError):
-    """espeak-ng says nothing for a line's words (only punctuation, say)."""
+    """The speech voice says nothing for a line's words (only punctuation, say)."""
 
 
 @lru_cache(maxsize=256)
@@ -55,7 +55,7 @@ def line_analysis(text: str, syllable_words: tuple[int, ...], voice: str,
     """The spoken line analysed, with one unit per syllable (treat the arrays as read-only)."""
     speech = speak(" ".join(spoken_words(text)), voice, SPEECH_RATE_WPM, pitch)
     if len(speech.audio) < speech.sample_rate * FRAME_S * 4:
-        raise Unsaid(f"espeak-ng said nothing for '{text}'")
+        raise Unsaid(f"the speech voice said nothing for '{text}'")
     f0, envelope, aperiodicity = analyse(speech.audio, speech.sample_rate)
     step = speech.sample_rate * FRAME_S
     found = units(speech, list(syllable_words))

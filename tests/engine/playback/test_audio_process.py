@@ -39,14 +39,6 @@ def tone_block(seconds=20.0):
     return {"keys": Lane("keys", 0)}, share_audio([tone], ["keys"], RATE, os.getpid())
 
 
-def judged(late, machine, too_late_s):
-    """The late callbacks (an underflow, or a gap over `too_late_s`) that the machine does
-    not explain, and those it does."""
-    bad = [event for event in late if event[2] or event[1] > too_late_s]
-    excused = [event for event in bad if machine.explains(event[0], event[1], margin=0.05)]
-    return [event for event in bad if event not in excused], excused
-
-
 def own_blocks() -> list[Path]:
     return list(SHARED_MEMORY_DIR.glob(f"{SHARED_PREFIX}{os.getpid()}-*"))
 
@@ -63,7 +55,7 @@ def test_playback_through_the_jack_dummy_device(jack):
         assert audio.position >= 2.5 * RATE and audio.playing
         period = LATENCIES["safe"][0] / RATE
         late = audio.late_callbacks()  # none 1.5 periods late, but when the machine stalled
-        held_by_studio, excused = judged(late, machine, 1.5 * period)
+        held_by_studio, excused = machine.judge(late, 1.5 * period)
         assert not held_by_studio and len(excused) <= 1, (late, machine.stalls, str(machine))
         assert audio.underflows == sum(underflow for *_, underflow in late)
         assert 0 < audio.output_latency_s < 1.0
@@ -209,7 +201,7 @@ def test_a_minute_of_playback_while_the_worker_generates_songs(jack):
     # machine itself (the kernel, or a virtual machine's host) held every thread up then: a
     # watcher at a real-time priority above the audio threads woke late at that moment too.
     # That happens on a shared virtual machine and no design can play through it.
-    held_by_studio, excused = judged(late, machine, 2 * period)
+    held_by_studio, excused = machine.judge(late, 2 * period)
     assert not held_by_studio, account
     assert len(excused) <= 3, account  # a machine this stalled cannot judge the design
     assert underflows == sum(underflow for *_, underflow in late), account
