@@ -7,6 +7,7 @@ Compose and render
     export_song(composition, rendered, out_dir, ExportOptions(...), progress=...) -> paths
     render_and_export(composition, out_dir, ExportOptions(...), progress=..., cancel=...)
         -> (RenderedSong, paths): the same, its files written while the song is made
+    ExportError: an export could not be written (the message says why and which files)
     generate_part(composition, section, lane, variation=0) -> Part: one lane of one section
     to_midi(composition) -> mido.MidiFile; write_midi(composition, path)
 
@@ -47,6 +48,7 @@ _HOMES = {
     "studio.engine.composing.prompt": ("PromptError", "PromptReading", "read_prompt"),
     "studio.engine.export.files": ("ExportOptions", "SongExport", "export_song"),
     "studio.engine.export.midi": ("to_midi", "write_midi"),
+    "studio.engine.export.staging": ("ExportError",),
     "studio.engine.model": ("Chord", "Composition", "CompositionContext", "Key", "Lane",
                             "Meter", "Mood", "Note", "Part", "Section"),
     "studio.engine.orchestrator": ("compose", "generate_part", "render_and_export",

@@ -8,6 +8,10 @@ Files (files)
     ExportOptions(format, bit_depth, sample_rate, stems, midi, lyrics, section_id, start_s,
         end_s); SAMPLE_RATES_HZ, STEM_KINDS, check_format; write_audio(path, audio, ...)
 
+Whole files or none (staging)
+    StagedFiles(out_dir): files written under temporary names, renamed when all are done
+    ExportError: an export could not be written (the message names the files not written)
+
 Ranges (ranges)
     resolve_range(composition, sample_rate, total_samples, section_id=..., start_s=...,
         end_s=...) -> SampleRange; section_range; range_audio; cut_midi; write_midi_range
@@ -46,9 +50,11 @@ from studio.engine.export.ranges import (
     section_range,
     write_midi_range,
 )
+from studio.engine.export.staging import ExportError, StagedFiles
 
 __all__ = [
-    "SAMPLE_RATES_HZ", "STEM_KINDS", "ExportOptions", "SampleRange", "SongExport",
+    "SAMPLE_RATES_HZ", "STEM_KINDS", "ExportError", "ExportOptions", "SampleRange",
+    "SongExport", "StagedFiles",
     "check_format", "cut_midi", "export_song", "lead_sheet", "line_times_s", "lrc_text",
     "range_audio", "resolve_range", "section_range", "to_midi", "write_audio", "write_lrc",
     "write_midi", "write_midi_range", "write_musicxml",

@@ -5,7 +5,8 @@ Into one folder: master.wav or master.flac; stems/01-drums.wav, stems/02-bass.wa
 readable summary and the full context); report.json (loudness and peaks of the master as
 written, the format, the file list, and the SoundFont and drum kit played); for a song with
 words, lyrics.lrc and lead-sheet.musicxml. The whole song, one section or a time range is
-written.
+written. Every file is written under a temporary name and takes its final name only when the
+whole export is complete (see staging): a failed export leaves no partial file behind.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from studio.engine.export.ranges import (
     resolve_range,
     write_midi_range,
 )
+from studio.engine.export.staging import WRITE_ERRORS, StagedFiles
 from studio.engine.model import Composition
 from studio.engine.progress import ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.serialize import context_to_dict
@@ -123,8 +125,10 @@ class SongExport:
     writes the report.
 
     Made with the render's sample rate and length, it checks the options and the range at
-    once: a ValueError leaves `out_dir` as it was. Used as a context manager, an export left
-    unfinished (an error, a cancel) drops the files not yet begun and waits for the rest.
+    once: a ValueError leaves `out_dir` as it was. Every file is written under a temporary
+    name and renamed when all are complete; a file that cannot be written raises ExportError
+    naming the files not written. Used as a context manager, an export left unfinished (an
+    error, a cancel) drops the files not yet begun, waits for the rest and removes them all.
     """
 
     def __init__(self, composition: Composition, out_dir: str | Path,
@@ -139,21 +143,27 @@ class SongExport:
                                   end_s=options.end_s)
         self.whole = self.span.start == 0 and self.span.end == length
         self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._files = StagedFiles(self.out_dir)
+        self._files.folder(self.out_dir)
         self._write = partial(write_audio, sample_rate=self.out_rate,
                               bit_depth=options.bit_depth, file_format=options.format)
         self._pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="export")
         self._jobs: dict[str, tuple[Path | None, Future]] = {}
         self._stems = 0  # stems begun so far
         self._master_path = self.out_dir / f"master.{options.format}"
+        self._report_path = self.out_dir / "report.json"
         self._sound = soundfont_report(composition)
-        for key, (path, job) in _score_jobs(composition, self.out_dir, options, self.span,
-                                            self.whole).items():
-            self._jobs[key] = (path, self._pool.submit(job))
         context = self.out_dir / "context.json"
         text = json.dumps(context_document(composition), indent=2, ensure_ascii=False) + "\n"
-        self._jobs["context"] = (context, self._pool.submit(
-            partial(context.write_text, text, encoding="utf-8")))
+        jobs = {**_score_jobs(composition, self.out_dir, options, self.span, self.whole),
+                "context": (context, partial(_write_text, text=text))}
+        # every name is checked before anything is written: a folder in the way stops the
+        # export before the render
+        for final in (self._master_path, self._report_path):
+            self._files.check(final)
+        staged = {key: self._files.stage(path) for key, (path, _) in jobs.items()}
+        for key, (path, job) in jobs.items():
+            self._jobs[key] = (path, self._pool.submit(job, staged[key]))
 
     def add_stems(self, dry_stems: dict[str, np.ndarray], stems: dict[str, np.ndarray]) -> None:
         """Start writing the stems the options ask for (dry, or with effects). It may be
@@ -164,14 +174,15 @@ class SongExport:
             raise ValueError(f"the stems are {_one_length(None, chosen)} samples long, not "
                              f"the {self.length} this export was begun for")
         if chosen:
-            (self.out_dir / "stems").mkdir(exist_ok=True)
+            self._files.folder(self.out_dir / "stems", keep=False)
         for name, audio in chosen.items():
             if f"stem:{name}" in self._jobs:
                 continue
             self._stems += 1
             path = self.out_dir / "stems" / f"{self._stems:02d}-{name}.{self.options.format}"
             self._jobs[f"stem:{name}"] = (path, self._pool.submit(
-                _write_stem, self._write, path, audio, self.span, self.out_rate))
+                _write_stem, self._write, self._files.stage(path), audio, self.span,
+                self.out_rate, path.name))
 
     def finish(self, rendered: RenderedSong) -> dict[str, Path]:
         """Write the master (and the stems, if not handed over yet), wait for every file and
@@ -183,21 +194,27 @@ class SongExport:
         master_audio = _Once(partial(range_audio, rendered.master, self.span, self.out_rate))
         known = rendered.master_report if self.whole and self.out_rate == self.sample_rate \
             else None
+        master = self._files.stage(self._master_path)
+        report_file = self._files.stage(self._report_path)
         jobs = {"master": (self._master_path, self._pool.submit(
-                    lambda: self._write(self._master_path, master_audio()))),
+                    lambda: self._write(master, master_audio(), name=self._master_path.name))),
                 "loudness": (None, self._pool.submit(
                     lambda: _loudness(master_audio(), self.out_rate, self.options, known))),
                 **{k: v for k, v in self._jobs.items() if k != "context"},
                 "context": self._jobs["context"]}
         paths = {key: path for key, (path, _) in jobs.items() if path is not None}
-        paths["report"] = self.out_dir / "report.json"
+        paths["report"] = self._report_path
         self.progress(ProgressEvent("export", 0.0, f"{len(paths)} files to {self.out_dir}"))
-        results = self._wait(jobs, len(paths))
-        # the sample peak is the one written, dither and clipping included
-        measured = {**results["loudness"], "sample_peak_dbfs": to_db(results["master"])}
-        report = report_document(self.options, self.span, self.out_rate, measured,
-                                 self.out_dir, paths, sound=self._sound)
-        paths["report"].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        try:
+            results = self._wait(jobs, len(paths))
+            # the sample peak is the one written, dither and clipping included
+            measured = {**results["loudness"], "sample_peak_dbfs": to_db(results["master"])}
+            report = report_document(self.options, self.span, self.out_rate, measured,
+                                     self.out_dir, paths, sound=self._sound)
+            _write_text(report_file, json.dumps(report, indent=2) + "\n")
+        except WRITE_ERRORS as error:
+            raise self._files.failure(error) from None
+        self._files.commit()
         self.progress(ProgressEvent("export", 1.0, paths["report"].name))
         return paths
 
@@ -214,8 +231,11 @@ class SongExport:
         return results
 
     def close(self) -> None:
-        """Drop the files not yet begun and wait for those being written."""
+        """Drop the files not yet begun and wait for those being written; unless the export
+        was finished, remove them all."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if not self._files.committed:
+            self._files.discard()
 
     def __enter__(self) -> SongExport:
         return self
@@ -240,20 +260,21 @@ def _one_length(master: np.ndarray | None, stems: dict[str, np.ndarray]) -> int:
 
 def _score_jobs(composition: Composition, out_dir: Path, options: ExportOptions,
                 span: SampleRange, whole: bool) -> dict[str, tuple[Path, Job]]:
-    """The MIDI file and the lyrics: the lead sheet for the whole song only."""
+    """The MIDI file and the lyrics: the lead sheet for the whole song only. Each job takes
+    the path to write to (the final one's temporary name)."""
     jobs = {}
     if options.lyrics and composition.lyrics:
         vocals = composition.vocals()
         lrc, sheet = out_dir / "lyrics.lrc", out_dir / "lead-sheet.musicxml"
         if whole:
-            jobs["musicxml"] = (sheet, partial(write_musicxml, composition, vocals, sheet))
-            jobs["lrc"] = (lrc, partial(write_lrc, composition, vocals, lrc))
+            jobs["musicxml"] = (sheet, partial(write_musicxml, composition, vocals))
+            jobs["lrc"] = (lrc, partial(write_lrc, composition, vocals))
         elif (text := lrc_range_text(composition, vocals, span)) is not None:
-            jobs["lrc"] = (lrc, partial(lrc.write_text, text, encoding="utf-8"))
+            jobs["lrc"] = (lrc, partial(_write_text, text=text))
     if options.midi:
         midi = out_dir / "song.mid"
-        jobs["midi"] = (midi, partial(write_midi, composition, midi) if whole
-                        else partial(write_midi_range, composition, span, midi))
+        jobs["midi"] = (midi, partial(write_midi, composition) if whole
+                        else partial(write_midi_range, composition, span))
     return jobs
 
 
@@ -273,8 +294,12 @@ class _Once:
 
 
 def _write_stem(write: Callable[..., float], path: Path, audio: np.ndarray, span: SampleRange,
-                out_rate: int) -> float:
-    return write(path, range_audio(audio, span, out_rate))
+                out_rate: int, name: str) -> float:
+    return write(path, range_audio(audio, span, out_rate), name=name)
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
 
 
 def _loudness(signal: np.ndarray, sample_rate: int, options: ExportOptions,
@@ -291,17 +316,18 @@ def _loudness(signal: np.ndarray, sample_rate: int, options: ExportOptions,
 
 
 def write_audio(path: str | Path, audio: np.ndarray, sample_rate: int, bit_depth: int,
-                file_format: str = "wav") -> float:
+                file_format: str = "wav", *, name: str | None = None) -> float:
     """Write (channels, samples) float audio as WAV or FLAC of the given bit depth; returns
     the peak of the samples written (1.0 is full scale).
 
-    16 bits get TPDF dither seeded from the file's name, so the same song exports to the
-    same bytes; integer formats clip at full scale; 32 bits is float, for WAV only.
+    16 bits get TPDF dither seeded from the file's name (`name`, the final name of a file
+    written under a temporary one, else the path's), so the same song exports to the same
+    bytes; integer formats clip at full scale; 32 bits is float, for WAV only.
     """
     check_format(file_format, sample_rate, bit_depth)
     path = Path(path)
     # a seed per file name: stems summed later must not share one dither pattern
-    rng = np.random.default_rng(zlib.crc32(path.name.encode("utf-8")))
+    rng = np.random.default_rng(zlib.crc32((name or path.name).encode("utf-8")))
     peak = 0.0
     # one C-ordered block reused: soundfile wants interleaved frames, and a transposed view
     # would be copied on every write
