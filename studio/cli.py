@@ -1,4 +1,5 @@
-"""The `studio` command: the engine's operations from a terminal."""
+"""The `studio` command: the engine's operations from a terminal. Every failure ends with
+exit code 2 and one line saying what went wrong (see cli_errors)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,22 @@ import time
 from pathlib import Path
 
 from studio import engine
-from studio.cli_project import add_project_commands, commit_render
-from studio.engine.composing.meaning import MeaningError, style_line
+from studio.cli_errors import report_failure
+from studio.cli_project import add_project_commands, check_project, commit_render, prompt_text
+from studio.engine.composing.meaning import style_line
 from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.composing.prompt import parse_seconds
 from studio.engine.edit import operations
 from studio.engine.export.files import ExportOptions
 from studio.engine.export.ranges import resolve_range
 from studio.engine.lyrics.providers import make_provider
-from studio.engine.lyrics.stage import LyricsFitError
+from studio.engine.lyrics.text_file import read_lyrics
 from studio.engine.singing.presets import default_preset
 from studio.engine.singing.presets import preset_names as voice_names
 from studio.engine.singing.profile import analyse_profile, read_recording
 from studio.engine.sound.mastering import preset_names
 from studio.engine.sound.stems import stem_samples
 from studio.engine.worker.memory import keep_freed_memory
-from studio.project import ProjectError
 from studio.voice_profiles import profile_from_project
 
 
@@ -74,6 +75,8 @@ def parse_length(text: str) -> float:
 
 def cmd_render(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(2**31)
+    if args.project is not None:
+        check_project(args.project)
     bar = StageBar()
     started = time.perf_counter()
     composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar,
@@ -157,11 +160,7 @@ def lyrics_options(args: argparse.Namespace) -> dict:
     """compose() keywords for the lyrics options."""
     options = {}
     if args.lyrics is not None:
-        try:
-            options["lyrics_text"] = args.lyrics.read_text(encoding="utf-8")
-        except OSError as error:
-            raise LyricsFitError(f"cannot read lyrics from {args.lyrics}: "
-                                 f"{error.strerror}") from None
+        options["lyrics_text"] = read_lyrics(args.lyrics)
     if args.lyrics_url:
         options["lyrics_provider"] = make_provider("chat", url=args.lyrics_url,
                                                    model=args.lyrics_model)
@@ -218,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Ensemble Studio")
     commands = parser.add_subparsers(dest="command")
     render = commands.add_parser("render", help="write a whole song from a prompt")
-    render.add_argument("prompt", help='what the song is, e.g. "dreamy lo-fi in D minor, 80 bpm"')
+    render.add_argument("prompt", type=prompt_text,
+                        help='what the song is, e.g. "dreamy lo-fi in D minor, 80 bpm"')
     render.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     render.add_argument("--seed", type=int, help="the same seed gives the same song")
     render.add_argument("--length", type=parse_length, help="length as M:SS or seconds")
@@ -235,19 +235,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code (argparse itself exits with 2 on a bad option)."""
     keep_freed_memory()
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        return cmd_open(argparse.Namespace(project=None))
     try:
+        if args.command is None:
+            return cmd_open(argparse.Namespace(project=None))
         return args.func(args)
-    except (engine.PromptError, ProjectError, LyricsFitError, MeaningError) as error:
-        print(f"studio: {error}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("studio: cancelled", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 - every failure gets its one line (cli_errors)
+        return report_failure(error, argv)
 
 
 if __name__ == "__main__":

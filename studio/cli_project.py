@@ -14,13 +14,15 @@ from studio import engine
 from studio.engine.composing.meaning import style_line
 from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.edit import operations
+from studio.engine.lyrics.text_file import read_lyrics
 from studio.project import Project, ProjectError
 
 
 def add_project_commands(commands, parse_length, add_lyrics_options, lyrics_options) -> None:
     new = commands.add_parser("new", help="create a project file, optionally from a prompt")
     new.add_argument("project", type=Path)
-    new.add_argument("prompt", nargs="?", help="compose a song and commit it as version 1")
+    new.add_argument("prompt", nargs="?", type=prompt_text,
+                     help="compose a song and commit it as version 1")
     new.add_argument("--seed", type=int)
     new.add_argument("--length", type=parse_length, help="length as M:SS or seconds")
     add_lyrics_options(new)
@@ -114,12 +116,9 @@ def cmd_lyrics(args: argparse.Namespace) -> int:
             if args.rewrite:
                 changed, change = operations.regenerate_lyrics(song, section.id)
             else:
-                text = args.set.read_text(encoding="utf-8")
+                text = read_lyrics(args.set)
                 changed, change = operations.set_lyrics(song, section.id, text)
-        except OSError as error:
-            print(f"studio: cannot read {args.set}: {error.strerror}", file=sys.stderr)
-            return 2
-        except ValueError as error:  # no words there, a locked vocal, a line too long
+        except ValueError as error:  # not readable, no words there, a locked vocal, too long
             print(f"studio: {error}", file=sys.stderr)
             return 2
         info = project.commit(changed, change.message, change.kind)
@@ -145,6 +144,22 @@ def cmd_rate(args: argparse.Namespace) -> int:
     PreferenceProfile().rate(song, args.rating)
     print(f"rated {song.title}: {args.rating:g}")
     return 0
+
+
+def prompt_text(text: str) -> str:
+    """A prompt as typed, refused when it says nothing (an empty shell variable, say)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError('the prompt is empty: say what the song is, e.g. '
+                                         '"dreamy lo-fi in D minor, 80 bpm"')
+    return text
+
+
+def check_project(path: Path) -> None:
+    """Open a project file that exists and close it again, so that one that cannot be
+    opened (damaged, another program's, read-only) stops a render before it starts."""
+    if path.exists():
+        with Project.open(path):
+            pass
 
 
 def commit_render(path: Path, composition: engine.Composition, message: str,

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Top to bottom: a module may import modules of its own layer and of the layers below it.
 LAYERS = (
-    ("studio.__main__", "studio.cli", "studio.cli_project"),  # the command starts the window
+    # the command (it starts the window)
+    ("studio.__main__", "studio.cli", "studio.cli_errors", "studio.cli_project"),
     ("studio.ui",),
     ("studio.workspace", "studio.voice_profiles"),  # an open project: engine and project file
     ("studio.project",),

@@ -8,6 +8,10 @@ The lyrics stage (stage)
     fit_lyrics(composition, section_id, text), fit_song_lyrics(composition, text): a
         person's own lines, each checked to be singable in its bars (else LyricsFitError)
 
+A person's lyrics file (text_file)
+    read_lyrics(path) -> str: UTF-8, or UTF-16/UTF-32 with a byte-order mark; else
+        LyricsFileError naming the file and the line
+
 The story (story)
     Beat; song_story(sections, words, rng) -> {section id: Beat}: a scene per verse (verse 1
         sets it, later verses move on), a build, a chorus on the title line, a turn in the
@@ -75,6 +79,7 @@ from studio.engine.lyrics.stage import (
     write_section_lyrics,
 )
 from studio.engine.lyrics.story import Beat, hook_positions, song_story, tell
+from studio.engine.lyrics.text_file import LyricsFileError, read_lyrics
 from studio.engine.lyrics.words import (
     end_word,
     line_stresses,
@@ -88,12 +93,12 @@ from studio.engine.lyrics.words import (
 )
 
 __all__ = [
-    "SUNG_KINDS", "Beat", "ChatProvider", "LineSlot", "LocalProvider", "LyricsFitError",
-    "LyricsProvider", "ProviderError", "Rhythm", "SectionPlan", "SectionRequest", "Theme",
-    "check_fit", "end_word", "fit_lyrics", "fit_rhythm", "fit_song_lyrics", "hook_positions",
-    "infer_scheme", "is_sung", "line_slots", "line_stresses", "line_syllables", "lines_rhyme",
-    "make_provider", "noun_classes", "plan_section", "plausible", "rhyme_pairs", "rhymes",
-    "song_story", "song_theme", "split_word", "story_of", "stresses", "sung_sections",
-    "syllable_count", "tell", "words_of", "write_lyrics", "write_section",
-    "write_section_lyrics",
+    "SUNG_KINDS", "Beat", "ChatProvider", "LineSlot", "LocalProvider", "LyricsFileError",
+    "LyricsFitError", "LyricsProvider", "ProviderError", "Rhythm", "SectionPlan",
+    "SectionRequest", "Theme", "check_fit", "end_word", "fit_lyrics", "fit_rhythm",
+    "fit_song_lyrics", "hook_positions", "infer_scheme", "is_sung", "line_slots",
+    "line_stresses", "line_syllables", "lines_rhyme", "make_provider", "noun_classes",
+    "plan_section", "plausible", "read_lyrics", "rhyme_pairs", "rhymes", "song_story",
+    "song_theme", "split_word", "story_of", "stresses", "sung_sections", "syllable_count",
+    "tell", "words_of", "write_lyrics", "write_section", "write_section_lyrics",
 ]
