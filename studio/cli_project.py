@@ -56,19 +56,22 @@ def add_project_commands(commands, parse_length, add_lyrics_options, lyrics_opti
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    # the song is made before the file, so that a bad prompt or lyrics file leaves no file
+    song, seed = None, args.seed if args.seed is not None else random.randrange(2**31)
+    Project.check_new(args.project)
+    if args.prompt is not None:
+        song = engine.compose(args.prompt, seed, length_s=args.length,
+                              preferences=PreferenceProfile().defaults(), by_meaning=True,
+                              **args.lyrics_options(args))
     with Project.create(args.project) as project:
-        if args.prompt is not None:
-            seed = args.seed if args.seed is not None else random.randrange(2**31)
-            song = engine.compose(args.prompt, seed, length_s=args.length,
-                                  preferences=PreferenceProfile().defaults(), by_meaning=True,
-                                  **args.lyrics_options(args))
-            info = project.commit(song, f"Generate from \"{args.prompt}\" (seed {seed})",
-                                  "generate")
-            print(f"created {args.project} with version {info.id}: {song.title}")
-            context = song.context
-            print(style_line(context.genre_blend, context.understood, context.prompt))
-        else:
+        if song is None:
             print(f"created {args.project}")
+            return 0
+        info = project.commit(song, f"Generate from \"{args.prompt}\" (seed {seed})",
+                              "generate")
+    print(f"created {args.project} with version {info.id}: {song.title}")
+    context = song.context
+    print(style_line(context.genre_blend, context.understood, context.prompt))
     return 0
 
 
@@ -141,7 +144,11 @@ def cmd_revert(args: argparse.Namespace) -> int:
 def cmd_rate(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         song = project.load(args.version)
-    PreferenceProfile().rate(song, args.rating)
+    try:
+        PreferenceProfile().rate(song, args.rating)
+    except ValueError as error:  # a rating out of range
+        print(f"studio: {error}", file=sys.stderr)
+        return 2
     print(f"rated {song.title}: {args.rating:g}")
     return 0
 
@@ -156,10 +163,13 @@ def prompt_text(text: str) -> str:
 
 def check_project(path: Path) -> None:
     """Open a project file that exists and close it again, so that one that cannot be
-    opened (damaged, another program's, read-only) stops a render before it starts."""
+    opened (damaged, another program's, read-only), or one to be made in a folder that is
+    not there, stops a render before it starts."""
     if path.exists():
         with Project.open(path):
             pass
+    else:
+        Project.check_new(path)
 
 
 def commit_render(path: Path, composition: engine.Composition, message: str,

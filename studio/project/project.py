@@ -67,11 +67,21 @@ class Project:
         event.listen(self._engine, "connect", _pragmas)
         self._encoder = Encoder()
 
-    @classmethod
-    def create(cls, path: str | Path) -> Project:
+    @staticmethod
+    def check_new(path: str | Path) -> None:
+        """ProjectError when no project can be created at `path`: a file is there already,
+        or its folder is not a folder."""
         path = Path(path)
         if path.exists():
             raise ProjectError(f"'{path.name}' already exists; open it instead.")
+        if not path.parent.is_dir():
+            raise ProjectError(f"Cannot create '{path}': {path.parent} is not a folder. "
+                               "Choose a project file in a folder that exists.")
+
+    @classmethod
+    def create(cls, path: str | Path) -> Project:
+        path = Path(path)
+        cls.check_new(path)
         try:
             path.touch()
         except OSError as error:

@@ -17,6 +17,7 @@ from studio.engine.export.files import ExportOptions, SongExport, export_song, w
 from studio.engine.export.lyric_files import line_times_s, lrc_text
 from studio.engine.export.midi import to_midi
 from studio.engine.export.ranges import cut_midi, section_range
+from studio.engine.export.staging import ExportError
 from studio.engine.orchestrator import RenderedSong
 from studio.engine.progress import ProgressEvent
 from studio.engine.sound.loudness import loudness_report
@@ -236,6 +237,46 @@ def test_bad_options_are_refused_before_writing(tmp_path, song, rendered, option
     with pytest.raises(ValueError, match=named):
         export_song(song, rendered, tmp_path, ExportOptions(**options))
     assert list(tmp_path.iterdir()) == []
+
+
+def files_in(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_export_that_fails_leaves_the_earlier_one_whole(tmp_path, song, rendered):
+    """The MIDI file, the lyrics and the context are written while the render runs; a file
+    named `stems` stops the export when the stems arrive. Nothing written so far takes a
+    final name: the earlier export's files are as they were and no temporary is left."""
+    export_song(song, rendered, tmp_path, ExportOptions(stems="none"))
+    (tmp_path / "stems").write_text("in the way\n", encoding="utf-8")
+    before = files_in(tmp_path)
+    with pytest.raises(ExportError, match="stems is a file, not a folder") as failed:
+        export_song(song, rendered, tmp_path)
+    assert "not written: " in str(failed.value) and "song.mid" in str(failed.value)
+    assert files_in(tmp_path) == before
+
+
+def test_a_folder_under_a_final_name_stops_the_export_before_anything_is_written(
+        tmp_path, song, rendered):
+    (tmp_path / "report.json").mkdir()
+    with pytest.raises(ExportError, match="report.json there is a folder"):
+        export_song(song, rendered, tmp_path)
+    assert files_in(tmp_path) == {}
+
+
+def test_an_export_writes_no_temporary_name_and_the_same_bytes(tmp_path, song, rendered):
+    """Written under temporary names, 16-bit files are still dithered by their final name:
+    the same song exports to the same bytes, and stems do not share a dither pattern."""
+    options = ExportOptions(bit_depth=16)
+    first = export_song(song, rendered, tmp_path / "a", options)
+    export_song(song, rendered, tmp_path / "b", options)
+    assert files_in(tmp_path / "a") == files_in(tmp_path / "b")
+    assert not [p for p in tmp_path.rglob("*") if ".partial" in p.name]
+    values, _ = soundfile.read(first["stem:drums"], dtype="int16")
+    again = tmp_path / "01-drums.wav"
+    write_audio(again, rendered.stems["drums"], RATE, 16)
+    assert np.array_equal(soundfile.read(again, dtype="int16")[0], values)
 
 
 def test_a_render_at_another_rate_needs_an_output_rate(tmp_path, song):
