@@ -34,13 +34,14 @@ LATIN1 = b"[Verse]\nI walked along the river\nThe lights of the Caf\xe9 were cal
 
 @dataclass
 class Row:
-    """One bad input: the command's arguments, what its message must name, and the good
-    project whose versions must stay as they were (if the row uses one)."""
+    """One bad input: the command's arguments, what its message must name, and the copy of
+    the good project whose versions must stay as they were (if the row uses one)."""
 
     argv: list[str]
     named: list[str]
     project: Path | None = None
     folders: list[Path] = field(default_factory=list)  # folders that must stay empty
+    filler: Path | None = None  # removed before the project is read again
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,13 @@ def mount_small_disk(folder: Path, cleanup: contextlib.ExitStack) -> None:
                              capture_output=True, text=True, check=False)
     if mounted.returncode != 0:
         pytest.skip(f"a small disk cannot be mounted here: {mounted.stderr.strip()}")
-    cleanup.callback(subprocess.run, ["umount", str(folder)], check=True)
+
+    def unmount():
+        if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
+            subprocess.run(["umount", "--lazy", str(folder)], check=False)
+            raise AssertionError(f"{folder} was still in use: a file on it was left open")
+
+    cleanup.callback(unmount)
 
 
 # ---- the rows: each makes its files in `work` and returns the command to run ----
@@ -304,6 +311,29 @@ def export_to_a_full_disk(work, good, cleanup):
                ["disk is full", str(work / "disk"), "not written", "master.wav"], project)
 
 
+def fill(disk: Path) -> None:
+    """Fill a disk to its last byte."""
+    with open(disk / "filler", "wb", buffering=0) as filler:
+        with contextlib.suppress(OSError):
+            while True:
+                filler.write(b"\0" * 4096)
+
+
+def new_project_on_a_full_disk(work, good, cleanup):
+    mount_small_disk(work / "disk", cleanup)
+    fill(work / "disk")
+    return Row(["new", str(work / "disk" / "new.ensemble"), "folk song"],
+               ["disk is full", "new.ensemble", "could not be created"])
+
+
+def revert_on_a_full_disk(work, good, cleanup):
+    mount_small_disk(work / "disk", cleanup)
+    project = Path(shutil.copy(good, work / "disk" / "song.ensemble"))
+    fill(work / "disk")
+    return Row(["revert", str(project), "1"], ["disk is full", "song.ensemble"], project,
+               filler=work / "disk" / "filler")
+
+
 BAD_INPUTS: list[Callable] = [
     latin1_lyrics, latin1_lyrics_into_a_project, latin1_lyrics_rendered_to_a_project,
     utf16_lyrics_without_a_mark, missing_lyrics_file, missing_lyrics_file_into_a_project,
@@ -317,6 +347,7 @@ BAD_INPUTS: list[Callable] = [
     section_not_there, loudness_not_a_target, unknown_option, empty_prompt,
     blank_prompt_for_a_new_project, export_under_a_file, export_to_a_file,
     export_over_a_folder_named_master, export_with_a_file_named_stems, export_to_a_full_disk,
+    new_project_on_a_full_disk, revert_on_a_full_disk,
 ]
 
 
@@ -327,7 +358,6 @@ def test_a_bad_input_gets_one_clear_line_and_changes_nothing(make, tmp_path, goo
     work.mkdir()
     with contextlib.ExitStack() as cleanup:
         row = make(work, good_project, cleanup)
-        before = versions(row.project) if row.project else None
         files = snapshot(work)
         code, printed = run(row.argv, capsys)
         assert code == 2, printed
@@ -337,8 +367,10 @@ def test_a_bad_input_gets_one_clear_line_and_changes_nothing(make, tmp_path, goo
         assert snapshot(work) == files  # nothing new, nothing changed, no temporary left
         for folder in row.folders:
             assert not folder.exists() or not any(folder.iterdir())
+        if row.filler:
+            row.filler.unlink()
         if row.project:
-            assert versions(row.project) == before
+            assert versions(row.project) == versions(good_project)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])

@@ -25,6 +25,7 @@ from studio.project.schema import APPLICATION_ID, SCHEMA_VERSION
 
 HEADER = b"SQLite format 3\x00"
 MIGRATIONS = Path(__file__).parent / "migrations"
+_ROOM_BYTES = 1 << 20  # less free space than this after a failed open: the disk is full
 
 
 def check_file(path: Path) -> int:
@@ -106,6 +107,15 @@ def backup_before_migration(path: Path, version: int) -> Path:
     target = path.with_name(f"{path.name}.bak-v{version}")
     shutil.copy2(path, target)
     return target
+
+
+def disk_full(path: Path) -> bool:
+    """Whether the disk a project is on has (nearly) no room left: less than its log and
+    shared-memory files need to grow."""
+    try:
+        return shutil.disk_usage(path.parent).free < _ROOM_BYTES
+    except OSError:
+        return False
 
 
 def sidecars(path: Path) -> set[Path]:

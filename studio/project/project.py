@@ -87,8 +87,17 @@ class Project:
         except OSError as error:
             raise ProjectError(f"Cannot create '{path}': {error.strerror}.") from None
         project = cls(path, opening.lock(path))
-        project._migrate()
-        project._set_meta("created_at", str(time.time()))
+        try:
+            project._migrate()
+            project._set_meta("created_at", str(time.time()))
+        except BaseException as error:
+            # a file that could not be made whole (a full disk) is not left half made
+            project.close()
+            opening.remove_new_sidecars(path, set())
+            path.unlink(missing_ok=True)
+            if isinstance(error, DBAPIError):
+                raise _translated(error, path, creating=True) from None
+            raise
         return project
 
     @classmethod
@@ -115,6 +124,10 @@ class Project:
         except DBAPIError as error:
             project.close()
             opening.remove_new_sidecars(path, beside)
+            if opening.disk_full(path):  # SQLite says "disk I/O error" when it has no room
+                raise DiskFull(f"The disk is full: '{path.name}' cannot be opened, as it "
+                               "needs room beside it for its log. Free some space and open "
+                               "it again.") from None
             raise ProjectDamaged(f"'{path.name}' is damaged ({error.orig}). Open an earlier "
                                  "copy.") from None
         except BaseException:
@@ -324,19 +337,31 @@ class _Transaction:
         return False
 
 
-def _translated(error: Exception, path: Path) -> ProjectError:
+def _translated(error: Exception, path: Path, *, creating: bool = False) -> ProjectError:
     text = str(getattr(error, "orig", error))
+    if "full" in text and creating:
+        return DiskFull(f"The disk is full: '{path.name}' could not be created and no file "
+                        "was left. Free some space and try again.")
     if "full" in text:
         return DiskFull(f"The disk is full: '{path.name}' was not saved and is as it was "
                         "before. Free some space and save again.")
+    if creating:
+        return ProjectError(f"Creating '{path.name}' failed ({text}); no file was left.")
     return ProjectError(f"Saving '{path.name}' failed ({text}); the file is as it was.")
 
 
 def _pragmas(connection: sqlite3.Connection, _record) -> None:
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")  # fsync at every commit, in WAL mode too
-    cursor.execute("PRAGMA foreign_keys=ON")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # fsync at every commit, in WAL mode too
+        cursor.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error:
+        # a connection that cannot be set up (no room for its log on a full disk) is closed
+        # now: the error's traceback would keep the file open until it is collected
+        cursor.close()
+        connection.close()
+        raise
     cursor.close()
 
 
