@@ -25,6 +25,7 @@ import pytest
 
 from studio import engine
 from studio.cli import main
+from studio.cli_errors import report_failure
 from studio.project import Project
 
 WORDS = ("[Verse]\nI walked along the river in the rain\nThe city lights were calling out my "
@@ -426,3 +427,15 @@ def test_an_unexpected_fault_is_logged_with_its_traceback(tmp_path, capsys, monk
     assert "Traceback" in report and "broken_save" in report
     assert snapshot(out) == {"song.mid": hashlib.sha256(
         b"an earlier export's MIDI file").hexdigest()}
+
+
+def test_an_operating_system_error_on_a_file_is_one_line_naming_it(tmp_path, capsys):
+    """The error policy's last net for a file error no command turned into its own message."""
+    try:
+        (tmp_path / "missing.wav").read_bytes()
+    except OSError as error:
+        code = report_failure(error, ["render", "pop"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert f"{tmp_path / 'missing.wav'}: there is no such file or folder; check the name" in err
+    assert not (tmp_path / "state").exists()  # no log: it is not a fault of the studio
