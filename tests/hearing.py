@@ -78,8 +78,9 @@ def transcribe(audio: np.ndarray, sample_rate: int) -> str:
     peak = float(np.abs(x).max()) if x.size else 0.0
     if peak < 1e-6:
         return ""
+    # temperature 0 alone: no sampled fallback, so the same audio is always heard the same
     segments, _ = _model().transcribe(x / peak * 0.5, language="en", beam_size=5,
-                                      condition_on_previous_text=False,
+                                      temperature=0.0, condition_on_previous_text=False,
                                       without_timestamps=True, vad_filter=False)
     return " ".join(segment.text.strip() for segment in segments)
 
@@ -148,12 +149,21 @@ SONGS = (
     ("a gentle folk song about a river town", 7),
     ("a country song about a small town girl", 4),
     ("a dreamy synthwave song about city lights", 6),
+    ("a hip-hop track about the city at night", 8),
+    ("a sad indie song about letting go", 9),
+    ("a jazz ballad about a rainy afternoon", 10),
+    ("an electronic dance track about the weekend", 11),
+    ("a blues song about a long road", 12),
+    ("a reggae song about sunshine", 13),
 )
 
 
-def dry_vocal(song: Composition, preset: str, sample_rate: int = RENDER_RATE) -> np.ndarray:
-    """The song's vocal lane sung with `preset`, dry (no effects, no fader), mono."""
-    lane = dataclasses.replace(song.lanes["vocal"], voice=Voice(preset))
+def dry_vocal(song: Composition, voice: Voice | str,
+              sample_rate: int = RENDER_RATE) -> np.ndarray:
+    """The song's vocal lane sung with `voice` (or a preset's name), dry (no effects, no
+    fader), mono."""
+    voice = Voice(voice) if isinstance(voice, str) else voice
+    lane = dataclasses.replace(song.lanes["vocal"], voice=voice)
     synth = VoiceSynth(lane, song.context, sample_rate)
     samples_per_beat = 60.0 / song.context.tempo_bpm * sample_rate
     out = np.zeros(round(song.total_beats * samples_per_beat) + 10 * sample_rate, np.float32)
@@ -165,15 +175,18 @@ def dry_vocal(song: Composition, preset: str, sample_rate: int = RENDER_RATE) ->
     return out
 
 
-def song_accuracy(song: Composition, preset: str, out: Path | None = None) -> float:
-    """Mean word accuracy of the song's distinct lines sung with `preset`."""
+def song_accuracy(song: Composition, voice: Voice | str, out: Path | None = None) -> float:
+    """Mean word accuracy of the song's distinct lines sung with `voice` (or a preset's
+    name)."""
+    voice = Voice(voice) if isinstance(voice, str) else voice
     scores = []
-    lines = sung_lines(song, dry_vocal(song, preset), RENDER_RATE)
+    lines = sung_lines(song, dry_vocal(song, voice), RENDER_RATE)
     for index, (text, audio) in enumerate(lines):
         heard = transcribe(audio, RENDER_RATE)
         scores.append(word_accuracy(text, heard))
         if out is not None:
-            folder = out / f"seed{song.context.seed}-{preset.replace(' ', '-')}"
+            named = voice.preset + (f" {voice.profile.name}" if voice.profile else "")
+            folder = out / f"seed{song.context.seed}-{named.replace(' ', '-')}"
             folder.mkdir(parents=True, exist_ok=True)
             soundfile.write(folder / f"{index + 1:02d}.wav", audio, RENDER_RATE)
             with open(folder / "heard.txt", "a") as notes:

@@ -186,6 +186,10 @@ class VoicePanel(QWidget):
         if self.recording is not None:
             return
         try:
+            # the devices as they are now: a microphone plugged in since PortAudio started
+            # counts (this process holds no stream: playback has a process of its own)
+            sounddevice._terminate()
+            sounddevice._initialize()
             device = sounddevice.query_devices(kind="input")
         except (sounddevice.PortAudioError, ValueError):
             self.say("There is no input device to record from: connect a microphone, or "

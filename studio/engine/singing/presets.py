@@ -1,9 +1,9 @@
 """Voice presets (resources/voices.toml) and the numbers a Voice sings with.
 
 A Voice names a preset and may carry a person's profile; `voice_params` resolves both into
-one VoiceParams: the profile moves the formants (by the ratio of its first formant to the one
-the preset's espeak-ng voice speaks with), the pitch range and the breathiness toward the
-person's, by the voice's `profile_amount`.
+one VoiceParams: the profile moves the speech voice (to the presets' one nearest the
+person's pitch), the formants (by the ratio of its first formant to that voice's), the pitch
+range and the breathiness toward the person's, by the voice's `profile_amount`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from studio.engine.model import Composition, Voice, VoiceProfile
 from studio.engine.singing.profile import speaker_profile
 
 SPEECH_TO_SONG = (-5, 14)  # a singing range around a speaking median, in semitones
+MAX_BREATHINESS = 0.6
+MAX_FORMANT_RATIO = 1.2  # further, and the vowels blur
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,28 @@ def voice_params(voice: Voice) -> VoiceParams:
 
 
 def with_profile(params: VoiceParams, profile: VoiceProfile, amount: float) -> VoiceParams:
+    """The preset moved toward a person's voice. From half the way on, the line is spoken by
+    the presets' speech voice nearest the person's pitch (a low voice by a low one): moving a
+    voice's formants far blurs its vowels. Formants move by the ratio of the person's first
+    formant to that voice's; breathiness by how much breathier the person is than it."""
+    if amount >= 0.5:
+        params = replace(params, **_nearest_speaker(profile))
     own = speaker_profile(params.speech_voice, params.speech_pitch)
-    ratio = min(1.4, max(0.7, profile.formant_hz / own.formant_hz))
+    ratio = min(MAX_FORMANT_RATIO, max(1.0 / MAX_FORMANT_RATIO,
+                                       profile.formant_hz / own.formant_hz))
     shift = math.exp((1.0 - amount) * math.log(params.formant_shift) + amount * math.log(ratio))
     low, high = _moved_range(params, profile, amount)
-    return replace(
-        params, formant_shift=shift, low=low, high=high,
-        breathiness=(1.0 - amount) * params.breathiness + amount * profile.breathiness)
+    breathiness = params.breathiness + amount * (profile.breathiness - own.breathiness)
+    return replace(params, formant_shift=shift, low=low, high=high,
+                   breathiness=min(MAX_BREATHINESS, max(0.0, breathiness)))
+
+
+def _nearest_speaker(profile: VoiceProfile) -> dict[str, str | int]:
+    """The presets' speech voice (and pitch) whose speaking pitch is nearest the person's."""
+    speakers = sorted({(p.speech_voice, p.speech_pitch) for p in map(preset, preset_names())})
+    voice, pitch = min(speakers, key=lambda s: abs(math.log(
+        speaker_profile(*s).f0_median_hz / max(profile.f0_median_hz, 1.0))))
+    return {"speech_voice": voice, "speech_pitch": pitch}
 
 
 def profile_range(profile: VoiceProfile) -> tuple[int, int]:

@@ -49,23 +49,28 @@ def _pyin(audio, rate=RATE, frame_length=1024, fmin=60):
     return librosa.times_like(f0, sr=rate, hop_length=HOP), f0, voiced
 
 
-def test_the_voice_sings_the_melody_in_tune(song):
-    section, audio = _section_audio(song, Voice(vibrato=0.0))
+@pytest.mark.parametrize("name", preset_names())
+def test_each_voice_sings_the_melody_in_tune(song, name):
+    section, audio = _section_audio(song, Voice(name, vibrato=0.0))
+    shift = octave_shift(song, preset(name))
     times, f0, voiced = _pyin(audio)
     seconds_per_beat = 60.0 / song.context.tempo_bpm
-    errors, voiced_notes = [], 0
+    errors, voiced_notes = [], []
     notes = song.parts[(section.id, "vocal")].notes
     for note in notes:
         inside = (times >= note.start_beats * seconds_per_beat + 0.03) & (
             times < note.end_beats * seconds_per_beat - 0.03)
         heard = f0[inside & voiced]
-        voiced_notes += heard.size >= 0.5 * inside.sum() > 0
-        errors.extend(1200.0 * np.log2(heard / librosa.midi_to_hz(note.pitch)))
+        if note.duration_beats * seconds_per_beat >= 0.3:  # a short one may be half consonants
+            voiced_notes.append(heard.size >= 0.5 * inside.sum() > 0)
+        errors.extend(1200.0 * np.log2(heard / librosa.midi_to_hz(note.pitch + shift)))
+    print(f"{name}: median pitch error {np.median(np.abs(errors)):.1f} cents")
     assert np.median(np.abs(errors)) <= 20.0
-    assert voiced_notes >= 0.9 * len(notes)
+    assert len(voiced_notes) >= 8 and np.mean(voiced_notes) >= 0.9
 
 
-def test_syllables_start_on_their_notes(song):
+@pytest.mark.parametrize("name", ["high soft", "low soft"])  # each speech voice
+def test_syllables_start_on_their_notes(song, name):
     """Words that start and end with unvoiced consonants: each syllable's voicing (its
     vowel) begins where its note does."""
     section, _ = _sung_section(song)
@@ -79,7 +84,7 @@ def test_syllables_start_on_their_notes(song):
                              text=" ".join(s.text for s in syllables)))
     edited = replace(song, lyrics={**song.lyrics, section.id: replace(lyrics, lines=tuple(lines))},
                      lanes=dict(song.lanes))
-    edited.lanes["vocal"] = replace(song.lanes["vocal"], voice=Voice(vibrato=0.0))
+    edited.lanes["vocal"] = replace(song.lanes["vocal"], voice=Voice(name, vibrato=0.0))
     audio = instrument_for(edited.lanes["vocal"], edited.context, RATE).render_part(edited,
                                                                                section.id)[0]
     # a short window (23 ms) for sharp voicing onsets; the voice sings above 90 Hz here
@@ -89,6 +94,8 @@ def test_syllables_start_on_their_notes(song):
     seconds_per_beat = 60.0 / song.context.tempo_bpm
     errors = [np.min(np.abs(onset_times - notes[s.note_index].start_beats * seconds_per_beat))
               for line in lines for s in line.syllables]
+    print(f"{name}: {np.mean(np.array(errors) <= 0.030):.0%} of vowels within 30 ms of their "
+          f"notes, median {np.median(errors) * 1000:.1f} ms")
     assert np.mean(np.array(errors) <= 0.030) >= 0.9, errors
     assert np.median(errors) <= 0.015
 
