@@ -79,6 +79,7 @@ class RenderCache:
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=TEMPORARY)
             with os.fdopen(handle, "wb") as stream:
                 np.save(stream, audio, allow_pickle=False)
+            self.evict(room_bytes=audio.nbytes)  # room first, so the cap holds meanwhile
             os.replace(temporary, path)
         except OSError as error:
             if temporary is not None:
@@ -92,13 +93,15 @@ class RenderCache:
         """The entries' total size (temporary files are not entries)."""
         return sum(size for _, _, size in self._entries())
 
-    def evict(self) -> None:
-        """Remove the least recently used entries until the rest fit the cap, and temporary
-        files a crashed writer left behind."""
+    def evict(self, room_bytes: int = 0) -> None:
+        """Remove the least recently used entries until the rest fit the cap (with
+        `room_bytes` to spare), and temporary files a crashed writer left behind. Two
+        processes writing at once can each take the room the other made: the cache is then
+        over its cap by what they write, until the later one's eviction after its write."""
         entries = sorted(self._entries(), key=lambda entry: entry[1])
         total = sum(size for _, _, size in entries)
         for path, _, size in entries:
-            if total <= self.cap_bytes:
+            if total + room_bytes <= self.cap_bytes:
                 break
             _remove(path)  # another process may have removed it first: it is gone either way
             total -= size
