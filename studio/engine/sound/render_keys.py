@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
+
+import numpy as np
 
 from studio.engine.model import Buses, Composition, Lane
 from studio.engine.singing.presets import voice_params
@@ -78,4 +80,25 @@ def _sung_recipe(composition: Composition, section_id: int) -> tuple:
 
 
 def _hash(recipe: tuple) -> str:
-    return hashlib.blake2b(repr(recipe).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(repr(_plain(recipe)).encode(), digest_size=16).hexdigest()
+
+
+def _plain(value):
+    """The recipe in plain Python values, written the same whichever way it was made: a song
+    just composed holds numpy numbers where the same song read back from its project file holds
+    floats, and a dict read back may list its items in another order."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, tuple | list):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted(((repr(_plain(k)), _plain(v)) for k, v in value.items()),
+                            key=lambda item: item[0]))
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,) + tuple(
+            (f.name, _plain(getattr(value, f.name))) for f in fields(value))
+    return value

@@ -119,33 +119,47 @@ def test_the_default_folder_is_the_users_cache_folder(tmp_path):
 
 RENDER = """
 import sys
+from pathlib import Path
 import numpy as np
 from studio import engine
 from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.renderer import SongRenderer
-song = engine.compose("uplifting pop song about summer nights", 4, length_s=20.0)
-cache = RenderCache(sys.argv[1])
-renderer = SongRenderer(44100, disk=cache)
+from studio.project import Project
+folder, out, project_path, rate = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+if project_path.exists():  # the project reopened
+    with Project.open(project_path) as project:
+        song = project.load()
+else:
+    song = engine.compose("uplifting pop song about summer nights", 4, length_s=20.0)
+cache = RenderCache(folder)
+renderer = SongRenderer(rate, disk=cache)
 state = renderer.render(song)
-np.save(sys.argv[2], state.mix)
-for name, stem in state.stems.items():
-    np.save(sys.argv[2].replace(".npy", f"-{name}.npy"), stem)
+for name, stem in {"mix": state.mix, **state.stems}.items():
+    np.save(out.replace(".npy", f"-{name}.npy"), stem)
+if sys.argv[5] == "commit":
+    with Project.create(project_path) as project:
+        project.commit(song, "Generate", "generate")
 print(renderer.rendered, cache.hits, cache.misses)
 """
 
 
-@pytest.mark.parametrize("rate", [44100, 48000])
-def test_a_second_process_renders_nothing_again_and_sounds_the_same(tmp_path, rate):
-    code = RENDER.replace("44100", str(rate))
+@pytest.mark.parametrize("rate, second", [(44100, "composes it again"),
+                                          (48000, "reopens its project")])
+def test_a_second_process_renders_nothing_again_and_sounds_the_same(tmp_path, rate, second):
+    project = tmp_path / "song.ensemble"
     counts = []
     for run in ("first", "second"):
-        process = run_python(code, str(tmp_path / "renders"), str(tmp_path / f"{run}.npy"))
+        commit = "commit" if run == "first" and second == "reopens its project" else "-"
+        process = run_python(RENDER, str(tmp_path / "renders"), str(tmp_path / f"{run}.npy"),
+                             str(project), str(rate), commit)
         out, err = process.communicate()
         assert process.returncode == 0, err
         counts.append([int(n) for n in out.split()])
     (first_rendered, _, _), (rendered, hits, misses) = counts
     assert first_rendered > 0
     assert rendered == 0 and misses == 0 and hits > 0  # no section, lane or bus made again
-    for first in tmp_path.glob("first*.npy"):
-        second = tmp_path / first.name.replace("first", "second")
-        assert np.array_equal(np.load(first), np.load(second)), first.name
+    firsts = list(tmp_path.glob("first-*.npy"))
+    assert len(firsts) == len(list(tmp_path.glob("second-*.npy"))) > 2
+    for first in firsts:
+        second_audio = np.load(tmp_path / first.name.replace("first", "second"))
+        assert np.array_equal(np.load(first), second_audio), first.name

@@ -1,6 +1,7 @@
 """Render keys: a change to anything the audio depends on gives a new key, and nothing else
 does."""
 
+import json
 import os
 import shutil
 from dataclasses import replace
@@ -10,6 +11,7 @@ import pytest
 from studio import engine
 from studio.engine.edit import operations
 from studio.engine.model import VoiceProfile
+from studio.engine.serialize import composition_from_dict, composition_to_dict
 from studio.engine.sound import render_keys
 from studio.engine.sound.render_keys import returns_key, segment_key, wet_key
 from studio.engine.sound.soundfont_file import timgm6mb_path
@@ -29,6 +31,13 @@ def test_the_same_song_gives_the_same_keys(song):
     again = engine.compose("uplifting pop song about summer nights", 4, length_s=20.0)
     assert keys(song) == keys(again)
     assert keys(song) != keys(song, 48000)
+
+
+def test_a_song_read_back_from_its_file_has_the_keys_it_was_rendered_under(song):
+    # composed, a song holds numpy numbers; read back from JSON (as the project file and the
+    # worker's payloads carry it), plain floats: the audio is the same, so are its keys
+    back = composition_from_dict(json.loads(json.dumps(composition_to_dict(song))))
+    assert keys(back) == keys(song)
 
 
 def test_a_changed_note_changes_only_its_sections_key(song):
