@@ -15,6 +15,7 @@ the render goes on without it.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -26,7 +27,7 @@ import platformdirs
 
 DEFAULT_CAP_BYTES = 2 * 1024**3
 STALE_TEMPORARY_S = 600.0  # no writer takes this long over one entry
-ENTRY, TEMPORARY = ".npy", ".tmp"
+ENTRY, NOTE, TEMPORARY = ".npy", ".json", ".tmp"  # audio, what was measured of it
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ def default_cache_dir() -> Path:
 
 
 class RenderCache:
-    """float32 arrays in .npy files under a folder, capped in total size."""
+    """float32 arrays in .npy files under a folder (and small notes about them in .json
+    files), capped in total size."""
 
     def __init__(self, folder: Path | None = None, cap_bytes: int = DEFAULT_CAP_BYTES) -> None:
         self.folder = Path(folder) if folder else default_cache_dir()
@@ -69,17 +71,39 @@ class RenderCache:
 
     def put(self, key: str, audio: np.ndarray) -> bool:
         """Store atomically (a reader never sees half an entry); whether it was stored."""
-        path = self._path(key)
         audio = np.asarray(audio, dtype=np.float32)
-        if audio.nbytes > self.cap_bytes:  # it would push out everything, then itself
+        return self._store(self._path(key), audio.nbytes,
+                           lambda stream: np.save(stream, audio, allow_pickle=False))
+
+    def get_note(self, key: str) -> dict | None:
+        """A small JSON value kept beside audio (a loudness report, say), or None."""
+        path = self._path(key, NOTE)
+        try:
+            note = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, ValueError):
+            self.misses += 1
+            _remove(path)
+            return None
+        self.hits += 1
+        return note
+
+    def put_note(self, key: str, note: dict) -> bool:
+        data = json.dumps(note).encode()
+        return self._store(self._path(key, NOTE), len(data), lambda stream: stream.write(data))
+
+    def _store(self, path: Path, size: int, write) -> bool:
+        if size > self.cap_bytes:  # it would push out everything, then itself
             self.evict()
             return False
         temporary = None
         try:
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=TEMPORARY)
             with os.fdopen(handle, "wb") as stream:
-                np.save(stream, audio, allow_pickle=False)
-            self.evict(room_bytes=audio.nbytes)  # room first, so the cap holds meanwhile
+                write(stream)
+            self.evict(room_bytes=size)  # room first, so the cap holds meanwhile
             os.replace(temporary, path)
         except OSError as error:
             if temporary is not None:
@@ -119,16 +143,16 @@ class RenderCache:
                 info = item.stat()
             except OSError:
                 continue  # removed since it was listed
-            if item.name.endswith(ENTRY):
+            if item.name.endswith((ENTRY, NOTE)):
                 entries.append((Path(item.path), info.st_mtime, info.st_size))
             elif item.name.endswith(TEMPORARY) and info.st_mtime < stale:
                 _remove(Path(item.path))
         return entries
 
-    def _path(self, key: str) -> Path:
+    def _path(self, key: str, suffix: str = ENTRY) -> Path:
         if not key.isalnum():
             raise ValueError(f"a cache key is letters and digits, not '{key}'")
-        return self.folder / f"{key}{ENTRY}"
+        return self.folder / f"{key}{suffix}"
 
     def _warn(self, what: str, error: OSError) -> None:
         """Say once per cache that it does not work (later failures go to the debug log);

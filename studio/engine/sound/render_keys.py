@@ -5,8 +5,10 @@
                   preset, profile, expression), tempo, meter, bars, notes, sample rate
     wet_key       one lane's whole stem after its insert effects: its sections' keys and
                   places, its effects, the song's length in samples
-    returns_key   the reverb and delay returns: every lane's wet key, fader, mute, solo and
-                  sends, the buses' settings and the tempo
+    returns_key   the reverb and delay returns, and so the mix: every lane's wet key, fader,
+                  mute, solo and sends, the buses' settings and the tempo
+    master_key    the master and its loudness report: the mix's key, the mastering settings,
+                  the preset as the song's mood leans it, and the sections' spans and energy
 
 Every key also holds SOUND_VERSION, so that audio made by older code is never taken for
 audio the current code would make.
@@ -63,6 +65,13 @@ def returns_key(wet_keys: Mapping[str, str], lanes: Mapping[str, Lane], buses: B
                     lanes[name].mute, lanes[name].solo, lanes[name].fx.reverb_send,
                     lanes[name].fx.delay_send) for name in sorted(wet_keys))
     return _hash(("returns", SOUND_VERSION, faders, buses, tempo_bpm, sample_rate))
+
+
+def master_key(mix_key: str, preset, settings, sections: list[tuple[int, int, float]],
+               sample_rate: int) -> str:
+    """The master of a mix: its settings (a Mastering), its preset (a MasterPreset) and the
+    sections the master rides."""
+    return _hash(("master", SOUND_VERSION, mix_key, preset, settings, sections, sample_rate))
 
 
 def _sung_recipe(composition: Composition, section_id: int) -> tuple:

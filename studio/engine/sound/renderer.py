@@ -82,6 +82,8 @@ class RenderState:
     lanes: dict[str, Lane] = field(default_factory=dict)
     buses: Buses = Buses()
     tempo_bpm: float = 120.0
+    wet_keys: dict[str, str] = field(default_factory=dict)  # render_keys.wet_key per lane
+    mix_key: str = ""  # render_keys.returns_key: all the mix depends on
 
 
 class SongRenderer:
@@ -110,6 +112,11 @@ class SongRenderer:
         state = RenderState(self.sample_rate, layout=layout,
                             lanes={n: copy.copy(lane) for n, lane in composition.lanes.items()},
                             buses=composition.buses, tempo_bpm=composition.context.tempo_bpm)
+        state.wet_keys = {name: wet_key([(p.key, p.start) for p in placed], state.lanes[name],
+                                        total, self.sample_rate)
+                          for name, placed in layout.items()}
+        state.mix_key = returns_key(state.wet_keys, state.lanes, state.buses, state.tempo_bpm,
+                                    self.sample_rate)
         reusable = old is not None and set(old.dry) == set(layout) and old.mix is not None \
             and old.mix.shape[1] == total
         changed: dict[str, list[tuple[int, int]]] = {}
@@ -191,7 +198,7 @@ class SongRenderer:
                 and (old.buses, old.tempo_bpm) == (state.buses, state.tempo_bpm):
             state.wet, state.stems, state.mix = old.wet, old.stems, old.mix
             return
-        keys = self._wet_keys(state)
+        keys = state.wet_keys
         kept = {n: self._from_disk(keys[n]) for n in redo}
         todo = {n for n in redo if kept[n] is None}
         fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
@@ -200,20 +207,13 @@ class SongRenderer:
         state.wet = {n: fresh[n] if n in todo else kept[n] if n in redo else old.wet[n]
                      for n in state.dry}
         faded = None if on_faded is None else partial(on_faded, state.dry)
-        returns_at = returns_key(keys, state.lanes, state.buses, state.tempo_bpm,
-                                 self.sample_rate) if self.disk is not None else ""
-        returns = {bus: self._from_disk(returns_at + bus) for bus in RETURNS}
+        returns = {bus: self._from_disk(state.mix_key + bus) for bus in RETURNS}
         state.stems, state.mix = mix_wet(
             state.wet, state.lanes, state.buses, state.tempo_bpm, self.sample_rate, faded,
             returns=None if any(a is None for a in returns.values()) else returns)
         if any(a is None for a in returns.values()):
             for bus in RETURNS:
-                self._to_disk(returns_at + bus, state.stems[bus])
-
-    def _wet_keys(self, state: RenderState) -> dict[str, str]:
-        length = _length(state.dry)
-        return {name: wet_key([(p.key, p.start) for p in placed], state.lanes[name], length,
-                              self.sample_rate) for name, placed in state.layout.items()}
+                self._to_disk(state.mix_key + bus, state.stems[bus])
 
     def _from_disk(self, key: str) -> np.ndarray | None:
         return self.disk.get(key) if self.disk is not None else None
