@@ -191,7 +191,9 @@ class SongRenderer:
         """Insert effects where a lane's sound or effects changed, then faders, sends and the
         mix; all of it kept from the last render when nothing changed. With a disk cache,
         lanes after their effects and the bus returns come from it when an earlier run (this
-        process or another) made them, and are kept in it when made here."""
+        process or another) made them, and are kept in it when a song is mixed whole here
+        (not after each change to one lane's effects: some 65 MB a lane for a 3-minute song,
+        they would soon push out the sections that take far longer to make again)."""
         redo = {n for n in state.dry if old is None or n in changed or n not in old.wet
                 or old.lanes[n].fx != state.lanes[n].fx}
         if old is not None and not redo and old.lanes == state.lanes \
@@ -202,8 +204,9 @@ class SongRenderer:
         kept = {n: self._from_disk(keys[n]) for n in redo}
         todo = {n for n in redo if kept[n] is None}
         fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
+        keep = self._to_disk if old is None else _ignore
         for name in todo:
-            self._to_disk(keys[name], fresh[name])
+            keep(keys[name], fresh[name])
         state.wet = {n: fresh[n] if n in todo else kept[n] if n in redo else old.wet[n]
                      for n in state.dry}
         faded = None if on_faded is None else partial(on_faded, state.dry)
@@ -213,7 +216,7 @@ class SongRenderer:
             returns=None if any(a is None for a in returns.values()) else returns)
         if any(a is None for a in returns.values()):
             for bus in RETURNS:
-                self._to_disk(state.mix_key + bus, state.stems[bus])
+                keep(state.mix_key + bus, state.stems[bus])
 
     def _from_disk(self, key: str) -> np.ndarray | None:
         return self.disk.get(key) if self.disk is not None else None
@@ -289,6 +292,10 @@ class SongRenderer:
         for key in list(self.segments):
             if key not in keep and len(self.segments) > self.max_segments:
                 del self.segments[key]
+
+
+def _ignore(key: str, audio: np.ndarray) -> None:
+    pass
 
 
 def _changed(old: list[Placed], new: list[Placed],
