@@ -32,10 +32,17 @@ def first_render(args: argparse.Namespace, folder: Path, project_path: Path) -> 
     from studio.project import Project
 
     song = engine.compose(args.prompt, args.seed, length_s=args.length)
+    mixed = []
+
+    def note_mixed(event: engine.ProgressEvent) -> None:
+        if event.stage == "mix" and not mixed:
+            mixed.append(time.perf_counter())
+
     started = time.perf_counter()
     renderer = SongRenderer(RATE, disk=RenderCache(folder))
-    renderer.render(song)
-    print(f"first render, ready to play: {time.perf_counter() - started:.3f} s")
+    engine.render_song(song, RATE, renderer=renderer, progress=note_mixed)
+    print(f"first render, ready to play: {mixed[0] - started:.3f} s")
+    print(f"first render, mastered: {time.perf_counter() - started:.3f} s")
     print(f"sections rendered the first time: {renderer.rendered} sections")
     with Project.create(project_path) as project:
         project.commit(song, f'Generate from "{args.prompt}"', "generate")
@@ -65,8 +72,10 @@ def second_process(args: argparse.Namespace) -> dict:
     assert state.mix is not None
     figures["ready_s"] = time.perf_counter() - started
     if args.child == "export":
-        engine.render_and_export(song, Path(args.project).parent / "export",
-                                 engine.ExportOptions(), renderer=SongRenderer(RATE, disk=cache))
+        rendered = engine.render_song(song, RATE, renderer=SongRenderer(RATE, disk=cache))
+        figures["mastered_s"] = time.perf_counter() - started
+        engine.export_song(song, rendered, Path(args.project).parent / "export",
+                           engine.ExportOptions())
         figures["exported_s"] = time.perf_counter() - started
     figures.update(rendered=renderer.rendered, hits=cache.hits, misses=cache.misses)
     return figures
@@ -107,6 +116,8 @@ def main() -> None:
         print(f"reopen, read and ready to play: {reopened['ready_s']:.3f} s")
         print(f"reopen, sections rendered: {reopened['rendered']} sections")
         exported = run_child(args, "export", folder, project_path)
+        mastered = exported["mastered_s"] - exported["ready_s"]
+        print(f"second render, master from the cache: {mastered:.3f} s")
         print(f"second render, compose, master and export: {exported['exported_s']:.3f} s")
         size = sum(p.stat().st_size for p in folder.glob("*.npy"))
         print(f"cache size for the song: {size / 1e6:.0f} MB")
