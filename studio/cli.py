@@ -28,6 +28,7 @@ from studio.engine.sound.mastering import preset_names
 from studio.engine.sound.renderer import SongRenderer
 from studio.engine.sound.stems import stem_samples
 from studio.engine.worker.memory import keep_freed_memory
+from studio.ui.settings import load_settings
 from studio.voice_profiles import profile_from_project
 
 
@@ -97,7 +98,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"studio: {error}", file=sys.stderr)
         return 2
     # sections, lanes and returns rendered before (by any studio process) come from the cache
-    renderer = SongRenderer(args.sample_rate, disk=RenderCache())
+    cap_bytes = load_settings().render_cache_bytes  # the cap the window's settings give
+    renderer = SongRenderer(args.sample_rate, disk=RenderCache(cap_bytes=cap_bytes))
     engine.render_and_export(composition, args.out, options, progress=bar, renderer=renderer)
     bar.close()
     if args.project is not None:

@@ -22,7 +22,7 @@ from studio.engine.playback import share_audio
 from studio.engine.progress import ProgressEvent
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 from studio.engine.singing.profile import analyse_profile
-from studio.engine.sound.cache import RenderCache
+from studio.engine.sound.cache import DEFAULT_CAP_BYTES, RenderCache
 from studio.engine.sound.mix import RETURNS
 from studio.engine.sound.renderer import SongRenderer
 from studio.engine.sound.soundfont import preload
@@ -55,7 +55,7 @@ def render(payload: dict, progress, cancel) -> bytes:
                         by_meaning=payload.get("by_meaning", True))
     rate = payload.get("sample_rate", 44100)
     rendered = render_song(song, rate, progress=progress, cancel=cancel,
-                           renderer=SongRenderer(rate, disk=RenderCache()))
+                           renderer=SongRenderer(rate, disk=_cache(payload)))
     return pack(rendered.master_report)
 
 
@@ -64,7 +64,7 @@ def export(payload: dict, progress, cancel) -> bytes:
     exported with ExportOptions(**options)."""
     song = composition_from_dict(payload["composition"])
     options = ExportOptions(**payload.get("options", {}))
-    renderer = SongRenderer(options.sample_rate or 44100, disk=RenderCache())
+    renderer = SongRenderer(options.sample_rate or 44100, disk=_cache(payload))
     _, paths = render_and_export(song, payload["out_dir"], options, progress=progress,
                                  cancel=cancel, renderer=renderer)
     return pack({key: str(path) for key, path in paths.items()})
@@ -101,7 +101,8 @@ def render_audio(payload: dict, progress, cancel) -> bytes:
     song = composition_from_dict(unpack(song) if isinstance(song, bytes) else song)
     rate = payload.get("sample_rate", 48000)
     renderer = _RENDERERS.get(rate) or _RENDERERS.setdefault(
-        rate, SongRenderer(rate, disk=RenderCache()))
+        rate, SongRenderer(rate, disk=_cache(payload)))
+    renderer.disk.cap_bytes = _cache_cap(payload)  # as the settings say now
     state = renderer.render(song, progress=progress, cancel=cancel)
     names = list(state.wet)
     arrays = [state.wet[n] for n in names] + [state.stems[n] for n in RETURNS]
@@ -134,6 +135,16 @@ def analyse_voice(payload: dict, progress, cancel) -> bytes:
     profile = analyse_profile(payload["audio"], payload["sample_rate"], payload["name"])
     progress(ProgressEvent("voice", 1.0, "done"))
     return pack(dataclasses.asdict(profile))
+
+
+def _cache(payload: dict) -> RenderCache:
+    """The render cache in the user's cache folder, capped as payload["cache_cap_bytes"]
+    says (the studio's settings), else at its default."""
+    return RenderCache(cap_bytes=_cache_cap(payload))
+
+
+def _cache_cap(payload: dict) -> int:
+    return int(payload.get("cache_cap_bytes", DEFAULT_CAP_BYTES))
 
 
 def _provider(settings: dict | None) -> LyricsProvider | None:
