@@ -19,7 +19,8 @@ Incremental rendering (renderer, cache)
         sections render again; segment_key(composition, section_id, lane, sample_rate)
     RenderedSong: dry stems, wet stems, mix, master and its loudness report
     RenderCache(folder=None, cap_bytes=2 GB): rendered audio on disk in the user's cache
-        folder, shared by every studio process; render_keys: segment_key, wet_key, returns_key
+        folder, shared by every studio process; what it is kept under (render_keys):
+        segment_key, wet_key, returns_key, master_key
 
 Mixing (mix)
     mix_stems(dry_stems, lanes, buses, tempo_bpm, sample_rate) -> (stems, mix)
