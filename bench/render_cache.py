@@ -72,7 +72,7 @@ def second_process(args: argparse.Namespace) -> dict:
     assert state.mix is not None
     figures["ready_s"] = time.perf_counter() - started
     if args.child == "export":
-        rendered = engine.render_song(song, RATE, renderer=SongRenderer(RATE, disk=cache))
+        rendered = engine.render_song(song, RATE, renderer=renderer)  # the mix is in hand
         figures["mastered_s"] = time.perf_counter() - started
         engine.export_song(song, rendered, Path(args.project).parent / "export",
                            engine.ExportOptions())
