@@ -23,9 +23,12 @@ from studio.engine.lyrics.text_file import read_lyrics
 from studio.engine.singing.presets import default_preset
 from studio.engine.singing.presets import preset_names as voice_names
 from studio.engine.singing.profile import analyse_profile, read_recording
+from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.mastering import preset_names
+from studio.engine.sound.renderer import SongRenderer
 from studio.engine.sound.stems import stem_samples
 from studio.engine.worker.memory import keep_freed_memory
+from studio.ui.settings import load_settings
 from studio.voice_profiles import profile_from_project
 
 
@@ -94,7 +97,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"studio: {error}", file=sys.stderr)
         return 2
-    engine.render_and_export(composition, args.out, options, progress=bar)
+    # sections, lanes and returns rendered before (by any studio process) come from the cache
+    cap_bytes = load_settings().render_cache_bytes  # the cap the window's settings give
+    renderer = SongRenderer(args.sample_rate, disk=RenderCache(cap_bytes=cap_bytes))
+    engine.render_and_export(composition, args.out, options, progress=bar, renderer=renderer)
     bar.close()
     if args.project is not None:
         version = commit_render(args.project, composition,

@@ -23,6 +23,16 @@ def test_render_writes_the_files_and_commits_to_a_project(tmp_path, capsys):
     assert (out / "song.mid").exists() and (out / "context.json").exists()
 
 
+def test_a_second_render_of_the_same_song_comes_from_the_render_cache(tmp_path, capsys):
+    render = ["render", "lo-fi beat about rain", "--seed", "3", "--length", "0:20"]
+    assert main([*render, "-o", str(tmp_path / "one")]) == 0
+    assert "nothing stale" not in capsys.readouterr().err
+    cached = list((tmp_path / "cache" / "ensemble-studio" / "renders").glob("*.npy"))
+    assert cached  # in the user's cache folder (conftest makes it the test's own)
+    assert main([*render, "-o", str(tmp_path / "two")]) == 0
+    assert "nothing stale" in capsys.readouterr().err
+
+
 def test_project_commands(tmp_path, capsys):
     path = tmp_path / "p.ensemble"
     assert main(["new", str(path), "rock song", "--seed", "2", "--length", "0:30"]) == 0

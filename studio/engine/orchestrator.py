@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from studio.engine import resources
 from studio.engine.composing.arrangement import arrange
 from studio.engine.composing.context import build_context
@@ -32,9 +34,11 @@ from studio.engine.lyrics.stage import fit_song_lyrics, write_lyrics, write_sect
 from studio.engine.model import Composition, CompositionContext, Lane, Mastering, Part, Section
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.rng import rng_for
+from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.mastering import master_measured, master_preset, preset_name
 from studio.engine.sound.mix import bus_defaults, lane_fx_defaults
-from studio.engine.sound.renderer import RenderedSong, SongRenderer
+from studio.engine.sound.render_keys import master_key
+from studio.engine.sound.renderer import RenderedSong, RenderState, SongRenderer
 from studio.engine.sound.stems import section_starts, stem_samples
 
 COMPOSE_STAGES = ("prompt", "arrangement", "harmony", "parts", "lyrics", "melody")
@@ -230,13 +234,29 @@ def render_song(composition: Composition, sample_rate: int = 44100, *,
         on_stems(state.dry, state.stems)
     settings = composition.mastering
     progress(ProgressEvent("master", 0.0, f"{settings.preset}, to {settings.target_lufs:g} LUFS"))
-    mastered, report = master_measured(
-        state.mix, sample_rate, settings.target_lufs, settings.ceiling_dbtp,
-        preset=master_preset(composition.context, settings.preset),
-        sections=section_spans(composition, sample_rate))
+    mastered, report = _mastered(composition, state, renderer.disk)
     progress(ProgressEvent("master", 1.0, f"{report['integrated_lufs']:.1f} LUFS, "
                                           f"{report['true_peak_dbtp']:.1f} dBTP"))
     return RenderedSong(sample_rate, state.dry, state.stems, state.mix, mastered, report)
+
+
+def _mastered(composition: Composition, state: RenderState,
+              disk: RenderCache | None) -> tuple[np.ndarray, dict]:
+    """The master of a rendered mix and its loudness report: from the render cache when this
+    mix was mastered so before (in any process), else made and kept there."""
+    settings, rate = composition.mastering, state.sample_rate
+    preset = master_preset(composition.context, settings.preset)
+    sections = section_spans(composition, rate)
+    key = master_key(state.mix_key, preset, settings, sections, rate)
+    if disk is not None:
+        audio, report = disk.get(key), disk.get_note(key)
+        if audio is not None and report is not None:
+            return audio, report
+    mastered, report = master_measured(state.mix, rate, settings.target_lufs,
+                                       settings.ceiling_dbtp, preset=preset, sections=sections)
+    if disk is not None and disk.put(key, mastered):
+        disk.put_note(key, report)
+    return mastered, report
 
 
 def render_and_export(composition: Composition, out_dir: str | Path,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QWidget,
@@ -22,7 +23,12 @@ from PySide6.QtWidgets import (
 
 from studio.engine.playback import probe_output_devices
 from studio.ui.mixer import TARGETS
-from studio.ui.settings import PLAYBACK_LATENCIES, PLAYBACK_RATES_HZ, StudioSettings
+from studio.ui.settings import (
+    PLAYBACK_LATENCIES,
+    PLAYBACK_RATES_HZ,
+    RENDER_CACHE_RANGE_GB,
+    StudioSettings,
+)
 
 DEFAULT_DEVICE = "System default"
 LATENCY_LABELS = {"low": "Low (256 frames): for a quiet machine",
@@ -59,6 +65,11 @@ class SettingsDialog(QDialog):
         for label, name in TARGETS.items():
             self.loudness.addItem(label, name)
         self.loudness.setCurrentIndex(max(0, self.loudness.findData(settings.loudness_target)))
+        self.render_cache = QDoubleSpinBox(decimals=1, singleStep=0.5, suffix=" GB")
+        self.render_cache.setRange(*RENDER_CACHE_RANGE_GB)
+        self.render_cache.setValue(settings.render_cache_gb)
+        self.render_cache.setToolTip("Rendered audio kept in your cache folder, so that songs "
+                                     "rendered before play at once; the oldest goes first")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -71,6 +82,7 @@ class SettingsDialog(QDialog):
         self.device_latency = QLabel("")
         form.addRow("Device's output latency", self.device_latency)
         form.addRow("Loudness of new songs", self.loudness)
+        form.addRow("Render cache", self.render_cache)
         form.addRow(buttons)
         self._recent = list(settings.recent_projects)
 
@@ -117,4 +129,5 @@ class SettingsDialog(QDialog):
                               sample_rate_hz=int(self.sample_rate.currentText()),
                               loudness_target=self.loudness.currentData(),
                               latency=self.latency.currentData(),
+                              render_cache_gb=self.render_cache.value(),
                               recent_projects=self._recent)

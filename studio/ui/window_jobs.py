@@ -89,7 +89,8 @@ class JobActions:
         job = self.workspace.worker.submit(
             "studio.engine.worker.tasks:export",
             {"composition": composition_to_dict(self.composition), "out_dir": str(folder),
-             "options": options}, progress=self.events.put, replace=True)
+             "options": options, "cache_cap_bytes": self.settings.render_cache_bytes},
+            progress=self.events.put, replace=True)
         message = f"Export to {folder}"
         self._start(Job(job, "export", message), commits=False,
                     then=lambda written: f"{message}: {len(written)} files written")

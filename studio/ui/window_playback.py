@@ -49,7 +49,8 @@ class PlaybackActions:
         self.audio_job = self.audio_worker.submit(
             "studio.engine.worker.tasks:render_audio",
             {"composition": packed or composition_to_dict(self.composition),
-             "sample_rate": self.playback_rate, "owner": os.getpid()}, replace=True)
+             "sample_rate": self.playback_rate, "owner": os.getpid(),
+             "cache_cap_bytes": self.settings.render_cache_bytes}, replace=True)
 
     def _collect_audio(self) -> None:
         job = self.audio_job
@@ -142,6 +143,7 @@ class PlaybackActions:
         settings.sample_rate_hz = chosen.sample_rate_hz
         settings.loudness_target = chosen.loudness_target
         settings.latency = chosen.latency
+        settings.render_cache_gb = chosen.render_cache_gb
         save_settings(settings)
         before, self.settings = self.settings, settings
         playing = (before.output_device, before.sample_rate_hz, before.latency)

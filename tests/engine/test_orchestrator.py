@@ -61,3 +61,30 @@ def test_lanes_follow_the_prompt():
     composition = engine.compose("jazz trio, no drums", 2, length_s=30)
     assert "drums" not in composition.lanes
     assert all(lane != "drums" for _, lane in composition.parts)
+
+
+def test_a_mix_mastered_before_comes_back_from_the_render_cache(tmp_path, monkeypatch):
+    import numpy as np
+
+    from studio.engine import orchestrator
+    from studio.engine.edit import operations
+    from studio.engine.sound.cache import RenderCache
+    from studio.engine.sound.renderer import SongRenderer
+
+    song = engine.compose("pop", 6, length_s=20)
+
+    def render(song):
+        return engine.render_song(song, 44100,
+                                  renderer=SongRenderer(44100, disk=RenderCache(tmp_path)))
+
+    first = render(song)
+    made = []
+    monkeypatch.setattr(orchestrator, "master_measured", lambda *args, **kwargs: (
+        made.append(args) or (first.master, first.master_report)))
+    again = render(song)
+    assert not made
+    assert np.array_equal(again.master, first.master)
+    assert again.master_report == first.master_report
+    louder, _ = operations.set_mastering(song, target_lufs=-9.0)
+    render(louder)
+    assert made  # another target: mastered again

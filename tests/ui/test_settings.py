@@ -1,9 +1,10 @@
 """The settings dialog: the output device, sample rate and loudness of new songs are saved,
-applied to the transport at once, and found again by the next window."""
+applied to the transport at once, and found again by the next window; the render cache's cap
+is one of them."""
 
 from __future__ import annotations
 
-from studio.ui.settings import load_settings
+from studio.ui.settings import StudioSettings, load_settings, save_settings
 from studio.ui.settings_dialog import SettingsDialog
 from tests.ui.window_helpers import close_window, generate_small, open_window, wait_idle
 
@@ -57,3 +58,18 @@ def test_settings_are_saved_applied_and_found_again(qtbot, small_song, jack, tmp
         other.stop()
     finally:
         close_window(qtbot, other)
+
+
+def test_the_render_caches_cap_is_a_setting(qtbot, tmp_path):
+    path = tmp_path / "settings.json"
+    save_settings(StudioSettings(render_cache_gb=5.0), path)
+    settings = load_settings(path)
+    assert (settings.render_cache_gb, settings.render_cache_bytes) == (5.0, 5 * 1024**3)
+    path.write_text('{"render_cache_gb": -1}')
+    assert load_settings(path).render_cache_gb == 2.0  # none, or nothing kept: the default
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert dialog.render_cache.value() == 5.0
+    dialog.render_cache.setValue(3.5)
+    assert dialog.settings().render_cache_gb == 3.5
+    dialog.wait_for_devices()

@@ -18,7 +18,9 @@ Incremental rendering (renderer, cache)
     SongRenderer(sample_rate, disk=None).render(composition, ...) -> RenderState: only stale
         sections render again; segment_key(composition, section_id, lane, sample_rate)
     RenderedSong: dry stems, wet stems, mix, master and its loudness report
-    RenderCache(folder=None): rendered sections on disk, keyed by what made them
+    RenderCache(folder=None, cap_bytes=2 GB): rendered audio on disk in the user's cache
+        folder, shared by every studio process; what it is kept under (render_keys):
+        segment_key, wet_key, returns_key, master_key
 
 Mixing (mix)
     mix_stems(dry_stems, lanes, buses, tempo_bpm, sample_rate) -> (stems, mix)
@@ -55,7 +57,8 @@ from studio.engine.sound.mastering import (
     preset_names,
 )
 from studio.engine.sound.mix import RETURNS, bus_defaults, fx_settings, lane_fx_defaults, mix_stems
-from studio.engine.sound.renderer import RenderedSong, RenderState, SongRenderer, segment_key
+from studio.engine.sound.render_keys import segment_key
+from studio.engine.sound.renderer import RenderedSong, RenderState, SongRenderer
 from studio.engine.sound.soundfont import (
     SoundFontSynth,
     drum_kit,

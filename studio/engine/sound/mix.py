@@ -196,11 +196,14 @@ def audible_lanes(lanes: Mapping[str, Lane]) -> set[str]:
 def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Buses,
             tempo_bpm: float, sample_rate: int,
             on_faded: Callable[[dict[str, np.ndarray]], None] | None = None,
+            returns: Mapping[str, np.ndarray] | None = None,
             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Lanes after their inserts through their faders (silent when muted or not soloed),
     their sends to the buses, the buses' returns, and the mix: the sum of them all, lanes in
     order and then the returns. `on_faded` is given the lanes' stems as soon as they are
-    done, while the buses are still to make (an export starts writing them).
+    done, while the buses are still to make (an export starts writing them). `returns` are
+    the buses' returns when they are known already (from the render cache): the buses are
+    not run again.
 
     Faders, sends and the lanes' sum are made a block at a time, each block still in the
     cache for the next step, the song's two halves at once."""
@@ -237,11 +240,12 @@ def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Bus
     for done in [_POOL.submit(fade, 0, half), _POOL.submit(fade, half, length)]:
         done.result()
     jobs = {bus: _POOL.submit(_bus_return, partial(bus_plugin, bus, buses, tempo_bpm),
-                              sends[bus], sample_rate, length) for bus in RETURNS}
+                              sends[bus], sample_rate, length) for bus in RETURNS
+            if returns is None}
     if on_faded is not None:
         on_faded(dict(stems))
-    for bus, job in jobs.items():
-        response = job.result()
+    for bus in RETURNS:
+        response = returns[bus] if returns is not None else jobs[bus].result()
         stems[bus] = sends[bus] if response is None else response  # nothing sent: silence
         total += stems[bus]
     return stems, total

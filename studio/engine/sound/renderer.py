@@ -12,17 +12,15 @@ it touches whole, and the buses.
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 
 from studio.engine.model import Buses, Composition, Lane
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
-from studio.engine.singing.presets import voice_params
-from studio.engine.singing.score import LineCache, octave_shift, sung_voice
+from studio.engine.singing.score import LineCache
 from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.instrument import Instrument
 from studio.engine.sound.mix import (
@@ -36,9 +34,8 @@ from studio.engine.sound.mix import (
     process_lanes,
     sum_stems,
 )
-from studio.engine.sound.soundfont import drum_kit, soundfont_path
+from studio.engine.sound.render_keys import returns_key, segment_key, wet_key
 from studio.engine.sound.stems import (
-    VOCAL_LANE,
     fade_end,
     instrument_for,
     section_starts,
@@ -85,6 +82,8 @@ class RenderState:
     lanes: dict[str, Lane] = field(default_factory=dict)
     buses: Buses = Buses()
     tempo_bpm: float = 120.0
+    wet_keys: dict[str, str] = field(default_factory=dict)  # render_keys.wet_key per lane
+    mix_key: str = ""  # render_keys.returns_key: all the mix depends on
 
 
 class SongRenderer:
@@ -113,6 +112,11 @@ class SongRenderer:
         state = RenderState(self.sample_rate, layout=layout,
                             lanes={n: copy.copy(lane) for n, lane in composition.lanes.items()},
                             buses=composition.buses, tempo_bpm=composition.context.tempo_bpm)
+        state.wet_keys = {name: wet_key([(p.key, p.start) for p in placed], state.lanes[name],
+                                        total, self.sample_rate)
+                          for name, placed in layout.items()}
+        state.mix_key = returns_key(state.wet_keys, state.lanes, state.buses, state.tempo_bpm,
+                                    self.sample_rate)
         reusable = old is not None and set(old.dry) == set(layout) and old.mix is not None \
             and old.mix.shape[1] == total
         changed: dict[str, list[tuple[int, int]]] = {}
@@ -157,8 +161,7 @@ class SongRenderer:
             section_id = composition.sections[index].id
             key = layout[name][index].key
             self.segments[key] = synth.render_part(composition, section_id)
-            if self.disk is not None:
-                self.disk.put(key, self.segments[key])
+            self._to_disk(key, self.segments[key])
             progress(ProgressEvent("render", (done + 1) / len(missing), f"{name}"))
         if not missing:
             progress(ProgressEvent("render", 1.0, "nothing stale"))
@@ -167,7 +170,7 @@ class SongRenderer:
         """Whether a section's audio is at hand, in memory or in the disk cache."""
         if key in self.segments:
             return True
-        audio = self.disk.get(key) if self.disk is not None else None
+        audio = self._from_disk(key)
         if audio is not None:
             self.segments[key] = audio
         return audio is not None
@@ -186,18 +189,41 @@ class SongRenderer:
     def _remix(self, state: RenderState, old: RenderState | None, changed: set[str],
                on_faded: Callable[[dict, dict], None] | None = None) -> None:
         """Insert effects where a lane's sound or effects changed, then faders, sends and the
-        mix; all of it kept from the last render when nothing changed."""
+        mix; all of it kept from the last render when nothing changed. With a disk cache,
+        lanes after their effects and the bus returns come from it when an earlier run (this
+        process or another) made them, and are kept in it when a song is mixed whole here
+        (not after each change to one lane's effects: some 65 MB a lane for a 3-minute song,
+        they would soon push out the sections that take far longer to make again)."""
         redo = {n for n in state.dry if old is None or n in changed or n not in old.wet
                 or old.lanes[n].fx != state.lanes[n].fx}
         if old is not None and not redo and old.lanes == state.lanes \
                 and (old.buses, old.tempo_bpm) == (state.buses, state.tempo_bpm):
             state.wet, state.stems, state.mix = old.wet, old.stems, old.mix
             return
-        fresh = process_lanes({n: state.dry[n] for n in redo}, state.lanes, self.sample_rate)
-        state.wet = {n: fresh[n] if n in redo else old.wet[n] for n in state.dry}
+        keys = state.wet_keys
+        kept = {n: self._from_disk(keys[n]) for n in redo}
+        todo = {n for n in redo if kept[n] is None}
+        fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
+        keep = self._to_disk if old is None else _ignore
+        for name in todo:
+            keep(keys[name], fresh[name])
+        state.wet = {n: fresh[n] if n in todo else kept[n] if n in redo else old.wet[n]
+                     for n in state.dry}
         faded = None if on_faded is None else partial(on_faded, state.dry)
-        state.stems, state.mix = mix_wet(state.wet, state.lanes, state.buses, state.tempo_bpm,
-                                         self.sample_rate, faded)
+        returns = {bus: self._from_disk(state.mix_key + bus) for bus in RETURNS}
+        state.stems, state.mix = mix_wet(
+            state.wet, state.lanes, state.buses, state.tempo_bpm, self.sample_rate, faded,
+            returns=None if any(a is None for a in returns.values()) else returns)
+        if any(a is None for a in returns.values()):
+            for bus in RETURNS:
+                keep(state.mix_key + bus, state.stems[bus])
+
+    def _from_disk(self, key: str) -> np.ndarray | None:
+        return self.disk.get(key) if self.disk is not None else None
+
+    def _to_disk(self, key: str, audio: np.ndarray) -> None:
+        if self.disk is not None:
+            self.disk.put(key, audio)
 
     def _remix_ranges(self, state: RenderState, old: RenderState,
                       changed: dict[str, list[tuple[int, int]]]) -> None:
@@ -268,34 +294,8 @@ class SongRenderer:
                 del self.segments[key]
 
 
-def segment_key(composition: Composition, section_id: int, lane: str, sample_rate: int) -> str:
-    """A hash of everything one section of one lane's audio depends on."""
-    context = composition.context
-    section = next(s for s in composition.sections if s.id == section_id)
-    instrument = composition.lanes[lane]
-    part = composition.parts.get((section_id, lane))
-    recipe = (instrument.program, instrument.is_drums,
-              drum_kit(context) if instrument.is_drums else None, context.tempo_bpm,
-              context.meter.beats_per_bar, section.bars, sample_rate,
-              part.notes if part else ())
-    if lane == VOCAL_LANE:
-        recipe += _sung_recipe(composition, section_id)
-    else:  # another SoundFont (FluidR3 installed since) plays it otherwise
-        recipe += (soundfont_path().name,)
-    return hashlib.blake2b(repr(recipe).encode(), digest_size=16).hexdigest()
-
-
-def _sung_recipe(composition: Composition, section_id: int) -> tuple:
-    """What a section of the singing voice depends on beyond its notes: the words and their
-    alignment, the voice (with only this section's note expressions), the section's energy,
-    the song's seed and the octave the voice sings the whole melody in."""
-    voice = sung_voice(composition.lanes[VOCAL_LANE])
-    lyrics = composition.lyrics.get(section_id)
-    section = next(s for s in composition.sections if s.id == section_id)
-    params = voice_params(voice)
-    own = replace(voice, notes=tuple(n for n in voice.notes if n.section_id == section_id))
-    return ("sung", lyrics.lines if lyrics else None, own, params, round(section.energy, 3),
-            composition.context.seed, octave_shift(composition, params))
+def _ignore(key: str, audio: np.ndarray) -> None:
+    pass
 
 
 def _changed(old: list[Placed], new: list[Placed],

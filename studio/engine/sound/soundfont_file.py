@@ -25,6 +25,13 @@ def soundfont_path() -> Path:
     return FLUID_R3 if FLUID_R3.is_file() else timgm6mb_path()
 
 
+def soundfont_identity(path: Path) -> tuple[str, int, int]:
+    """What tells one SoundFont file from another without reading it all: its path, size and
+    modification time (a font installed or replaced since changes one of them)."""
+    info = path.stat()
+    return str(path.resolve()), info.st_size, info.st_mtime_ns
+
+
 def timgm6mb_path() -> Path:
     """The General MIDI SoundFont that ships with pretty_midi (found without importing it)."""
     spec = importlib.util.find_spec("pretty_midi")

@@ -22,6 +22,7 @@ from studio.engine.playback import share_audio
 from studio.engine.progress import ProgressEvent
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 from studio.engine.singing.profile import analyse_profile
+from studio.engine.sound.cache import DEFAULT_CAP_BYTES, RenderCache
 from studio.engine.sound.mix import RETURNS
 from studio.engine.sound.renderer import SongRenderer
 from studio.engine.sound.soundfont import preload
@@ -52,8 +53,9 @@ def render(payload: dict, progress, cancel) -> bytes:
     song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
                         progress=progress, cancel=cancel,
                         by_meaning=payload.get("by_meaning", True))
-    rendered = render_song(song, payload.get("sample_rate", 44100), progress=progress,
-                           cancel=cancel)
+    rate = payload.get("sample_rate", 44100)
+    rendered = render_song(song, rate, progress=progress, cancel=cancel,
+                           renderer=SongRenderer(rate, disk=_cache(payload)))
     return pack(rendered.master_report)
 
 
@@ -62,8 +64,9 @@ def export(payload: dict, progress, cancel) -> bytes:
     exported with ExportOptions(**options)."""
     song = composition_from_dict(payload["composition"])
     options = ExportOptions(**payload.get("options", {}))
+    renderer = SongRenderer(options.sample_rate or 44100, disk=_cache(payload))
     _, paths = render_and_export(song, payload["out_dir"], options, progress=progress,
-                                 cancel=cancel)
+                                 cancel=cancel, renderer=renderer)
     return pack({key: str(path) for key, path in paths.items()})
 
 
@@ -82,7 +85,9 @@ def refine(payload: dict, progress, cancel) -> bytes:
         "not_understood": result.not_understood})
 
 
-_RENDERERS: dict[int, SongRenderer] = {}  # one per rate, kept between jobs: edits re-render
+# one per rate, kept between jobs: edits re-render only what changed; sections, lanes and
+# returns made in earlier runs come from the render cache in the user's cache folder
+_RENDERERS: dict[int, SongRenderer] = {}
 
 
 def render_audio(payload: dict, progress, cancel) -> bytes:
@@ -95,7 +100,9 @@ def render_audio(payload: dict, progress, cancel) -> bytes:
     song = payload["composition"]
     song = composition_from_dict(unpack(song) if isinstance(song, bytes) else song)
     rate = payload.get("sample_rate", 48000)
-    renderer = _RENDERERS.setdefault(rate, SongRenderer(rate))
+    renderer = _RENDERERS.get(rate) or _RENDERERS.setdefault(
+        rate, SongRenderer(rate, disk=_cache(payload)))
+    renderer.disk.cap_bytes = _cache_cap(payload)  # as the settings say now
     state = renderer.render(song, progress=progress, cancel=cancel)
     names = list(state.wet)
     arrays = [state.wet[n] for n in names] + [state.stems[n] for n in RETURNS]
@@ -128,6 +135,16 @@ def analyse_voice(payload: dict, progress, cancel) -> bytes:
     profile = analyse_profile(payload["audio"], payload["sample_rate"], payload["name"])
     progress(ProgressEvent("voice", 1.0, "done"))
     return pack(dataclasses.asdict(profile))
+
+
+def _cache(payload: dict) -> RenderCache:
+    """The render cache in the user's cache folder, capped as payload["cache_cap_bytes"]
+    says (the studio's settings), else at its default."""
+    return RenderCache(cap_bytes=_cache_cap(payload))
+
+
+def _cache_cap(payload: dict) -> int:
+    return int(payload.get("cache_cap_bytes", DEFAULT_CAP_BYTES))
 
 
 def _provider(settings: dict | None) -> LyricsProvider | None:
