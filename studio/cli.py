@@ -28,7 +28,7 @@ from studio.engine.sound.mastering import preset_names
 from studio.engine.sound.renderer import SongRenderer
 from studio.engine.sound.stems import stem_samples
 from studio.engine.worker.memory import keep_freed_memory
-from studio.ui.settings import load_settings
+from studio.settings import load_settings
 from studio.voice_profiles import profile_from_project
 
 

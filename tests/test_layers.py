@@ -22,7 +22,8 @@ LAYERS = (
     # the command (it starts the window)
     ("studio.__main__", "studio.cli", "studio.cli_errors", "studio.cli_project"),
     ("studio.ui",),
-    ("studio.workspace", "studio.voice_profiles"),  # an open project: engine and project file
+    # an open project (engine and project file) and the settings every process reads
+    ("studio.workspace", "studio.voice_profiles", "studio.settings"),
     ("studio.project",),
     ("studio.engine",),
     ("studio",),

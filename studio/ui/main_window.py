@@ -46,12 +46,12 @@ from studio.engine.worker import WARM_UP
 from studio.engine.worker.memory import settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project
+from studio.settings import load_settings
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.history import HistoryPanel
 from studio.ui.inspector import inspector_text
 from studio.ui.mixer import MixerPanel
 from studio.ui.project_files import ProjectFiles
-from studio.ui.settings import load_settings
 from studio.ui.song_view import SongView
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.window_editors import EditorActions

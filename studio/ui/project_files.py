@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from studio.project import SUFFIX, ProjectError
-from studio.ui.settings import load_settings, save_settings
+from studio.settings import load_settings, save_settings
 
 FILTER = f"Ensemble projects (*{SUFFIX})"
 

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine.playback import probe_output_devices
-from studio.ui.mixer import TARGETS
-from studio.ui.settings import (
+from studio.settings import (
     PLAYBACK_LATENCIES,
     PLAYBACK_RATES_HZ,
     RENDER_CACHE_RANGE_GB,
     StudioSettings,
 )
+from studio.ui.mixer import TARGETS
 
 DEFAULT_DEVICE = "System default"
 LATENCY_LABELS = {"low": "Low (256 frames): for a quiet machine",

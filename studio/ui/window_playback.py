@@ -17,7 +17,7 @@ from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
 from studio.engine.worker.process import JobFailed, JobHandle
 from studio.engine.worker.tasks import unpack
-from studio.ui.settings import StudioSettings, load_settings, save_settings
+from studio.settings import StudioSettings, load_settings, save_settings
 from studio.ui.settings_dialog import SettingsDialog
 from studio.ui.waveforms import Envelopes, envelopes
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from studio.settings import load_settings
 from studio.ui.project_files import ProjectFiles
-from studio.ui.settings import load_settings
 from tests.ui.window_helpers import close_window, generate_small, open_window, wait_idle
 
 

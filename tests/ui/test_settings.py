@@ -4,7 +4,7 @@ is one of them."""
 
 from __future__ import annotations
 
-from studio.ui.settings import StudioSettings, load_settings, save_settings
+from studio.settings import StudioSettings, load_settings, save_settings
 from studio.ui.settings_dialog import SettingsDialog
 from tests.ui.window_helpers import close_window, generate_small, open_window, wait_idle
 
