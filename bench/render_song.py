@@ -1,4 +1,6 @@
-"""Renders a 3-minute song end to end and prints seconds per stage and in total.
+"""Renders a 3-minute song end to end (compose, render with vocals, master, export with stems
+and every file) and prints seconds per stage and in total; then FluidSynth alone renders the
+song's exported MIDI with the same SoundFont, in the same run, and the ratio of the two.
 
     .venv/bin/python bench/render_song.py [--prompt TEXT] [--seed N] [--out DIR]
 """
@@ -6,6 +8,8 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -14,7 +18,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
+from studio.engine.sound.soundfont_file import soundfont_path  # noqa: E402
 from studio.engine.worker.memory import keep_freed_memory  # noqa: E402
+
+
+def fluidsynth_seconds(midi: Path, out: Path) -> float:
+    """FluidSynth (Debian's `fluidsynth`) rendering `midi` to a WAV at 44.1 kHz with the
+    studio's SoundFont, start to finish."""
+    if shutil.which("fluidsynth") is None:
+        raise SystemExit("fluidsynth is not installed: scripts/setup.sh installs it")
+    started = time.perf_counter()
+    subprocess.run(["fluidsynth", "-ni", "-F", str(out), "-r", "44100", str(soundfont_path()),
+                    str(midi)], check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 class StageClock:
@@ -58,6 +74,9 @@ def main() -> None:
         print(f"{stage}: {seconds:.3f} s")
     print(f"song length: {composition.context.length_s:.1f} s")
     print(f"total for a 3-minute song: {total:.3f} s")
+    fluid = fluidsynth_seconds(out / "song.mid", out / "fluidsynth.wav")
+    print(f"fluidsynth alone: {fluid:.3f} s")
+    print(f"ratio to fluidsynth: {total / fluid:.2f}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libsndfile1 sox                                    # audio files; sox reads them back in tests
   jackd2                                             # a paced sound card without hardware, for tests
   fluid-soundfont-gm                                 # FluidR3_GM, the General MIDI SoundFont played
+  fluidsynth                                         # the yardstick of bench/render_song.py
   libflite1                                          # Flite: the speech the singing voices start from
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3   # Qt, also offscreen
 )

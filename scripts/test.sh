@@ -9,7 +9,10 @@ if [ $# -eq 0 ]; then
   # while a song is generated) run in a pytest process of their own, as the studio's audio
   # and window do: after the rest of the suite, the process's heap is several times a
   # studio's, and a full garbage collection of it holds every thread for a few hundred ms.
-  .venv/bin/python -m pytest -q -m "not own_process"
+  # The rest runs on every core (at most four): each test module stays in one process, so a
+  # module's shared fixture (the song suite renders many whole songs) is made once.
+  .venv/bin/python -m pytest -q -m "not own_process" --numprocesses=auto --maxprocesses=4 \
+    --dist loadscope
   exec .venv/bin/python -m pytest -q -m own_process
 fi
 exec .venv/bin/python -m pytest -q "$@"
