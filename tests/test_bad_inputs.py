@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import random
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from studio import engine
 from studio.cli import main
 from studio.cli_errors import report_failure
 from studio.project import Project
+from tests.small_disk import mount_small_disk
 
 WORDS = ("[Verse]\nI walked along the river in the rain\nThe city lights were calling out my "
          "name\n\n[Chorus]\nHold on to the night\nWe are burning bright\n")
@@ -79,23 +79,6 @@ def run(argv: list[str], capsys) -> tuple[int, str]:
 
 def copy_of(good: Path, work: Path) -> Path:
     return Path(shutil.copy(good, work / "song.ensemble"))
-
-
-def mount_small_disk(folder: Path, cleanup: contextlib.ExitStack) -> None:
-    """A 200 kB tmpfs at `folder`, unmounted when the test ends; the test is skipped where
-    mounting is not allowed (not root)."""
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(folder)],
-                             capture_output=True, text=True, check=False)
-    if mounted.returncode != 0:
-        pytest.skip(f"a small disk cannot be mounted here: {mounted.stderr.strip()}")
-
-    def unmount():
-        if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
-            subprocess.run(["umount", "--lazy", str(folder)], check=False)
-            raise AssertionError(f"{folder} was still in use: a file on it was left open")
-
-    cleanup.callback(unmount)
 
 
 # ---- the rows: each makes its files in `work` and returns the command to run ----

@@ -3,28 +3,22 @@ committed is lost, and the window goes on working once the cause is gone."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.small_disk import mount_small_disk
 from tests.ui.window_helpers import close_window, generate_small, open_window, wait_idle
 
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 32 MB tmpfs, unmounted when the test ends; skipped where mounting is not allowed."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(folder)],
-                             capture_output=True, text=True, check=False)
-    if mounted.returncode != 0:
-        pytest.skip(f"a small disk cannot be mounted here: {mounted.stderr.strip()}")
-    yield folder
-    if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
-        subprocess.run(["umount", "--lazy", str(folder)], check=False)
+    with contextlib.ExitStack() as cleanup:
+        mount_small_disk(tmp_path / "disk", cleanup, size="32m")
+        yield tmp_path / "disk"
 
 
 def fill(folder: Path) -> Path:
