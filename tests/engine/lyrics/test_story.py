@@ -29,6 +29,13 @@ def suite_pairs():
     return [suite_song(prompt, seed) for prompt in PROMPTS for seed in SEEDS]
 
 
+def test_no_frame_is_in_two_story_beats():
+    """A frame listed under two beats could be dealt to two sections of one song."""
+    beats = resources.table("lyrics/templates")["lines"]
+    listed = Counter(frame for frames in beats.values() for frame in frames)
+    assert [frame for frame, times in listed.items() if times > 1] == []
+
+
 def test_verse_one_sets_the_scene_later_verses_move_on_and_the_bridge_turns_back():
     verses_seen = placed = 0
     for composition, lyrics, _ in suite_pairs():
