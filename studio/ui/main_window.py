@@ -105,6 +105,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         instruments.families()
         gc.freeze()
         self.refresh()
+        self.show_song_fields()
         self._restore_layout()
         self.files.remember(self.workspace.project.path)
         QTimer.singleShot(0, self.files.offer_recovery)
@@ -127,6 +128,9 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
                        self.progress, self.stage):
             top.addWidget(widget)
         self.refine_box = QLineEdit(placeholderText="more energy in the chorus, darker bridge")
+        self.refine_box.returnPressed.connect(self.refine)
+        for field in (self.prompt, self.length):
+            field.returnPressed.connect(self.generate)
         refine_row = QHBoxLayout()
         refine_row.addWidget(QLabel("Refine"))
         refine_row.addWidget(self.refine_box)
@@ -204,6 +208,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         geometry, state = settings.value("geometry"), settings.value("window_state")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:  # the first start: all the screen there is
+            self.setGeometry(self.screen().availableGeometry())
         if state is not None:
             self.restoreState(state)
 
@@ -296,8 +302,20 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.generate_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.refresh()
+        self.show_song_fields()
         self.files.remember(path)
         self.files.offer_recovery()
+
+    def show_song_fields(self) -> None:
+        """The prompt, seed and length the open song was made with, so that Generate makes it
+        again (a project with no song keeps what the fields hold)."""
+        if self.composition is None:
+            return
+        context = self.composition.context
+        self.prompt.setText(context.prompt)
+        self.seed.setValue(context.seed)
+        seconds = round(context.length_s)
+        self.length.setText(f"{seconds // 60}:{seconds % 60:02d}")
 
     def _section_selected(self, _section_id: int) -> None:
         self._show_inspector()

@@ -14,6 +14,7 @@ import zlib
 
 from studio.engine.edit import operations
 from studio.engine.edit.instructions import refine as refine_song
+from studio.engine.edit.refine_report import report_refine
 from studio.engine.export.files import ExportOptions
 from studio.engine.lyrics.providers import LyricsProvider, make_provider
 from studio.engine.orchestrator import compose as compose_song
@@ -71,18 +72,18 @@ def export(payload: dict, progress, cancel) -> bytes:
 
 
 def refine(payload: dict, progress, cancel) -> bytes:
-    """{composition, text} -> {composition, change, not_understood}: an instruction in words
-    applied as one change (the steps' messages joined)."""
+    """{composition, text} -> {composition, change, note}: an instruction in words applied
+    as one change (the steps' messages joined), or change None when nothing would change;
+    `note` says which words were used, which not, and the nearest things refine can do."""
     song = composition_from_dict(payload["composition"])
     progress(ProgressEvent("refine", 0.0, payload["text"]))
     result = refine_song(song, payload["text"])
-    stale = sorted({key for change in result.changes for key in change.stale})
-    message = "; ".join(change.message for change in result.changes) or "Nothing changed"
-    progress(ProgressEvent("refine", 1.0, message))
-    return pack({"composition": composition_to_dict(result.composition), "change": {
-        "kind": "refine", "message": message, "stale": stale,
-        "all_audio": any(change.all_audio for change in result.changes)},
-        "not_understood": result.not_understood})
+    report = report_refine(song, result)
+    progress(ProgressEvent("refine", 1.0, result.message or "nothing changed"))
+    change = result.change
+    return pack({"composition": composition_to_dict(result.composition), "change": change and {
+        "kind": change.kind, "message": change.message, "stale": sorted(change.stale),
+        "all_audio": change.all_audio}, "note": report.text})
 
 
 # one per rate, kept between jobs: edits re-render only what changed; sections, lanes and
