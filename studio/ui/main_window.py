@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -53,6 +52,7 @@ from studio.ui.inspector import inspector_text
 from studio.ui.mixer import MixerPanel
 from studio.ui.project_files import ProjectFiles
 from studio.ui.song_view import SongView
+from studio.ui.timeline import Timeline
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.window_editors import EditorActions
 from studio.ui.window_jobs import JobActions, VersionStep
@@ -146,14 +146,13 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             transport_row.addWidget(widget)
         transport_row.addStretch()
         transport_row.addWidget(self.song_facts)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(self.song_view)
+        self.timeline = Timeline(self.song_view)
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(top)
         column.addLayout(refine_row)
         column.addLayout(transport_row)
-        column.addWidget(scroll)
+        column.addWidget(self.timeline)
         self.setCentralWidget(central)
         self.song_view.sectionSelected.connect(self._section_selected)
         self.song_view.actionRequested.connect(self.run_operation)
@@ -189,6 +188,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         delete = QAction("Delete section", self, shortcut=QKeySequence.StandardKey.Delete,
                          triggered=self.delete_selected)
         edit.addAction(delete)
+        self.timeline.add_actions(self.menuBar().addMenu("&View"))
         play = QAction("Play / pause", self, shortcut=QKeySequence(Qt.Key.Key_Space),
                        triggered=self.play_pause)
         self.addAction(play)
