@@ -46,6 +46,7 @@ from studio.engine.worker.memory import settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project
 from studio.settings import load_settings
+from studio.ui.ab_compare import ABCompare
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.history import HistoryPanel
 from studio.ui.inspector import inspector_text
@@ -144,6 +145,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         transport_row = QHBoxLayout()
         for widget in (self.play_button, self.stop_button, self.loop_box, self.position_label):
             transport_row.addWidget(widget)
+        self.ab = ABCompare(self)
+        transport_row.addWidget(self.ab)
         transport_row.addStretch()
         transport_row.addWidget(self.song_facts)
         self.timeline = Timeline(self.song_view)
@@ -166,6 +169,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.history_panel = HistoryPanel()
         self.history = self.history_panel.list
         self.history_panel.revertRequested.connect(lambda _id: self.revert_selected())
+        self.history_panel.listenRequested.connect(self.ab.prepare)
+        self.ab.stateChanged.connect(lambda text: self.statusBar().showMessage(text))
         self._dock("History", self.history_panel)
         self.mixer = MixerPanel()
         self.mixer.operationRequested.connect(self.run_operation)
