@@ -48,11 +48,13 @@ from studio.project import Project
 from studio.settings import load_settings
 from studio.ui.ab_compare import ABCompare
 from studio.ui.export_dialog import ExportDialog
+from studio.ui.help_pages import ShortcutsPage, add_tooltips
 from studio.ui.history import HistoryPanel
 from studio.ui.inspector import inspector_text
 from studio.ui.mixer import MixerPanel
 from studio.ui.project_files import ProjectFiles
 from studio.ui.song_view import SongView
+from studio.ui.style_browser import StyleBrowser
 from studio.ui.timeline import Timeline
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.window_editors import EditorActions
@@ -74,6 +76,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._closed = False
         self.export_dialog: ExportDialog | None = None
+        self.style_browser: StyleBrowser | None = None
         self.job: Job | None = None
         self.landing: Future | None = None  # a finished job's result on its way in
         self._shown: tuple | None = None  # the landed result's song shown, its panels not yet
@@ -135,7 +138,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         refine_row = QHBoxLayout()
         refine_row.addWidget(QLabel("Refine"))
         refine_row.addWidget(self.refine_box)
-        refine_row.addWidget(QPushButton("Apply", clicked=self.refine))
+        self.refine_button = QPushButton("Apply", clicked=self.refine)
+        refine_row.addWidget(self.refine_button)
         self.play_button = QPushButton("Play", clicked=self.play_pause)
         self.stop_button = QPushButton("Stop", clicked=self.stop)
         self.loop_box = QCheckBox("Loop section")
@@ -193,7 +197,13 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         delete = QAction("Delete section", self, shortcut=QKeySequence.StandardKey.Delete,
                          triggered=self.delete_selected)
         edit.addAction(delete)
+        edit.addAction(QAction("St&yles…", self, shortcut=QKeySequence("Ctrl+L"),
+                               triggered=self.open_styles))
         self.timeline.add_actions(self.menuBar().addMenu("&View"))
+        self.menuBar().addMenu("&Help").addAction(QAction(
+            "&Keyboard shortcuts", self, shortcut=QKeySequence("F1"),
+            triggered=lambda: ShortcutsPage(self).show()))
+        add_tooltips(self)
         play = QAction("Play / pause", self, shortcut=QKeySequence(Qt.Key.Key_Space),
                        triggered=self.play_pause)
         self.addAction(play)
@@ -225,6 +235,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self._closed = True
         if self.export_dialog is not None:
             self.export_dialog.close()
+        if self.style_browser is not None:
+            self.style_browser.done(0)  # its preview worker ends with it
         settings = QSettings("Ensemble", "Studio")
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("window_state", self.saveState())
@@ -354,6 +366,13 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             self.export_dialog.deleteLater()
         self.export_dialog = ExportDialog(self, self.composition)
         self.export_dialog.show()
+
+    def open_styles(self) -> None:
+        """The style browser (one, kept between openings)."""
+        if self.style_browser is None:
+            self.style_browser = StyleBrowser(self)
+        self.style_browser.show()
+        self.style_browser.raise_()
 
     @property
     def closed(self) -> bool:

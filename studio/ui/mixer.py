@@ -100,6 +100,9 @@ class MixerPanel(QWidget):
         self.target_lufs.setRange(*LOUDNESS_RANGE)
         self.target_lufs.setKeyboardTracking(False)
         self.target_lufs.editingFinished.connect(self._target_typed)
+        self.preset.setToolTip("The mastering preset: how the master is shaped")
+        self.target.setToolTip("How loud the master is made, for where it will be played")
+        self.target_lufs.setToolTip("The master's loudness target in LUFS (type a number)")
         self.master_meter = Meter()
         self.meters: dict[str, Meter] = {}
         self._shown_lufs: float | None = None

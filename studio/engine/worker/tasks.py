@@ -12,6 +12,7 @@ import dataclasses
 import json
 import zlib
 
+from studio.engine.composing.meaning import display_name
 from studio.engine.edit import operations
 from studio.engine.edit.instructions import refine as refine_song
 from studio.engine.edit.refine_report import report_refine
@@ -84,6 +85,26 @@ def refine(payload: dict, progress, cancel) -> bytes:
     return pack({"composition": composition_to_dict(result.composition), "change": change and {
         "kind": change.kind, "message": change.message, "stale": sorted(change.stale),
         "all_audio": change.all_audio}, "note": report.text})
+
+
+PREVIEW_LENGTH_S = 20.0  # the shortest song; its liveliest section is what is heard
+
+
+def preview_style(payload: dict, progress, cancel) -> bytes:
+    """{style, sample_rate, owner, seed} -> a shared block (as render_audio's, one lane
+    "preview") holding the style's groove: an instrumental song in the style, cut to its
+    liveliest section, mastered."""
+    name = display_name(payload["style"])
+    song = compose_song(f"{name} instrumental", payload.get("seed", 1),
+                        length_s=PREVIEW_LENGTH_S, progress=progress, cancel=cancel,
+                        by_meaning=False)
+    keep = max(song.sections, key=lambda section: section.energy)
+    for section in [s for s in song.sections if s.id != keep.id]:
+        song = operations.delete_section(song, section.id)[0]
+    rate = payload.get("sample_rate", 48000)
+    rendered = render_song(song, rate, progress=progress, cancel=cancel,
+                           renderer=SongRenderer(rate, disk=_cache(payload)))
+    return pack(share_audio([rendered.master], ["preview"], rate, payload["owner"]))
 
 
 # one per rate, kept between jobs: edits re-render only what changed; sections, lanes and
