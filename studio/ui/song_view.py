@@ -148,11 +148,27 @@ class SongView(ArrangementDrag, QWidget):
         else:
             painter.fillRect(self.rect(), QColor(BACKGROUND))
         if self.composition is not None:
+            self._draw_lane_names(painter)
             x = self._x_of_seconds(self.playhead_s)
             painter.setPen(QPen(QColor("#ffffff"), 1))
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
             if self._drag is not None:
                 self._draw_drag(painter)
+
+    def _draw_lane_names(self, painter: QPainter) -> None:
+        """The lane names stay at the visible left edge when the song is scrolled sideways
+        (the picture has them at the song's left edge)."""
+        left = self.visibleRegion().boundingRect().left()
+        if left <= 0:
+            return
+        top = RULER_H + SECTION_H + CURVE_H
+        for row, name in enumerate(self.composition.lanes):
+            y = top + row * self.lane_height
+            painter.fillRect(QRectF(left, y, NAME_W, self.lane_height - 1),
+                             QColor("#26282c" if row % 2 else "#232427"))
+            painter.setPen(QColor("#c9ccd1"))
+            painter.drawText(QRectF(left + 4, y, NAME_W - 6, self.lane_height),
+                             Qt.AlignmentFlag.AlignVCenter, name)
 
     @property
     def picture_current(self) -> bool:

@@ -23,6 +23,8 @@ class Timeline(QScrollArea):
         self.view = view
         self.setWidgetResizable(True)
         self.setWidget(view)
+        # the lane names are drawn at the visible left edge: all of it is painted again
+        self.horizontalScrollBar().valueChanged.connect(lambda _value: view.update())
 
     # -- zoom and scroll -----------------------------------------------------------------------
 
