@@ -1,6 +1,7 @@
 """The style browser: the style library by family, each style's tempo and description, a
-short preview of its groove heard through the studio's own playback, and "Use this style",
-which makes the song's genre that style (one version, as any edit).
+short preview of its groove heard through the studio's own playback, "Use this style", which
+makes the song's genre that style, and "Use for the selected section", which plays one
+section with the style's groove (each one version, as any edit).
 
 A preview is an instrumental song in the style, cut to its liveliest section, composed and
 rendered by a worker process of the browser's own (the window's workers stay free); while it
@@ -52,12 +53,17 @@ class StyleBrowser(QDialog):
                                        enabled=False)
         self.use_button = QPushButton("Use this style", clicked=self.use, enabled=False)
         self.use_button.setToolTip("Make the song's genre this style (a new version)")
+        self.section_button = QPushButton("Use for the selected section",
+                                          clicked=self.use_for_section, enabled=False)
+        self.section_button.setToolTip("Play the selected section's drums, bass and keys "
+                                       "with this style's groove (a new version)")
         self.status = QLabel("")
         lists = QHBoxLayout()
         lists.addWidget(self.families, 1)
         lists.addWidget(self.styles, 2)
         buttons = QHBoxLayout()
-        for button in (self.preview_button, self.stop_button, self.use_button):
+        for button in (self.preview_button, self.stop_button, self.use_button,
+                       self.section_button):
             buttons.addWidget(button)
         column = QVBoxLayout(self)
         column.addLayout(lists)
@@ -92,6 +98,8 @@ class StyleBrowser(QDialog):
         style = self.style
         self.preview_button.setEnabled(style is not None)
         self.use_button.setEnabled(style is not None and self.studio.composition is not None)
+        self.section_button.setEnabled(self.use_button.isEnabled()
+                                       and self.studio.song_view.selected is not None)
         self.about.setText(self.library[style]["description"] if style else "")
 
     def preview(self) -> None:
@@ -161,6 +169,19 @@ class StyleBrowser(QDialog):
         self.stop_preview()
         self.studio.run_operation("change_style", (), {"genre_blend": {self.style: 1.0}})
         self.status.setText(f"Making the song {display_name(self.style)}…")
+
+    def use_for_section(self) -> None:
+        section_id = self.studio.song_view.selected
+        if self.style is None or self.studio.composition is None or section_id is None:
+            return
+        self.stop_preview()
+        self.studio.run_operation("shape_section", (section_id,), {"style": self.style})
+        self.status.setText(f"Playing the section with the {display_name(self.style)} "
+                            "groove…")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._show_style()  # the song or the selected section may have changed meanwhile
 
     def done(self, result: int) -> None:
         self.stop_preview()

@@ -5,6 +5,7 @@ does on hover, and the shortcuts page lists the window's keys."""
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine import resources
+from studio.engine.composing.grooves import groove_names_for
 from studio.engine.playback import SharedAudio
 from studio.ui.help_pages import ShortcutsPage
 from tests.ui.window_helpers import wait_idle
@@ -51,6 +53,24 @@ def test_the_style_browser_previews_a_groove_and_uses_the_style(qtbot, small_son
     browser.use_button.click()
     wait_idle(qtbot, window, 180_000)
     assert window.composition.context.genre_blend == {"bossa-nova": 1.0}
+
+    before = window.composition
+    chorus = next(s for s in before.sections if s.kind == "chorus")
+    window.song_view.selected = chorus.id
+    browser.families.setCurrentRow(list(resources.families()).index("rock"))
+    rows = [browser.styles.item(r).data(Qt.ItemDataRole.UserRole)
+            for r in range(browser.styles.count())]
+    browser.styles.setCurrentRow(rows.index("punk-rock"))
+    assert browser.section_button.isEnabled()
+    browser.section_button.click()
+    wait_idle(qtbot, window, 180_000)
+    after = window.composition
+    shaped = next(s for s in after.sections if s.id == chorus.id)
+    assert shaped.groove in groove_names_for("punk-rock", after.context.meter)
+    assert after.parts[(chorus.id, "drums")].notes != before.parts[(chorus.id, "drums")].notes
+    assert after.context.genre_blend == {"bossa-nova": 1.0}  # the rest of the song keeps it
+    assert all(after.parts[key].notes == before.parts[key].notes for key in before.parts
+               if key[0] != chorus.id)
     browser.done(0)
     assert browser.worker is None  # its preview worker ended with it
 
