@@ -20,13 +20,19 @@ from studio.engine.worker.tasks import unpack
 from studio.project import Project, VersionInfo
 
 
+class NothingChanged(ValueError):
+    """A job's result would change nothing: no version is made; the text says why."""
+
+
 @dataclass
 class Job:
-    """A running job and how its result becomes a version."""
+    """A running job and how its result becomes a version. `note`, once it is finished, is
+    what the job had to say beyond its version's message (which words refine used)."""
 
     handle: JobHandle
     kind: str
     message: str
+    note: str = ""
 
     def cancel(self) -> None:
         self.handle.cancel()
@@ -93,10 +99,14 @@ class Workspace:
 
     def finish_song(self, job: Job,
                     timeout: float | None = None) -> tuple[VersionInfo, Composition]:
-        """finish(), and the song the version holds (so nobody reads it back)."""
+        """finish(), and the song the version holds (so nobody reads it back). A result
+        that changes nothing raises NothingChanged and commits nothing."""
         result = unpack(job.handle.result(timeout))
         if "change" in result:
             change = result["change"]
+            job.note = result.get("note", "")
+            if change is None:
+                raise NothingChanged(job.note or "Nothing changed")
             song = composition_from_dict(result["composition"])
             return self.project.commit(song, change["message"], change["kind"]), song
         song = composition_from_dict(result)

@@ -63,6 +63,7 @@ class CompareDialog(QDialog):
 
 class HistoryPanel(QWidget):
     revertRequested = Signal(int)
+    listenRequested = Signal(int)  # compare this version with the current one by ear
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,8 +76,15 @@ class HistoryPanel(QWidget):
         self.name_button = QPushButton("Name…", clicked=self.rename)
         self.star_button = QPushButton("Star", clicked=self.toggle_star)
         self.compare_button = QPushButton("Compare", clicked=self.compare)
-        for button in (self.revert_button, self.name_button, self.star_button,
-                       self.compare_button):
+        self.listen_button = QPushButton("A/B", clicked=self.listen)
+        for button, tip in (
+                (self.revert_button, "Make the selected version current again (as a new one)"),
+                (self.name_button, "Give the selected version a name"),
+                (self.star_button, "Star or unstar the selected version"),
+                (self.compare_button, "List what changed between two versions"),
+                (self.listen_button, "Compare the selected version with the current one by "
+                                     "ear: switch between them while the song plays")):
+            button.setToolTip(tip)
             buttons.addWidget(button)
         column = QVBoxLayout(self)
         column.addWidget(self.list)
@@ -118,6 +126,10 @@ class HistoryPanel(QWidget):
     def revert(self) -> None:
         if (version_id := self.current_id()) is not None:
             self.revertRequested.emit(version_id)
+
+    def listen(self) -> None:
+        if (version_id := self.current_id()) is not None:
+            self.listenRequested.emit(version_id)
 
     def rename(self) -> None:
         version_id = self.current_id()

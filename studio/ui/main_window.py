@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -47,12 +46,16 @@ from studio.engine.worker.memory import settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project
 from studio.settings import load_settings
+from studio.ui.ab_compare import ABCompare
 from studio.ui.export_dialog import ExportDialog
+from studio.ui.help_pages import ShortcutsPage, add_tooltips
 from studio.ui.history import HistoryPanel
 from studio.ui.inspector import inspector_text
 from studio.ui.mixer import MixerPanel
 from studio.ui.project_files import ProjectFiles
 from studio.ui.song_view import SongView
+from studio.ui.style_browser import StyleBrowser
+from studio.ui.timeline import Timeline
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.window_editors import EditorActions
 from studio.ui.window_jobs import JobActions, VersionStep
@@ -73,6 +76,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._closed = False
         self.export_dialog: ExportDialog | None = None
+        self.style_browser: StyleBrowser | None = None
         self.job: Job | None = None
         self.landing: Future | None = None  # a finished job's result on its way in
         self._shown: tuple | None = None  # the landed result's song shown, its panels not yet
@@ -105,6 +109,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         instruments.families()
         gc.freeze()
         self.refresh()
+        self.show_song_fields()
         self._restore_layout()
         self.files.remember(self.workspace.project.path)
         QTimer.singleShot(0, self.files.offer_recovery)
@@ -127,10 +132,14 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
                        self.progress, self.stage):
             top.addWidget(widget)
         self.refine_box = QLineEdit(placeholderText="more energy in the chorus, darker bridge")
+        self.refine_box.returnPressed.connect(self.refine)
+        for field in (self.prompt, self.length):
+            field.returnPressed.connect(self.generate)
         refine_row = QHBoxLayout()
         refine_row.addWidget(QLabel("Refine"))
         refine_row.addWidget(self.refine_box)
-        refine_row.addWidget(QPushButton("Apply", clicked=self.refine))
+        self.refine_button = QPushButton("Apply", clicked=self.refine)
+        refine_row.addWidget(self.refine_button)
         self.play_button = QPushButton("Play", clicked=self.play_pause)
         self.stop_button = QPushButton("Stop", clicked=self.stop)
         self.loop_box = QCheckBox("Loop section")
@@ -140,16 +149,17 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         transport_row = QHBoxLayout()
         for widget in (self.play_button, self.stop_button, self.loop_box, self.position_label):
             transport_row.addWidget(widget)
+        self.ab = ABCompare(self)
+        transport_row.addWidget(self.ab)
         transport_row.addStretch()
         transport_row.addWidget(self.song_facts)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(self.song_view)
+        self.timeline = Timeline(self.song_view)
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(top)
         column.addLayout(refine_row)
         column.addLayout(transport_row)
-        column.addWidget(scroll)
+        column.addWidget(self.timeline)
         self.setCentralWidget(central)
         self.song_view.sectionSelected.connect(self._section_selected)
         self.song_view.actionRequested.connect(self.run_operation)
@@ -163,6 +173,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.history_panel = HistoryPanel()
         self.history = self.history_panel.list
         self.history_panel.revertRequested.connect(lambda _id: self.revert_selected())
+        self.history_panel.listenRequested.connect(self.ab.prepare)
+        self.ab.stateChanged.connect(lambda text: self.statusBar().showMessage(text))
         self._dock("History", self.history_panel)
         self.mixer = MixerPanel()
         self.mixer.operationRequested.connect(self.run_operation)
@@ -185,6 +197,13 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         delete = QAction("Delete section", self, shortcut=QKeySequence.StandardKey.Delete,
                          triggered=self.delete_selected)
         edit.addAction(delete)
+        edit.addAction(QAction("St&yles…", self, shortcut=QKeySequence("Ctrl+L"),
+                               triggered=self.open_styles))
+        self.timeline.add_actions(self.menuBar().addMenu("&View"))
+        self.menuBar().addMenu("&Help").addAction(QAction(
+            "&Keyboard shortcuts", self, shortcut=QKeySequence("F1"),
+            triggered=lambda: ShortcutsPage(self).show()))
+        add_tooltips(self)
         play = QAction("Play / pause", self, shortcut=QKeySequence(Qt.Key.Key_Space),
                        triggered=self.play_pause)
         self.addAction(play)
@@ -204,6 +223,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         geometry, state = settings.value("geometry"), settings.value("window_state")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:  # the first start: all the screen there is
+            self.setGeometry(self.screen().availableGeometry())
         if state is not None:
             self.restoreState(state)
 
@@ -214,6 +235,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self._closed = True
         if self.export_dialog is not None:
             self.export_dialog.close()
+        if self.style_browser is not None:
+            self.style_browser.done(0)  # its preview worker ends with it
         settings = QSettings("Ensemble", "Studio")
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("window_state", self.saveState())
@@ -296,8 +319,20 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.generate_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.refresh()
+        self.show_song_fields()
         self.files.remember(path)
         self.files.offer_recovery()
+
+    def show_song_fields(self) -> None:
+        """The prompt, seed and length the open song was made with, so that Generate makes it
+        again (a project with no song keeps what the fields hold)."""
+        if self.composition is None:
+            return
+        context = self.composition.context
+        self.prompt.setText(context.prompt)
+        self.seed.setValue(context.seed)
+        seconds = round(context.length_s)
+        self.length.setText(f"{seconds // 60}:{seconds % 60:02d}")
 
     def _section_selected(self, _section_id: int) -> None:
         self._show_inspector()
@@ -331,6 +366,13 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             self.export_dialog.deleteLater()
         self.export_dialog = ExportDialog(self, self.composition)
         self.export_dialog.show()
+
+    def open_styles(self) -> None:
+        """The style browser (one, kept between openings)."""
+        if self.style_browser is None:
+            self.style_browser = StyleBrowser(self)
+        self.style_browser.show()
+        self.style_browser.raise_()
 
     @property
     def closed(self) -> bool:

@@ -25,7 +25,7 @@ from studio.engine.sound.mastering import loudness_target
 from studio.engine.worker.process import JobFailed
 from studio.engine.worker.tasks import pack, unpack
 from studio.project import ProjectError
-from studio.workspace import Job
+from studio.workspace import Job, NothingChanged
 
 
 class VersionStep(QUndoCommand):
@@ -81,7 +81,7 @@ class JobActions:
         self._start(self.workspace.start_job(
             "studio.engine.worker.tasks:refine",
             {"composition": composition_to_dict(self.composition), "text": text},
-            progress=self.events.put))
+            progress=self.events.put, kind="refine", message=f'Refine: "{text}"'))
 
     def export(self, folder: str | Path, **options) -> None:
         if self.composition is None:
@@ -162,9 +162,11 @@ class JobActions:
         self.landing, self._shown, self.job = None, None, None
         self.generate_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        self.progress.setValue(1000)
+        self.progress.reset()  # the job is over: its last stage is no longer news
+        self.stage.clear()
         if shown is not None:
             info, message = shown
+            message = job.note or message
             self.show_panels(self._versions)
             if info is not None and then is not None:
                 then(info)
@@ -197,6 +199,8 @@ class JobActions:
         """(what `step` returns, `describe` of it), or (None, why it failed)."""
         try:
             value = step()
+        except NothingChanged as error:
+            return None, str(error)
         except Cancelled:
             return None, "Cancelled; nothing changed"
         except (JobFailed, ValueError, ProjectError) as error:

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from studio.engine import resources
 from studio.engine.composing.arrangement import derive_energies, energy_curve
+from studio.engine.composing.grooves import groove_names_for
 from studio.engine.composing.harmony import harmonize, section_chords
 from studio.engine.edit.change import (
     Change,
@@ -56,6 +57,8 @@ from studio.engine.model import (
 from studio.engine.orchestrator import make_lanes, place_part
 from studio.engine.sound.mastering import preset_name
 from studio.engine.sound.mix import bus_defaults, lane_fx_defaults
+
+GROOVE_LANES = ("drums", "bass", "keys")  # the lanes that play a section's groove
 
 __all__ = ["LOUDNESS_RANGE", "OPERATIONS", "VOICE_RANGES", "Change"]
 
@@ -341,9 +344,12 @@ def add_lane(composition: Composition, name: str,
 def shape_section(composition: Composition, section_id: int, *, energy_delta: float = 0.0,
                   valence_offset: float | None = None, feel: str | None = None,
                   density: dict[str, float] | None = None,
-                  lanes: list[str] | None = None) -> tuple[Composition, Change]:
-    """Reshape one section (its energy, darkness, feel or a lane's density) and regenerate
-    the named lanes (all unlocked lanes by default) there; chords change only with darkness."""
+                  lanes: list[str] | None = None,
+                  style: str | None = None) -> tuple[Composition, Change]:
+    """Reshape one section (its energy, darkness, feel, a lane's density, or the groove of
+    another style: its drums, bass and keys play that style's usual groove) and regenerate
+    the named lanes (all unlocked lanes by default; the groove's lanes for a style) there;
+    chords change only with darkness."""
     section = find_section(composition, section_id)
     song = copy_song(composition)
     index = song.sections.index(section)
@@ -358,12 +364,17 @@ def shape_section(composition: Composition, section_id: int, *, energy_delta: fl
         changes["feel"] = feel
     if density is not None:
         changes["density"] = {**song.sections[index].density, **density}
+    if style is not None:
+        changes["groove"] = groove_names_for(style, song.context.meter)[0]
+        lanes = lanes or [lane for lane in GROOVE_LANES if lane in song.lanes]
     song.sections[index] = replace(song.sections[index], **changes)
     if valence_offset is not None:
         song.sections[index] = replace(song.sections[index], chords=section_chords(
             song.context, song.sections, index))
     stale = _regenerate(song, [section.id], lanes or list(song.lanes), next_variation=False)
-    return song, Change("shape-section", f"Reshape {section_label(composition, section)}", stale)
+    label = section_label(composition, section)
+    message = f"Play {label} with the {style} groove" if style else f"Reshape {label}"
+    return song, Change("shape-section", message, stale)
 
 
 def regenerate_lyrics(composition: Composition, section_id: int,

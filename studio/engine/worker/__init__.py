@@ -9,7 +9,8 @@ The process (process)
     JobHandle: result(timeout), cancel(), done; JobFailed(stage, message, details)
 
 The jobs (tasks)
-    warm_up, compose, render, export, refine, render_audio, operate, analyse_voice: named
+    warm_up, compose, render, export, refine, render_audio, preview_style, operate,
+        analyse_voice: named
         "studio.engine.worker.tasks:NAME"; each takes (payload, progress, cancel) and returns
         its result packed (pack, unpack: compressed JSON)
     The worker process imports tasks by name when it runs its first job: tasks loads the
