@@ -100,7 +100,11 @@ class JobActions:
             self.job.cancel()
 
     def checkout(self, version_id: int) -> None:
-        self.workspace.project.checkout(version_id)
+        try:
+            self.workspace.project.checkout(version_id)
+        except ProjectError as error:  # read before it is made current: head stays
+            self.statusBar().showMessage(str(error))
+            return
         self.refresh()
 
     def _start(self, job: Job, commits: bool = True, then=None) -> None:
