@@ -163,6 +163,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.history_panel = HistoryPanel()
         self.history = self.history_panel.list
         self.history_panel.revertRequested.connect(lambda _id: self.revert_selected())
+        self.history_panel.rated.connect(self.statusBar().showMessage)
         self._dock("History", self.history_panel)
         self.mixer = MixerPanel()
         self.mixer.operationRequested.connect(self.run_operation)

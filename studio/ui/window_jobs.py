@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QUndoCommand
 
+from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.composing.prompt import parse_seconds
 from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
@@ -57,8 +58,10 @@ class JobActions:
         except ValueError as error:
             self.statusBar().showMessage(str(error))
             return
+        # the profile as the person's ratings (here or by `studio rate`) have left it
         self._start(self.workspace.start_generate(prompt, self.seed.value(), length,
-                                                  progress=self.events.put))
+                                                  progress=self.events.put,
+                                                  preferences=PreferenceProfile().defaults()))
 
     def run_operation(self, operation: str, args: tuple, kwargs: dict | None = None,
                       then=None) -> None:
