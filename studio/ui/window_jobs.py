@@ -23,6 +23,7 @@ from studio.engine.composing.prompt import parse_seconds
 from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
 from studio.engine.sound.mastering import loudness_target
+from studio.engine.worker.memory import release_freed_memory
 from studio.engine.worker.process import JobFailed
 from studio.engine.worker.tasks import pack, unpack
 from studio.project import ProjectError
@@ -182,6 +183,8 @@ class JobActions:
         self.jobFinished.emit(job.kind, info is not None, message)
         if info is not None and job.kind == "generate":
             self._master_to_default()
+        # what decoding the result took goes back to the system, off this thread
+        self.background.submit(release_freed_memory)
 
     def _show_result(self, landing) -> tuple:
         """The landed version's song shown, the mixer's steps begun: (info or None if the
