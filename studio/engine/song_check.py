@@ -155,13 +155,33 @@ def _check_part(song: Composition, section: Section | None, key: tuple[int, str]
     _within(f"the number of notes of {label}", len(part.notes),
             (0, limits.NOTES_PER_BEAT_MAX * beats))
     last_end = beats + limits.NOTE_OVERHANG_BARS * bar_beats
+    (low_pitch, high_pitch), (low_velocity, high_velocity) = (limits.PITCH_RANGE,
+                                                              limits.VELOCITY_RANGE)
     for note in part.notes:
-        _within(f"a pitch of {label}", note.pitch, limits.PITCH_RANGE)
-        _within(f"a velocity of {label}", note.velocity, limits.VELOCITY_RANGE)
-        _within(f"a note's start in {label}", note.start_beats, (0.0, beats), " beats")
-        if not note.duration_beats > 0 or not math.isfinite(note.duration_beats):
-            raise ImpossibleSong(f"a note of {label} lasts {note.duration_beats!r} beats")
-        _within(f"a note's end in {label}", note.end_beats, (0.0, last_end), " beats")
+        # one comparison a field while all is well (a song has thousands of notes; this runs
+        # on every version shown), the named check only for a note that fails it
+        try:
+            fits = (low_pitch <= note.pitch <= high_pitch
+                    and low_velocity <= note.velocity <= high_velocity
+                    and 0.0 <= note.start_beats <= beats and note.duration_beats > 0
+                    and note.start_beats + note.duration_beats <= last_end)
+        except TypeError:
+            fits = False
+        if not fits:
+            _check_note(label, note, beats, last_end)
+
+
+def _check_note(label: str, note, beats: float, last_end: float) -> None:
+    _within(f"a pitch of {label}", note.pitch, limits.PITCH_RANGE)
+    _within(f"a velocity of {label}", note.velocity, limits.VELOCITY_RANGE)
+    _within(f"a note's start in {label}", note.start_beats, (0.0, beats), " beats")
+    try:
+        lasts = note.duration_beats > 0 and math.isfinite(note.duration_beats)
+    except TypeError:
+        lasts = False
+    if not lasts:
+        raise ImpossibleSong(f"a note of {label} lasts {note.duration_beats!r} beats")
+    _within(f"a note's end in {label}", note.end_beats, (0.0, last_end), " beats")
 
 
 def _check_lyrics(song: Composition) -> None:
@@ -179,9 +199,17 @@ def _check_lyrics(song: Composition) -> None:
             _within(f"the length of a line of {label}", len(line.text),
                     (0, limits.LYRIC_LINE_CHARS), " characters")
             for syllable in line.syllables:
-                if syllable.note_index != -1:  # -1: sung before a melody was written
-                    _within(f"a syllable's note in {label}",
-                            syllable.note_index + syllable.note_count, (1, notes))
+                first, count = syllable.note_index, syllable.note_count
+                if first == -1:  # sung before a melody was written
+                    continue
+                try:
+                    fits = first >= 0 and count >= 1 and first + count <= notes
+                except TypeError:
+                    fits = False
+                if not fits:
+                    raise ImpossibleSong(f"a syllable of {label} is sung on notes {first!r} "
+                                         f"to {first!r} + {count!r}, where the vocal part "
+                                         f"has {notes} notes")
 
 
 def _label(section: Section) -> str:

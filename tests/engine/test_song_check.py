@@ -98,6 +98,12 @@ def test_impossible_mix_voice_and_words_are_refused(song):
     wordy = replace(song, lyrics={**song.lyrics, section_id: replace(words, lines=lines)})
     with pytest.raises(ImpossibleSong, match="number of lines"):
         check_song(wordy)
+    line = words.lines[0]
+    far = replace(line.syllables[0], note_index=10_000)
+    astray = replace(words, lines=(replace(line, syllables=(far,) + line.syllables[1:]),)
+                     + words.lines[1:])
+    with pytest.raises(ImpossibleSong, match="sung on notes 10000"):
+        check_song(replace(song, lyrics={**song.lyrics, section_id: astray}))
 
 
 def test_a_recording_the_studio_cannot_have_kept_is_refused():
