@@ -1,7 +1,8 @@
 """The window's memory over ten generations: its resident set after the first song and after
 the tenth, each a one-minute song generated in one window (real worker processes, offscreen),
 rendered by the audio worker, loaded into the audio process and its waveforms drawn, then a
-second for the heap to settle. The acceptance is a growth within 150 MB.
+second for the heap to settle. The acceptance is a growth within 150 MB. The two workers'
+(the one that composes, the one that renders what plays) are printed beside it.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/memory.py
 
@@ -27,9 +28,9 @@ PROMPTS = ("lo-fi beat", "folk song about rivers", "synth pop at night", "punk r
            "jazz ballad in 3/4")
 
 
-def resident_mb() -> float:
-    """This process's resident set, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def resident_mb(pid: int | str = "self") -> float:
+    """A process's resident set, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024.0
     raise RuntimeError("no VmRSS in /proc/self/status")
@@ -71,14 +72,18 @@ def main() -> None:
         window = StudioWindow(Path(folder) / "memory.ensemble")
         window.show()
         started = time.perf_counter()
+        processes = {"window": "self", "composing worker": window.workspace.worker.pid,
+                     "audio worker": window.audio_worker.pid}
         generate(app, window, 0)
-        first_mb = resident_mb()
+        first = {name: resident_mb(pid) for name, pid in processes.items()}
         for number in range(1, GENERATIONS):
             generate(app, window, number)
-        last_mb = resident_mb()
-        print(f"window rss after the first generation: {first_mb:.0f} MB")
-        print(f"window rss after generation {GENERATIONS}: {last_mb:.0f} MB")
-        print(f"window rss growth over {GENERATIONS} generations: {last_mb - first_mb:.0f} MB")
+        last = {name: resident_mb(pid) for name, pid in processes.items()}
+        for name in processes:
+            print(f"{name} rss after the first generation: {first[name]:.0f} MB")
+            print(f"{name} rss after generation {GENERATIONS}: {last[name]:.0f} MB")
+            print(f"{name} rss growth over {GENERATIONS} generations: "
+                  f"{last[name] - first[name]:.0f} MB")
         print(f"time for {GENERATIONS} generations of {LENGTH}: "
               f"{time.perf_counter() - started:.0f} s")
         window.close()
