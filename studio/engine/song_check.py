@@ -2,8 +2,9 @@
 
 check_song(composition) raises ImpossibleSong naming the first thing out of bounds: a project
 file's version, a crash's unsaved edits or a song an edit made is checked before anything is
-shown, sung or rendered from it. It reads every note once, so a three-minute song is checked
-in about a millisecond per thousand notes.
+shown, sung or rendered from it. It reads every note once: a two-minute song of 4000 notes
+is checked in about a millisecond. A song has at most as many lanes as LANE_ORDER names, each
+once.
 """
 
 from __future__ import annotations
