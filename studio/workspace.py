@@ -10,9 +10,10 @@ A job that is cancelled or fails commits nothing: the current version stays curr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from studio.engine.composing.leanings import Leanings
 from studio.engine.model import Composition
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 from studio.engine.worker.process import JobHandle, Worker
@@ -71,13 +72,16 @@ class Workspace:
 
     def start_generate(self, prompt: str, seed: int, length_s: float | None = None,
                        progress=None, *, lyrics_text: str | None = None,
-                       lyrics_provider: dict | None = None) -> Job:
+                       lyrics_provider: dict | None = None,
+                       preferences: Leanings | None = None) -> Job:
         """Compose a song in the worker. `lyrics_text` is the person's own lyrics;
-        `lyrics_provider` the settings of a text provider ({"kind": "chat", "url": ...})."""
+        `lyrics_provider` the settings of a text provider ({"kind": "chat", "url": ...});
+        `preferences` the leanings of the person's preference profile."""
         handle = self.worker.submit("studio.engine.worker.tasks:compose",
                                     {"prompt": prompt, "seed": seed, "length_s": length_s,
                                      "lyrics_text": lyrics_text,
-                                     "lyrics_provider": lyrics_provider},
+                                     "lyrics_provider": lyrics_provider,
+                                     "preferences": preferences and asdict(preferences)},
                                     progress=progress, replace=True)
         return Job(handle, "generate", f'Generate from "{prompt}" (seed {seed})')
 

@@ -44,7 +44,7 @@ from studio.engine.progress import Cancelled
 from studio.engine.worker import WARM_UP
 from studio.engine.worker.memory import settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
-from studio.project import Project
+from studio.project import Project, ProjectError
 from studio.settings import load_settings
 from studio.ui.ab_compare import ABCompare
 from studio.ui.export_dialog import ExportDialog
@@ -175,6 +175,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.history_panel.revertRequested.connect(lambda _id: self.revert_selected())
         self.history_panel.listenRequested.connect(self.ab.prepare)
         self.ab.stateChanged.connect(lambda text: self.statusBar().showMessage(text))
+        self.history_panel.rated.connect(self.statusBar().showMessage)
         self._dock("History", self.history_panel)
         self.mixer = MixerPanel()
         self.mixer.operationRequested.connect(self.run_operation)
@@ -267,9 +268,20 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         song as the audio worker takes it), else read from the project."""
         if song is None:
             packed = None
-            song = self.workspace.composition if self.workspace.project.head else None
+            song = self._read_head()
         self.show_song(song, packed)
         self.show_panels()
+
+    def _read_head(self) -> Composition | None:
+        """The current version's song; None, said in the status bar, when it cannot be read
+        (damaged, or beyond what the studio makes): nothing is shown or rendered from it."""
+        if self.workspace.project.head is None:
+            return None
+        try:
+            return self.workspace.composition
+        except ProjectError as error:
+            self.statusBar().showMessage(str(error))
+            return None
 
     def show_song(self, song: Composition | None, packed: bytes | None = None) -> None:
         """The song in the arrangement view and in the audio worker (the first half of a
@@ -352,6 +364,11 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         if item is None:
             return
         before = self._head_id()
+        try:
+            self.workspace.project.load(item.data(Qt.ItemDataRole.UserRole))
+        except ProjectError as error:  # a version that cannot be shown is not made current
+            self.statusBar().showMessage(str(error))
+            return
         info = self.workspace.project.revert(item.data(Qt.ItemDataRole.UserRole))
         self.undo_stack.push(VersionStep(self, before, info.id, info.message))
         self.refresh()

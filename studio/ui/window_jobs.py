@@ -18,10 +18,12 @@ from pathlib import Path
 
 from PySide6.QtGui import QUndoCommand
 
+from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.composing.prompt import parse_seconds
 from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
 from studio.engine.sound.mastering import loudness_target
+from studio.engine.worker.memory import release_freed_memory
 from studio.engine.worker.process import JobFailed
 from studio.engine.worker.tasks import pack, unpack
 from studio.project import ProjectError
@@ -57,8 +59,10 @@ class JobActions:
         except ValueError as error:
             self.statusBar().showMessage(str(error))
             return
+        # the profile as the person's ratings (here or by `studio rate`) have left it
         self._start(self.workspace.start_generate(prompt, self.seed.value(), length,
-                                                  progress=self.events.put))
+                                                  progress=self.events.put,
+                                                  preferences=PreferenceProfile().defaults()))
 
     def run_operation(self, operation: str, args: tuple, kwargs: dict | None = None,
                       then=None) -> None:
@@ -100,7 +104,11 @@ class JobActions:
             self.job.cancel()
 
     def checkout(self, version_id: int) -> None:
-        self.workspace.project.checkout(version_id)
+        try:
+            self.workspace.project.checkout(version_id)
+        except ProjectError as error:  # read before it is made current: head stays
+            self.statusBar().showMessage(str(error))
+            return
         self.refresh()
 
     def _start(self, job: Job, commits: bool = True, then=None) -> None:
@@ -177,6 +185,8 @@ class JobActions:
         self.jobFinished.emit(job.kind, info is not None, message)
         if info is not None and job.kind == "generate":
             self._master_to_default()
+        # what decoding the result took goes back to the system, off this thread
+        self.background.submit(release_freed_memory)
 
     def _show_result(self, landing) -> tuple:
         """The landed version's song shown, the mixer's steps begun: (info or None if the

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
 
 from studio.engine import resources
 from studio.engine.composing.arrangement import derive_energies, energy_curve
@@ -36,6 +37,7 @@ from studio.engine.edit.sound_settings import (
     set_note_expressions,
     set_voice,
 )
+from studio.engine.limits import SECTION_BARS_RANGE, TEMPO_RANGE_BPM
 from studio.engine.lyrics.plan import is_sung
 from studio.engine.lyrics.providers import LyricsProvider
 from studio.engine.lyrics.stage import (
@@ -55,6 +57,7 @@ from studio.engine.model import (
     Section,
 )
 from studio.engine.orchestrator import make_lanes, place_part
+from studio.engine.song_check import ImpossibleSong, check_song
 from studio.engine.sound.mastering import preset_name
 from studio.engine.sound.mix import bus_defaults, lane_fx_defaults
 
@@ -166,8 +169,9 @@ def set_section_bars(composition: Composition, section_id: int,
     """A section made longer or shorter: new chords over its bars, its unlocked lanes
     written again and its words fitted to the new length."""
     section = find_section(composition, section_id)
-    if not 1 <= bars <= 64:
-        raise ValueError(f"a section is 1 to 64 bars long, not {bars}")
+    low, high = SECTION_BARS_RANGE
+    if not low <= bars <= high:
+        raise ValueError(f"a section is {low} to {high} bars long, not {bars}")
     if bars == section.bars:
         raise ValueError(f"{section_label(composition, section)} is already {bars} bars long")
     locked = [lane for lane in composition.lanes
@@ -258,6 +262,10 @@ def set_notes(composition: Composition, section_id: int, lane: str,
 
 def change_tempo(composition: Composition, tempo_bpm: float) -> tuple[Composition, Change]:
     """A new tempo: every note keeps its beat, so only the audio changes."""
+    low, high = TEMPO_RANGE_BPM
+    if not low <= tempo_bpm <= high:
+        raise ValueError(f"a tempo of {tempo_bpm:g} bpm is out of range: choose {low:g} to "
+                         f"{high:g} bpm")
     song = copy_song(composition)
     song.context = replace(song.context, tempo_bpm=float(tempo_bpm))
     return song, Change("context", f"Tempo {tempo_bpm:g} bpm", all_audio=True)
@@ -516,10 +524,25 @@ def _clip(energy: float) -> float:
     return min(1.0, max(0.05, energy))
 
 
-OPERATIONS: dict[str, Callable[..., tuple[Composition, Change]]] = {op.__name__: op for op in (
-    regenerate_section, vary_lane, extend, delete_section, duplicate_section, move_section,
-    set_section_bars, set_section_energy, set_locked, set_notes, change_tempo, change_key,
-    change_style, add_lane, shape_section, regenerate_lyrics, set_lyrics, set_song_lyrics,
-    set_lane_mix, set_lane_fx, set_buses, set_mastering, set_voice, set_note_expression,
-    set_note_expressions, set_lane_program, set_drum_kit)}
+def _within_limits(operation: Callable) -> Callable:
+    """The operation, refusing (ValueError) a song beyond what the studio makes (limits):
+    what a person's edits make is what a project file may hold."""
+    @wraps(operation)
+    def checked(composition: Composition, *args, **kwargs) -> tuple[Composition, Change]:
+        song, change = operation(composition, *args, **kwargs)
+        try:
+            check_song(song)
+        except ImpossibleSong as error:
+            raise ValueError(f"{change.message} is refused: {error}") from None
+        return song, change
+    return checked
+
+
+OPERATIONS: dict[str, Callable[..., tuple[Composition, Change]]] = {
+    op.__name__: _within_limits(op) for op in (
+        regenerate_section, vary_lane, extend, delete_section, duplicate_section, move_section,
+        set_section_bars, set_section_energy, set_locked, set_notes, change_tempo, change_key,
+        change_style, add_lane, shape_section, regenerate_lyrics, set_lyrics, set_song_lyrics,
+        set_lane_mix, set_lane_fx, set_buses, set_mastering, set_voice, set_note_expression,
+        set_note_expressions, set_lane_program, set_drum_kit)}
 __all__ += list(OPERATIONS)

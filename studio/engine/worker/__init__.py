@@ -19,12 +19,14 @@ The jobs (tasks)
 
 Memory (memory)
     keep_freed_memory(): large buffers reused rather than returned to the kernel (entry points
-        call it once); settle_heap(): the objects that exist now left out of later collections
+        call it once); release_freed_memory(): the heap's free pages given back, between jobs;
+        settle_heap(): the objects that exist now left out of later collections
 """
 
-from studio.engine.worker.memory import keep_freed_memory, settle_heap
+from studio.engine.worker.memory import keep_freed_memory, release_freed_memory, settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 
 WARM_UP = "studio.engine.worker.tasks:warm_up"  # the job a rendering worker starts with
 
-__all__ = ["WARM_UP", "JobFailed", "JobHandle", "Worker", "keep_freed_memory", "settle_heap"]
+__all__ = ["WARM_UP", "JobFailed", "JobHandle", "Worker", "keep_freed_memory",
+           "release_freed_memory", "settle_heap"]

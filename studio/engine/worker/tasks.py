@@ -12,6 +12,7 @@ import dataclasses
 import json
 import zlib
 
+from studio.engine.composing.leanings import Leanings
 from studio.engine.composing.meaning import display_name
 from studio.engine.edit import operations
 from studio.engine.edit.instructions import refine as refine_song
@@ -37,15 +38,18 @@ def warm_up(payload: dict, progress, cancel) -> None:
 
 
 def compose(payload: dict, progress, cancel) -> dict:
-    """{prompt, seed, length_s, lyrics_text, lyrics_provider, by_meaning} -> a composition
-    dict. `lyrics_provider` is provider settings ({"kind": "chat", "url": ...}), not an
-    object. A prompt that names no style is read by meaning unless `by_meaning` is false: the
-    model loads in this process with the first such prompt and stays for the next."""
+    """{prompt, seed, length_s, lyrics_text, lyrics_provider, by_meaning, preferences} -> a
+    composition dict. `lyrics_provider` is provider settings ({"kind": "chat", "url": ...}),
+    not an object; `preferences` a user's Leanings as a dict (None: the neutral defaults). A
+    prompt that names no style is read by meaning unless `by_meaning` is false: the model
+    loads in this process with the first such prompt and stays for the next."""
+    leanings = payload.get("preferences")
     song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
                         progress=progress, cancel=cancel,
                         lyrics_text=payload.get("lyrics_text"),
                         lyrics_provider=_provider(payload.get("lyrics_provider")),
-                        by_meaning=payload.get("by_meaning", True))
+                        by_meaning=payload.get("by_meaning", True),
+                        preferences=Leanings(**leanings) if leanings else None)
     return pack(composition_to_dict(song))
 
 
