@@ -47,6 +47,7 @@ from studio.engine.worker.memory import settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project
 from studio.settings import load_settings
+from studio.ui.about_dialog import AboutDialog
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.history import HistoryPanel
 from studio.ui.inspector import inspector_text
@@ -188,6 +189,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         play = QAction("Play / pause", self, shortcut=QKeySequence(Qt.Key.Key_Space),
                        triggered=self.play_pause)
         self.addAction(play)
+        self.menuBar().addMenu("&Help").addAction(
+            QAction("&About Ensemble Studio", self, triggered=self.show_about))
         self.statusBar().showMessage("Ready")
 
     def _dock(self, title: str, widget: QWidget,
@@ -331,6 +334,13 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             self.export_dialog.deleteLater()
         self.export_dialog = ExportDialog(self, self.composition)
         self.export_dialog.show()
+
+    def show_about(self) -> AboutDialog:
+        """The version and the licences of what the studio carries."""
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     @property
     def closed(self) -> bool:
