@@ -11,6 +11,8 @@ tarball=dist/ensemble-studio-$version-linux-x86_64.tar.gz
 
 rm -rf "$bundle" "$tarball"
 .venv/bin/python -m PyInstaller --noconfirm --log-level WARN build.spec
+# torch's CPU library carries its symbol table (90 MB of 430); the linker needs none of it
+strip --strip-unneeded "$bundle"/_internal/torch/lib/*.so*
 cp resources/desktop/ensemble-studio.desktop resources/desktop/install.sh \
   resources/icons/ensemble-studio.png "$bundle/"
 # gzip's fastest level: a quarter of the time of the default for a few per cent more bytes
