@@ -2,7 +2,7 @@
 # The bundle on its own (after scripts/build.sh): run from an empty folder outside the
 # repository, with a bare environment (no .venv on PATH, no PYTHONPATH, a fresh home), its
 # program must
-#   - print its version and the NOTICE;
+#   - print its version and the NOTICE, and be installed in the menu and on PATH by install.sh;
 #   - render a 30 s song read by meaning (the embedding model on torch) whose vocal stem is
 #     sung (not silent), loading Flite and espeak-ng from the bundle, not from the system;
 #   - open its window offscreen with no arguments and keep it open for 20 s, its workers
@@ -33,6 +33,13 @@ rms_db() { sox "$1" -n stats 2>&1 | awk '/^RMS lev dB/ {print $4}'; }
 "${bare[@]}" "$program" --version > version.txt || fail "--version failed"
 grep -q "^Ensemble Studio [0-9]" version.txt || fail "--version gives no version"
 grep -q "Flite" version.txt || fail "--version gives no licences (NOTICE)"
+
+# the installer puts the entry in the menu and the command on PATH, which runs through its link
+"${bare[@]}" sh "$(dirname "$program")/install.sh" > install.txt || fail "install.sh failed"
+grep -q "^Exec=\"$program\" open %f$" home/.local/share/applications/ensemble-studio.desktop \
+  || fail "the installed desktop entry does not start $program"
+"${bare[@]}" home/.local/bin/ensemble-studio --version > linked.txt \
+  && grep -q "^Ensemble Studio [0-9]" linked.txt || fail "the installed command does not run"
 
 # a prompt that names no style, so the style is read by meaning with the embedding model
 started=$(date +%s)
