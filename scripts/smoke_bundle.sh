@@ -48,6 +48,9 @@ started=$(date +%s)
   || { cat render.txt >&2; fail "the render failed"; }
 echo "smoke: rendered in $(( $(date +%s) - started )) s: $(tail -3 render.txt | tr '\n' ' ')"
 grep -q "guessed from" render.txt || fail "the style was not read by meaning: $(cat render.txt)"
+for file in master.wav song.mid lyrics.lrc lead-sheet.musicxml; do  # music21 writes the last
+  [ -s "song/$file" ] || fail "the render wrote no $file"
+done
 length_s=$(soxi -D song/master.wav)
 awk -v s="$length_s" 'BEGIN {exit !(s >= 28 && s <= 36)}' \
   || fail "the master is $length_s s long, not about 30 s"
