@@ -21,6 +21,7 @@ from studio.cli_export import (
 )
 from studio.cli_progress import StageBar
 from studio.cli_project import add_project_commands, check_project, commit_render, prompt_text
+from studio.engine import about
 from studio.engine.composing.meaning import style_line
 from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.edit import operations
@@ -137,7 +138,11 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="studio", description="Ensemble Studio")
+    # raw: --version prints the NOTICE file as it is laid out
+    parser = argparse.ArgumentParser(prog="studio", description="Ensemble Studio",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=about.about_text(),
+                        help="show the version and the licences of the bundled data")
     commands = parser.add_subparsers(dest="command")
     render = commands.add_parser("render", help="write a whole song from a prompt")
     render.add_argument("prompt", type=prompt_text,

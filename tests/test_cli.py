@@ -2,8 +2,10 @@
 
 import json
 
+import pytest
 import soundfile
 
+import studio
 from studio.cli import main
 
 
@@ -194,3 +196,14 @@ def test_styles_lists_the_library_by_family(capsys):
     assert "jazz (" in capsys.readouterr().out
     assert main(["styles", "polka-metal"]) == 2
     assert "no family 'polka-metal'" in capsys.readouterr().err
+
+
+def test_version_gives_the_version_and_the_licences_of_the_bundled_data(capsys):
+    with pytest.raises(SystemExit) as ended:
+        main(["--version"])
+    assert ended.value.code == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"Ensemble Studio {studio.__version__}\n")
+    # the NOTICE file as it is laid out: one licence a paragraph
+    assert "\n- Flite 2.2 (CMU's speech synthesiser" in printed
+    assert "all-MiniLM-L6-v2" in printed and "TimGM6mb.sf2" in printed

@@ -36,6 +36,7 @@ The packages, in the order a song goes through them (each __init__ is its table 
     worker/      the background process, its jobs (tasks), memory
     playback/    the audio process and the window's side of it
     orchestrator.py runs the stages in order; model.py, theory.py, rng.py, resources.py,
+    locations.py (where the files read at run time are), about.py (version and licences),
     progress.py, serialize.py, lifetime.py and limits.py (what a song may hold) are leaves
     every package may use; song_check.py checks a song against the limits.
 """

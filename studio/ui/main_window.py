@@ -47,6 +47,7 @@ from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project, ProjectError
 from studio.settings import load_settings
 from studio.ui.ab_compare import ABCompare
+from studio.ui.about_dialog import AboutDialog
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.help_pages import ShortcutsPage, add_tooltips
 from studio.ui.history import HistoryPanel
@@ -201,9 +202,11 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         edit.addAction(QAction("St&yles…", self, shortcut=QKeySequence("Ctrl+L"),
                                triggered=self.open_styles))
         self.timeline.add_actions(self.menuBar().addMenu("&View"))
-        self.menuBar().addMenu("&Help").addAction(QAction(
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction(
             "&Keyboard shortcuts", self, shortcut=QKeySequence("F1"),
             triggered=lambda: ShortcutsPage(self).show()))
+        help_menu.addAction(QAction("&About Ensemble Studio", self, triggered=self.show_about))
         add_tooltips(self)
         play = QAction("Play / pause", self, shortcut=QKeySequence(Qt.Key.Key_Space),
                        triggered=self.play_pause)
@@ -390,6 +393,13 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             self.style_browser = StyleBrowser(self)
         self.style_browser.show()
         self.style_browser.raise_()
+
+    def show_about(self) -> AboutDialog:
+        """The version and the licences of what the studio carries."""
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     @property
     def closed(self) -> bool:
