@@ -1,5 +1,8 @@
 """Renders a 3-minute song end to end (compose, render with vocals, master, export with stems
-and every file) and prints seconds per stage and in total; then FluidSynth alone renders the
+and every file) as `studio render` does (render_and_export: the files are written while the
+song renders and masters), every section rendered afresh (no render cache), and prints
+seconds per stage (a stage's time runs until the next stage's first progress event, so the
+export's is what is left of it after the master) and in total; then FluidSynth alone renders the
 song's exported MIDI with the same SoundFont, in the same run, and the ratio of the two.
 
     .venv/bin/python bench/render_song.py [--prompt TEXT] [--seed N] [--out DIR]
@@ -18,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
+from studio.engine.memory import keep_freed_memory  # noqa: E402
 from studio.engine.sound.soundfont_file import soundfont_path  # noqa: E402
-from studio.engine.worker.memory import keep_freed_memory  # noqa: E402
 
 
 def fluidsynth_seconds(midi: Path, out: Path) -> float:
@@ -64,10 +67,9 @@ def main() -> None:
     clock = StageClock()
     started = time.perf_counter()
     composition = engine.compose(args.prompt, args.seed, length_s=180.0, progress=clock)
-    song = engine.render_song(composition, 44100, progress=clock)
-    clock(engine.ProgressEvent("export", 0.0))
-    engine.export_song(composition, song, out, engine.ExportOptions(bit_depth=24),
-                       progress=clock)
+    # as `studio render` does it: the files are written while the song renders and masters
+    engine.render_and_export(composition, out, engine.ExportOptions(bit_depth=24),
+                             progress=clock)
     clock.stop()
     total = time.perf_counter() - started
     for stage, seconds in clock.seconds.items():

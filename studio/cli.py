@@ -20,6 +20,7 @@ from studio.engine.export.files import ExportOptions
 from studio.engine.export.ranges import resolve_range
 from studio.engine.lyrics.providers import make_provider
 from studio.engine.lyrics.text_file import read_lyrics
+from studio.engine.memory import keep_freed_memory
 from studio.engine.singing.presets import default_preset
 from studio.engine.singing.presets import preset_names as voice_names
 from studio.engine.singing.profile import analyse_profile, read_recording
@@ -27,7 +28,6 @@ from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.mastering import preset_names
 from studio.engine.sound.renderer import SongRenderer
 from studio.engine.sound.stems import stem_samples
-from studio.engine.worker.memory import keep_freed_memory
 from studio.settings import load_settings
 from studio.voice_profiles import profile_from_project
 

@@ -33,10 +33,11 @@ The packages, in the order a song goes through them (each __init__ is its table 
                  cache, mix, mastering, limiter, loudness
     export/      files (master, stems, report), ranges, MIDI, lyric files (LRC, MusicXML)
     edit/        operations on a composition, refine in words
-    worker/      the background process, its jobs (tasks), memory
+    worker/      the background process, its jobs (tasks)
     playback/    the audio process and the window's side of it
     orchestrator.py runs the stages in order; model.py, theory.py, rng.py, resources.py,
-    progress.py, serialize.py and lifetime.py are leaves every package may use.
+    progress.py, serialize.py, lifetime.py and memory.py (how a process keeps freed memory)
+    are leaves every package may use.
 """
 
 from __future__ import annotations

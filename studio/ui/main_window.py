@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
 
 from studio.engine import resources
 from studio.engine.composing import instruments
+from studio.engine.memory import settle_heap
 from studio.engine.model import Composition
 from studio.engine.playback import discard_owned
 from studio.engine.progress import Cancelled
 from studio.engine.worker import WARM_UP
-from studio.engine.worker.memory import settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project
 from studio.settings import load_settings

@@ -11,7 +11,7 @@ to the mix exactly. Defaults come from resources/mixing.toml, shaped by the genr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import fields, replace
 from functools import partial
 
@@ -139,6 +139,11 @@ def process_lanes(dry_stems: Mapping[str, np.ndarray], lanes: Mapping[str, Lane]
     names = sorted(dry_stems, key=lambda n: -_chain_cost(lanes[n].fx))
     jobs = {n: _POOL.submit(process_lane, dry_stems[n], lanes[n].fx, sample_rate) for n in names}
     return {n: jobs[n].result() for n in dry_stems}
+
+
+def process_lane_soon(dry: np.ndarray, fx: LaneFx, sample_rate: int) -> Future:
+    """process_lane started on one of the mixing threads; its Future."""
+    return _POOL.submit(process_lane, dry, fx, sample_rate)
 
 
 def _chain_cost(fx: LaneFx) -> int:

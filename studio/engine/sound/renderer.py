@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -31,11 +32,14 @@ from studio.engine.sound.mix import (
     bus_response,
     mix_wet,
     process_lane,
+    process_lane_soon,
     process_lanes,
     sum_stems,
 )
 from studio.engine.sound.render_keys import returns_key, segment_key, wet_key
+from studio.engine.sound.side_render import SideRender, can_render_aside
 from studio.engine.sound.stems import (
+    VOCAL_LANE,
     fade_end,
     instrument_for,
     section_starts,
@@ -45,6 +49,7 @@ from studio.engine.sound.stems import (
 PREROLL_S = 1.0  # effects run this long before a change to settle on the same input
 SETTLE_S = 2.0  # and this long after it, until they meet the old audio again
 FADE_S = 0.01
+ASIDE_MIN_SECTIONS = 2  # fewer sung sections than this to render are sung in this process
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ class SongRenderer:
     """Keeps section audio between renders of one song and rebuilds only what changed."""
 
     def __init__(self, sample_rate: int = 44100, max_segments: int = 4000,
-                 disk: RenderCache | None = None) -> None:
+                 disk: RenderCache | None = None, aside: bool = True) -> None:
         self.sample_rate = sample_rate
         self.max_segments = max_segments
         self.disk = disk  # sections rendered in earlier runs, when given
@@ -98,6 +103,8 @@ class SongRenderer:
         self.state: RenderState | None = None
         self.rendered = 0  # sections rendered by the last call, for progress and benchmarks
         self.lines = LineCache()  # sung lines, so a lyric edit sings only its line again
+        self.aside = aside  # whether a whole song's vocal may be sung in another process
+        self.side: SideRender | None = None
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None,
@@ -106,7 +113,6 @@ class SongRenderer:
         When the lanes are mixed afresh, `on_faded(dry stems, lane stems)` is called as soon
         as the lanes are through their faders, before the buses are made."""
         layout = self._layout(composition)
-        self._render_missing(composition, layout, progress, cancel)
         total = stem_samples(composition, self.sample_rate)
         old = self.state
         state = RenderState(self.sample_rate, layout=layout,
@@ -119,6 +125,9 @@ class SongRenderer:
                                     self.sample_rate)
         reusable = old is not None and set(old.dry) == set(layout) and old.mix is not None \
             and old.mix.shape[1] == total
+        early: dict[str, Future] = {}
+        ahead = None if reusable else partial(self._ahead, state, early, total)
+        self._render_missing(composition, layout, progress, cancel, ahead)
         changed: dict[str, list[tuple[int, int]]] = {}
         for name in layout:
             ranges = _changed(old.layout[name], layout[name], self.segments) if reusable else []
@@ -129,16 +138,30 @@ class SongRenderer:
                     self._assemble(state.dry[name], layout[name], start, stop)
                 if ranges:
                     changed[name] = ranges
-            else:
-                state.dry[name] = np.zeros((2, total), dtype=np.float32)
-                self._assemble(state.dry[name], layout[name], 0, total)
+            elif name not in state.dry:
+                state.dry[name] = self._assembled(layout[name], total)
         if reusable and _same_mix(old, state):
             self._remix_ranges(state, old, changed)
         else:
-            self._remix(state, old if reusable else None, set(changed), on_faded)
+            self._remix(state, old if reusable else None, set(changed), on_faded, early)
         self.state = state
         self._evict(layout)
         return state
+
+    def _ahead(self, state: RenderState, early: dict[str, Future], total: int,
+               names: list[str]) -> None:
+        """While a lane renders in another process: the dry stems of the lanes done here, and
+        their insert effects started (unless the disk cache has them) for _remix to take."""
+        for name in names:
+            state.dry[name] = self._assembled(state.layout[name], total)
+            if self._from_disk(state.wet_keys[name]) is None:
+                early[name] = process_lane_soon(state.dry[name], state.lanes[name].fx,
+                                                self.sample_rate)
+
+    def _assembled(self, placed: list[Placed], total: int) -> np.ndarray:
+        stem = np.zeros((2, total), dtype=np.float32)
+        self._assemble(stem, placed, 0, total)
+        return stem
 
     def _layout(self, composition: Composition) -> dict[str, list[Placed]]:
         starts = section_starts(composition, self.sample_rate)
@@ -147,10 +170,58 @@ class SongRenderer:
                 for name in composition.lanes}
 
     def _render_missing(self, composition: Composition, layout: dict[str, list[Placed]],
-                        progress: ProgressCallback, cancel: CancelToken | None) -> None:
+                        progress: ProgressCallback, cancel: CancelToken | None,
+                        ahead: Callable[[list[str]], None] | None = None) -> None:
+        """Render the sections no cache has. When the vocal renders in another process,
+        `ahead(lanes done here)` is called before waiting for it."""
         missing = [(name, index) for name, placed in layout.items()
                    for index, p in enumerate(placed) if not self._recall(p.key)]
         self.rendered = len(missing)
+        aside = self._aside(composition, missing)
+        try:
+            self._render_here(composition, layout, [m for m in missing if m[0] != aside],
+                              progress, cancel, len(missing))
+            if aside is not None:
+                if ahead is not None:
+                    ahead([name for name in layout if name != aside])
+                self._collect(aside, composition, layout, cancel)
+                progress(ProgressEvent("render", 1.0, f"{aside}, in a process of its own"))
+        finally:
+            if self.side is not None:
+                self.side.stop()
+                self.side = None
+        if not missing:
+            progress(ProgressEvent("render", 1.0, "nothing stale"))
+
+    def _aside(self, composition: Composition,
+               missing: list[tuple[str, int]]) -> str | None:
+        """Start the vocal lane's missing sections in a process of their own when a whole
+        song's worth of them renders beside other lanes (for a section or two, starting an
+        interpreter costs more than it saves); the lane sent aside, or None."""
+        vocal = [index for name, index in missing if name == VOCAL_LANE]
+        sung = [i for i in vocal if composition.sections[i].id in composition.lyrics]
+        if len(sung) < ASIDE_MIN_SECTIONS or len(vocal) == len(missing) \
+                or not self.aside or not can_render_aside():
+            return None
+        self.side = SideRender(composition, VOCAL_LANE,
+                               [composition.sections[i].id for i in vocal], self.sample_rate)
+        return VOCAL_LANE
+
+    def _collect(self, lane: str, composition: Composition, layout: dict[str, list[Placed]],
+                 cancel: CancelToken | None) -> None:
+        """The sections rendered aside, and the lines sung there, taken in."""
+        audio, lines = self.side.result(cancel)
+        for key, line in lines.items():
+            self.lines.put(key, line)
+        index = {s.id: i for i, s in enumerate(composition.sections)}
+        for section_id, part in audio.items():
+            key = layout[lane][index[section_id]].key
+            self.segments[key] = part
+            self._to_disk(key, part)
+
+    def _render_here(self, composition: Composition, layout: dict[str, list[Placed]],
+                     missing: list[tuple[str, int]], progress: ProgressCallback,
+                     cancel: CancelToken | None, total: int) -> None:
         synths: dict[str, Instrument] = {}
         for done, (name, index) in enumerate(missing):
             if cancel is not None:
@@ -162,9 +233,7 @@ class SongRenderer:
             key = layout[name][index].key
             self.segments[key] = synth.render_part(composition, section_id)
             self._to_disk(key, self.segments[key])
-            progress(ProgressEvent("render", (done + 1) / len(missing), f"{name}"))
-        if not missing:
-            progress(ProgressEvent("render", 1.0, "nothing stale"))
+            progress(ProgressEvent("render", (done + 1) / total, f"{name}"))
 
     def _recall(self, key: str) -> bool:
         """Whether a section's audio is at hand, in memory or in the disk cache."""
@@ -187,27 +256,30 @@ class SongRenderer:
             fade_end(stem, self.sample_rate)
 
     def _remix(self, state: RenderState, old: RenderState | None, changed: set[str],
-               on_faded: Callable[[dict, dict], None] | None = None) -> None:
+               on_faded: Callable[[dict, dict], None] | None = None,
+               early: dict[str, Future] | None = None) -> None:
         """Insert effects where a lane's sound or effects changed, then faders, sends and the
         mix; all of it kept from the last render when nothing changed. With a disk cache,
         lanes after their effects and the bus returns come from it when an earlier run (this
         process or another) made them, and are kept in it when a song is mixed whole here
         (not after each change to one lane's effects: some 65 MB a lane for a 3-minute song,
-        they would soon push out the sections that take far longer to make again)."""
+        they would soon push out the sections that take far longer to make again). `early`
+        holds lanes' insert effects already under way (see _ahead)."""
         redo = {n for n in state.dry if old is None or n in changed or n not in old.wet
                 or old.lanes[n].fx != state.lanes[n].fx}
         if old is not None and not redo and old.lanes == state.lanes \
                 and (old.buses, old.tempo_bpm) == (state.buses, state.tempo_bpm):
             state.wet, state.stems, state.mix = old.wet, old.stems, old.mix
             return
-        keys = state.wet_keys
-        kept = {n: self._from_disk(keys[n]) for n in redo}
-        todo = {n for n in redo if kept[n] is None}
+        keys, early = state.wet_keys, early or {}
+        kept = {n: None if n in early else self._from_disk(keys[n]) for n in redo}
+        todo = {n for n in redo if kept[n] is None and n not in early}
         fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
+        fresh.update({n: job.result() for n, job in early.items() if n in redo})
         keep = self._to_disk if old is None else _ignore
-        for name in todo:
+        for name in fresh:
             keep(keys[name], fresh[name])
-        state.wet = {n: fresh[n] if n in todo else kept[n] if n in redo else old.wet[n]
+        state.wet = {n: fresh[n] if n in fresh else kept[n] if n in redo else old.wet[n]
                      for n in state.dry}
         faded = None if on_faded is None else partial(on_faded, state.dry)
         returns = {bus: self._from_disk(state.mix_key + bus) for bus in RETURNS}

@@ -16,12 +16,12 @@ The jobs (tasks)
     whole engine, so it is not imported here and a process that only starts workers stays
     light.
 
-Memory (memory)
+Memory (studio.engine.memory, a leaf that the side render's process uses too)
     keep_freed_memory(): large buffers reused rather than returned to the kernel (entry points
         call it once); settle_heap(): the objects that exist now left out of later collections
 """
 
-from studio.engine.worker.memory import keep_freed_memory, settle_heap
+from studio.engine.memory import keep_freed_memory, settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 
 WARM_UP = "studio.engine.worker.tasks:warm_up"  # the job a rendering worker starts with
