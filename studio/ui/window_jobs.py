@@ -182,7 +182,7 @@ class JobActions:
         def landed():
             info, song, packed, self._versions = landing.result()
             self.undo_stack.push(VersionStep(self, info.parent_id, info.id, info.message))
-            self.show_song(song, packed)
+            self.show_song(song, packed, new=self.job.kind == "generate")
             return info
 
         self._versions = None

@@ -53,13 +53,12 @@ class SideRender:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, env=env)
         self._answer: tuple | None = None
-        self._reader = threading.Thread(target=self._read, name="side-render", daemon=True)
-        try:
-            pickle.dump((composition, lane, section_ids, sample_rate), self._process.stdin,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-            self._process.stdin.flush()
-        except OSError:  # the child is gone already: result() says why
-            pass
+        # the request is written from a thread too: the pipe takes it only as fast as the
+        # child reads, and the child first spends a second loading its modules
+        request = pickle.dumps((composition, lane, section_ids, sample_rate),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        self._reader = threading.Thread(target=self._ask, args=(request,), name="side-render",
+                                        daemon=True)
         self._reader.start()
 
     def result(self, cancel: CancelToken | None = None) -> tuple[dict[int, np.ndarray],
@@ -83,18 +82,22 @@ class SideRender:
         return value
 
     def stop(self) -> None:
-        """End the child (it leaves by itself once its stdin closes) and wait for it."""
+        """End the child and wait for it: killed when its answer is not in yet, else it
+        leaves by itself once its stdin closes."""
+        if self._reader.is_alive():
+            self._process.kill()
+            self._reader.join()  # its write or read fails at once now
         try:
             self._process.stdin.close()
         except OSError:
             pass
-        if self._reader.is_alive():
-            self._process.kill()
         self._process.wait()
         self._process.stdout.close()
 
-    def _read(self) -> None:
+    def _ask(self, request: bytes) -> None:
         try:
+            self._process.stdin.write(request)
+            self._process.stdin.flush()
             self._answer = pickle.load(self._process.stdout)
         except (EOFError, OSError, pickle.UnpicklingError):
             self._answer = None

@@ -4,14 +4,14 @@ window's thread and the audio process keep their time.
 The process (process)
     Worker(warm_up=None): one child process that runs jobs one at a time; submit(job,
         payload, progress=..., on_done=..., replace=False) -> JobHandle; start(), close();
-        warm_up=(WARM_UP, {"sample_rate": ...}) loads the SoundFont as the child starts
-        (`warm` is set when done)
+        warm_up=(WARM_UP, {"sample_rate": ...}) loads the SoundFont as the child starts,
+        (COMPOSE_WARM_UP, {}) what composing needs (`warm` is set when done)
     JobHandle: result(timeout), cancel(), done; JobFailed(stage, message, details)
 
 The jobs (tasks)
-    warm_up, compose, render, export, refine, render_audio, operate, analyse_voice: named
-        "studio.engine.worker.tasks:NAME"; each takes (payload, progress, cancel) and returns
-        its result packed (pack, unpack: compressed JSON)
+    warm_up, warm_up_compose, compose, render, export, refine, render_audio, operate,
+        analyse_voice: named "studio.engine.worker.tasks:NAME"; each takes (payload,
+        progress, cancel) and returns its result packed (pack, unpack: compressed JSON)
     The worker process imports tasks by name when it runs its first job: tasks loads the
     whole engine, so it is not imported here and a process that only starts workers stays
     light.
@@ -25,5 +25,7 @@ from studio.engine.memory import keep_freed_memory, settle_heap
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 
 WARM_UP = "studio.engine.worker.tasks:warm_up"  # the job a rendering worker starts with
+COMPOSE_WARM_UP = "studio.engine.worker.tasks:warm_up_compose"  # and one that composes
 
-__all__ = ["WARM_UP", "JobFailed", "JobHandle", "Worker", "keep_freed_memory", "settle_heap"]
+__all__ = ["COMPOSE_WARM_UP", "WARM_UP", "JobFailed", "JobHandle", "Worker", "keep_freed_memory",
+           "settle_heap"]
