@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
 from studio.engine.memory import keep_freed_memory  # noqa: E402
+from studio.engine.sound.renderer import SongRenderer  # noqa: E402
 from studio.engine.sound.soundfont_file import soundfont_path  # noqa: E402
 
 
@@ -66,10 +67,13 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="ensemble-bench-"))
     clock = StageClock()
     started = time.perf_counter()
+    # as `studio render` does it: the process that sings starts while the song is composed,
+    # and the files are written while the song renders and masters
+    renderer = SongRenderer(44100)  # no render cache: every section renders
+    renderer.start_aside()
     composition = engine.compose(args.prompt, args.seed, length_s=180.0, progress=clock)
-    # as `studio render` does it: the files are written while the song renders and masters
     engine.render_and_export(composition, out, engine.ExportOptions(bit_depth=24),
-                             progress=clock)
+                             progress=clock, renderer=renderer)
     clock.stop()
     total = time.perf_counter() - started
     for stage, seconds in clock.seconds.items():

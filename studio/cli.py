@@ -82,6 +82,18 @@ def cmd_render(args: argparse.Namespace) -> int:
         check_project(args.project)
     bar = StageBar()
     started = time.perf_counter()
+    # sections, lanes and returns rendered before (by any studio process) come from the cache
+    cap_bytes = load_settings().render_cache_bytes  # the cap the window's settings give
+    renderer = SongRenderer(args.sample_rate, disk=RenderCache(cap_bytes=cap_bytes))
+    renderer.start_aside()  # the process that may sing the vocal loads while the song composes
+    try:
+        return _compose_and_render(args, seed, bar, renderer, started)
+    finally:
+        renderer.stop_aside()
+
+
+def _compose_and_render(args: argparse.Namespace, seed: int, bar: StageBar,
+                        renderer: SongRenderer, started: float) -> int:
     composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar,
                                  preferences=PreferenceProfile().defaults(), by_meaning=True,
                                  **lyrics_options(args))
@@ -97,9 +109,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"studio: {error}", file=sys.stderr)
         return 2
-    # sections, lanes and returns rendered before (by any studio process) come from the cache
-    cap_bytes = load_settings().render_cache_bytes  # the cap the window's settings give
-    renderer = SongRenderer(args.sample_rate, disk=RenderCache(cap_bytes=cap_bytes))
     engine.render_and_export(composition, args.out, options, progress=bar, renderer=renderer)
     bar.close()
     if args.project is not None:

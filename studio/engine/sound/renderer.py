@@ -187,9 +187,7 @@ class SongRenderer:
                 self._collect(aside, composition, layout, cancel)
                 progress(ProgressEvent("render", 1.0, f"{aside}, in a process of its own"))
         finally:
-            if self.side is not None:
-                self.side.stop()
-                self.side = None
+            self.stop_aside()
         if not missing:
             progress(ProgressEvent("render", 1.0, "nothing stale"))
 
@@ -203,9 +201,23 @@ class SongRenderer:
         if len(sung) < ASIDE_MIN_SECTIONS or len(vocal) == len(missing) \
                 or not self.aside or not can_render_aside():
             return None
-        self.side = SideRender(composition, VOCAL_LANE,
-                               [composition.sections[i].id for i in vocal], self.sample_rate)
+        self.start_aside()
+        self.side.ask(composition, VOCAL_LANE, [composition.sections[i].id for i in vocal],
+                      self.sample_rate)
         return VOCAL_LANE
+
+    def start_aside(self) -> None:
+        """Start the process the next render may sing a whole song's vocal in, now (while
+        the song is composed, say): its start-up is then out of the render's way. The render
+        ends it, whether it used it or not."""
+        if self.side is None and self.aside and can_render_aside():
+            self.side = SideRender()
+
+    def stop_aside(self) -> None:
+        """End the process start_aside started, if a render has not."""
+        if self.side is not None:
+            self.side.stop()
+            self.side = None
 
     def _collect(self, lane: str, composition: Composition, layout: dict[str, list[Placed]],
                  cancel: CancelToken | None) -> None:

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import traceback
+from importlib import import_module
 from pathlib import Path
 
 import numpy as np
@@ -41,22 +42,27 @@ def can_render_aside() -> bool:
 
 
 class SideRender:
-    """Sections of one lane rendering in another process; `result` waits for them."""
+    """A process of its own that renders sections of one lane. It starts at once and loads
+    the singer, so one started early (while the song is composed) is ready by the time `ask`
+    hands it the work; `result` waits for it."""
 
-    def __init__(self, composition: Composition, lane: str, section_ids: list[int],
-                 sample_rate: int) -> None:
+    def __init__(self) -> None:
         env = {**os.environ,
                "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT),
                                                           os.environ.get("PYTHONPATH")]))}
         self._process = subprocess.Popen(
             [sys.executable, "-c", "from studio.engine.sound.side_render import serve; serve()"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env=env)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self._answer: tuple | None = None
-        # the request is written from a thread too: the pipe takes it only as fast as the
-        # child reads, and the child first spends a second loading its modules
+        self._reader: threading.Thread | None = None
+
+    def ask(self, composition: Composition, lane: str, section_ids: list[int],
+            sample_rate: int) -> None:
+        """Hand the child its work: these sections of the lane."""
         request = pickle.dumps((composition, lane, section_ids, sample_rate),
                                protocol=pickle.HIGHEST_PROTOCOL)
+        # written from a thread too: the pipe takes it only as fast as the child reads, and a
+        # child started just now first spends a second loading its modules
         self._reader = threading.Thread(target=self._ask, args=(request,), name="side-render",
                                         daemon=True)
         self._reader.start()
@@ -66,6 +72,8 @@ class SideRender:
         """({section id: audio}, the lines it sang for a LineCache), once the child is done.
         A set cancel token stops the child and raises Cancelled; a child that failed raises
         RuntimeError with its trace."""
+        if self._reader is None:
+            raise RuntimeError("the side render was asked for nothing")
         try:
             while self._reader.is_alive():
                 if cancel is not None:
@@ -84,7 +92,7 @@ class SideRender:
     def stop(self) -> None:
         """End the child and wait for it: killed when its answer is not in yet, else it
         leaves by itself once its stdin closes."""
-        if self._reader.is_alive():
+        if self._reader is not None and self._reader.is_alive():
             self._process.kill()
             self._reader.join()  # its write or read fails at once now
         try:
@@ -117,7 +125,11 @@ def serve() -> None:
     keep_freed_memory()
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, not into the answer
-    request = pickle.load(sys.stdin.buffer)
+    import_module("studio.engine.sound.voice")  # the singer's libraries, while it waits
+    try:
+        request = pickle.load(sys.stdin.buffer)
+    except EOFError:  # the parent needed nothing after all, or is gone
+        os._exit(0)
 
     def watch() -> None:
         sys.stdin.buffer.read()  # returns at EOF: the parent closed it or is gone

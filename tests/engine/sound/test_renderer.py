@@ -107,9 +107,24 @@ def test_a_side_render_is_stopped_by_cancel_and_its_failure_comes_back():
     ids = [s.id for s in song.sections]
     cancel = CancelToken()
     cancel.cancel()
-    side = SideRender(song, "vocal", ids, 44100)
+    side = SideRender()
+    side.ask(song, "vocal", ids, 44100)
     with pytest.raises(Cancelled):
         side.result(cancel)
     assert side._process.poll() is not None  # the child is gone
+    failing = SideRender()
+    failing.ask(song, "no such lane", ids, 44100)
     with pytest.raises(RuntimeError, match="KeyError"):
-        SideRender(song, "no such lane", ids, 44100).result()
+        failing.result()
+    idle = SideRender()  # started, never asked: it leaves when told to
+    idle.stop()
+    assert idle._process.returncode == 0
+
+
+def test_a_process_started_for_the_vocal_ends_with_the_render_that_did_not_need_it():
+    song = engine.compose("lo-fi study beat", 2, length_s=30)
+    renderer = SongRenderer(44100)
+    renderer.start_aside()
+    side = renderer.side
+    renderer.render(song)
+    assert renderer.side is None and side._process.returncode is not None
