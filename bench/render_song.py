@@ -11,6 +11,7 @@ song's exported MIDI with the same SoundFont, in the same run, and the ratio of 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def main() -> None:
     keep_freed_memory()  # as the studio's entry points do
     out = args.out or Path(tempfile.mkdtemp(prefix="ensemble-bench-"))
     clock = StageClock()
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     # as `studio render` does it: the process that sings starts while the song is composed,
     # and the files are written while the song renders and masters
     renderer = SongRenderer(44100)  # no render cache: every section renders
@@ -76,6 +77,7 @@ def main() -> None:
                              progress=clock, renderer=renderer)
     clock.stop()
     total = time.perf_counter() - started
+    studio_cpu = cpu_seconds() - cpu_before
     for stage, seconds in clock.seconds.items():
         print(f"{stage}: {seconds:.3f} s")
     print(f"song length: {composition.context.length_s:.1f} s")
@@ -83,6 +85,17 @@ def main() -> None:
     fluid = fluidsynth_seconds(out / "song.mid", out / "fluidsynth.wav")
     print(f"fluidsynth alone: {fluid:.3f} s")
     print(f"ratio to fluidsynth: {total / fluid:.2f}")
+    # On a machine whose cores are busy with other work the wall times say more of that work
+    # than of either program; the processor time each used does not.
+    print(f"studio processor time (every process): {studio_cpu:.3f} s")
+    print(f"fluidsynth processor time: {cpu_seconds() - cpu_before - studio_cpu:.3f} s")
+
+
+def cpu_seconds() -> float:
+    """Processor time (user and system) of this process and the children it waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":
