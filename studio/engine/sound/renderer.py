@@ -105,6 +105,7 @@ class SongRenderer:
         self.lines = LineCache()  # sung lines, so a lyric edit sings only its line again
         self.aside = aside  # whether a whole song's vocal may be sung in another process
         self.side: SideRender | None = None
+        self.sent_aside: str | None = None  # the lane the last render sang in another process
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None,
@@ -177,7 +178,7 @@ class SongRenderer:
         missing = [(name, index) for name, placed in layout.items()
                    for index, p in enumerate(placed) if not self._recall(p.key)]
         self.rendered = len(missing)
-        aside = self._aside(composition, missing)
+        aside = self.sent_aside = self._aside(composition, missing)
         try:
             self._render_here(composition, layout, [m for m in missing if m[0] != aside],
                               progress, cancel, len(missing))
@@ -223,8 +224,9 @@ class SongRenderer:
                  cancel: CancelToken | None) -> None:
         """The sections rendered aside, and the lines sung there, taken in."""
         audio, lines = self.side.result(cancel)
-        for key, line in lines.items():
+        for key, line in lines.lines.items():
             self.lines.put(key, line)
+        self.lines.sung += lines.sung
         index = {s.id: i for i, s in enumerate(composition.sections)}
         for section_id, part in audio.items():
             key = layout[lane][index[section_id]].key

@@ -68,8 +68,8 @@ class SideRender:
         self._reader.start()
 
     def result(self, cancel: CancelToken | None = None) -> tuple[dict[int, np.ndarray],
-                                                                 dict[str, tuple]]:
-        """({section id: audio}, the lines it sang for a LineCache), once the child is done.
+                                                                 LineCache]:
+        """({section id: audio}, a LineCache of the lines it sang), once the child is done.
         A set cancel token stops the child and raises Cancelled; a child that failed raises
         RuntimeError with its trace."""
         if self._reader is None:
@@ -112,12 +112,12 @@ class SideRender:
 
 
 def render_sections(composition: Composition, lane: str, section_ids: list[int],
-                    sample_rate: int) -> tuple[dict[int, np.ndarray], dict[str, tuple]]:
+                    sample_rate: int) -> tuple[dict[int, np.ndarray], LineCache]:
     """What the child does: the sections of the lane, and the lines it sang."""
     lines = LineCache()
     synth = instrument_for(composition.lanes[lane], composition.context, sample_rate, lines)
     audio = {sid: synth.render_part(composition, sid) for sid in section_ids}
-    return audio, lines.lines
+    return audio, lines
 
 
 def serve() -> None:

@@ -97,9 +97,10 @@ def test_a_vocal_sung_in_a_process_of_its_own_is_the_one_sung_here():
     for lane in song.lanes:
         assert np.array_equal(beside.dry[lane], alone.dry[lane]), lane
     assert np.array_equal(beside.mix, alone.mix)
-    # the lines sung there are kept here: an edit sings only what it changes
+    assert (aside.sent_aside, here.sent_aside) == ("vocal", None)
+    # the lines sung there are kept (and counted) here: an edit sings only what it changes
     assert aside.lines.lines.keys() == here.lines.lines.keys() and aside.lines.lines
-    assert aside.lines.sung == 0 < here.lines.sung
+    assert aside.lines.sung == here.lines.sung > 0
 
 
 def test_a_side_render_is_stopped_by_cancel_and_its_failure_comes_back():
