@@ -90,9 +90,11 @@ class SideRender:
         return value
 
     def stop(self) -> None:
-        """End the child and wait for it: killed when its answer is not in yet, else it
-        leaves by itself once its stdin closes."""
-        if self._reader is not None and self._reader.is_alive():
+        """End the child and wait for it: killed when it was never asked or its answer is
+        not in yet, else it leaves by itself once its stdin closes."""
+        if self._reader is None:
+            self._process.kill()  # at once: it may still be loading the singer
+        elif self._reader.is_alive():
             self._process.kill()
             self._reader.join()  # its write or read fails at once now
         try:
