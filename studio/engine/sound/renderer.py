@@ -109,10 +109,13 @@ class SongRenderer:
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None,
-               on_faded: Callable[[dict, dict], None] | None = None) -> RenderState:
+               on_faded: Callable[[dict, dict], None] | None = None,
+               keep_mixed: bool = True) -> RenderState:
         """Dry stems, processed stems and mix of the composition, reusing what it can.
         When the lanes are mixed afresh, `on_faded(dry stems, lane stems)` is called as soon
-        as the lanes are through their faders, before the buses are made."""
+        as the lanes are through their faders, before the buses are made. `keep_mixed` False
+        keeps the lanes after their effects and the returns out of the disk cache (a song's
+        first section rendered alone: no later render asks for them), its sections not."""
         layout = self._layout(composition)
         total = stem_samples(composition, self.sample_rate)
         old = self.state
@@ -144,7 +147,8 @@ class SongRenderer:
         if reusable and _same_mix(old, state):
             self._remix_ranges(state, old, changed)
         else:
-            self._remix(state, old if reusable else None, set(changed), on_faded, early)
+            self._remix(state, old if reusable else None, set(changed), on_faded, early,
+                        keep_mixed)
         self.state = state
         self._evict(layout)
         return state
@@ -271,7 +275,7 @@ class SongRenderer:
 
     def _remix(self, state: RenderState, old: RenderState | None, changed: set[str],
                on_faded: Callable[[dict, dict], None] | None = None,
-               early: dict[str, Future] | None = None) -> None:
+               early: dict[str, Future] | None = None, keep_mixed: bool = True) -> None:
         """Insert effects where a lane's sound or effects changed, then faders, sends and the
         mix; all of it kept from the last render when nothing changed. With a disk cache,
         lanes after their effects and the bus returns come from it when an earlier run (this
@@ -290,7 +294,7 @@ class SongRenderer:
         todo = {n for n in redo if kept[n] is None and n not in early}
         fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
         fresh.update({n: job.result() for n, job in early.items() if n in redo})
-        keep = self._to_disk if old is None else _ignore
+        keep = self._to_disk if old is None and keep_mixed else _ignore
         for name in fresh:
             keep(keys[name], fresh[name])
         state.wet = {n: fresh[n] if n in fresh else kept[n] if n in redo else old.wet[n]

@@ -122,7 +122,7 @@ def render_audio(payload: dict, progress, cancel) -> bytes:
     renderer.disk.cap_bytes = _cache_cap(payload)  # as the settings say now
     count = payload.get("sections")
     part = song if count is None else dataclasses.replace(song, sections=song.sections[:count])
-    state = renderer.render(part, progress=progress, cancel=cancel)
+    state = renderer.render(part, progress=progress, cancel=cancel, keep_mixed=part is song)
     names = list(state.wet)
     arrays = [state.wet[n] for n in names] + [state.stems[n] for n in RETURNS]
     shared = share_audio(arrays, names, rate, payload["owner"], stem_samples(song, rate))

@@ -17,7 +17,10 @@ def test_the_first_section_alone_is_the_start_of_the_whole_song():
     song = engine.compose("an upbeat pop song about summer", 3, length_s=40)
     payload = {"composition": composition_to_dict(song), "sample_rate": RATE,
                "owner": os.getpid()}
+    cached = _entries(RATE, payload)
     first = tasks.unpack(tasks.render_audio({**payload, "sections": 1}, _ignore, None))
+    # its sections are kept for the whole song's render; its mixed lanes are not
+    assert len(_entries(RATE, payload) - cached) == len(song.lanes)
     whole = tasks.unpack(tasks.render_audio(payload, _ignore, None))
     try:
         assert first["partial"] and not whole["partial"]
@@ -38,3 +41,10 @@ def test_the_first_section_alone_is_the_start_of_the_whole_song():
 
 def _ignore(event) -> None:
     pass
+
+
+def _entries(rate, payload) -> set:
+    """The render cache's entries the audio worker's renderer at `rate` sees."""
+    renderer = tasks._RENDERERS.get(rate)
+    folder = renderer.disk.folder if renderer is not None else tasks._cache(payload).folder
+    return {path.name for path in folder.glob("*.npy")}
