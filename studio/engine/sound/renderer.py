@@ -26,6 +26,7 @@ from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.instrument import Instrument
 from studio.engine.sound.mix import (
     RETURNS,
+    Faders,
     apply_lane,
     audible_lanes,
     bus_plugin,
@@ -72,6 +73,15 @@ class RenderedSong:
     mix: np.ndarray
     master: np.ndarray
     master_report: dict | None = None
+
+
+@dataclass
+class _Early:
+    """What a render starts while a lane renders in another process (see _ahead): lanes'
+    insert effects under way, and the lanes already through their faders."""
+
+    wet: dict[str, Future] = field(default_factory=dict)
+    faders: Faders | None = None
 
 
 @dataclass
@@ -129,8 +139,8 @@ class SongRenderer:
                                     self.sample_rate)
         reusable = old is not None and set(old.dry) == set(layout) and old.mix is not None \
             and old.mix.shape[1] == total
-        early: dict[str, Future] = {}
-        ahead = None if reusable else partial(self._ahead, state, early, total)
+        early = _Early()
+        ahead = None if reusable else partial(self._ahead, state, early, total, on_faded)
         self._render_missing(composition, layout, progress, cancel, ahead)
         changed: dict[str, list[tuple[int, int]]] = {}
         for name in layout:
@@ -144,6 +154,7 @@ class SongRenderer:
                     changed[name] = ranges
             elif name not in state.dry:
                 state.dry[name] = self._assembled(layout[name], total)
+        state.dry = {name: state.dry[name] for name in layout}  # in lane order, as made
         if reusable and _same_mix(old, state):
             self._remix_ranges(state, old, changed)
         else:
@@ -153,15 +164,29 @@ class SongRenderer:
         self._evict(layout)
         return state
 
-    def _ahead(self, state: RenderState, early: dict[str, Future], total: int,
-               names: list[str]) -> None:
-        """While a lane renders in another process: the dry stems of the lanes done here, and
-        their insert effects started (unless the disk cache has them) for _remix to take."""
+    def _ahead(self, state: RenderState, early: _Early, total: int,
+               on_faded: Callable[[dict, dict], None] | None, names: list[str]) -> None:
+        """While a lane renders in another process: the dry stems of the lanes done here,
+        their insert effects (unless the disk cache has them), then those of them that come
+        first in lane order through their faders, for _remix to take; and when they are
+        also the first the stems are numbered in, `on_faded` is given them (an export starts
+        writing them while the vocal is still sung)."""
         for name in names:
             state.dry[name] = self._assembled(state.layout[name], total)
             if self._from_disk(state.wet_keys[name]) is None:
-                early[name] = process_lane_soon(state.dry[name], state.lanes[name].fx,
-                                                self.sample_rate)
+                early.wet[name] = process_lane_soon(state.dry[name], state.lanes[name].fx,
+                                                    self.sample_rate)
+        if len(early.wet) < len(names):
+            return
+        early.faders = Faders(state.layout, state.lanes, total)
+        ready = {}
+        for name in early.faders.next_lanes():
+            if name not in early.wet:
+                break
+            ready[name] = early.wet[name].result()
+        stems = early.faders.fade(ready)
+        if on_faded is not None and list(stems) == list(state.layout)[:len(stems)]:
+            on_faded({name: state.dry[name] for name in stems}, stems)
 
     def _assembled(self, placed: list[Placed], total: int) -> np.ndarray:
         stem = np.zeros((2, total), dtype=np.float32)
@@ -275,7 +300,7 @@ class SongRenderer:
 
     def _remix(self, state: RenderState, old: RenderState | None, changed: set[str],
                on_faded: Callable[[dict, dict], None] | None = None,
-               early: dict[str, Future] | None = None, keep_mixed: bool = True) -> None:
+               early: _Early | None = None, keep_mixed: bool = True) -> None:
         """Insert effects where a lane's sound or effects changed, then faders, sends and the
         mix; all of it kept from the last render when nothing changed. With a disk cache,
         lanes after their effects and the bus returns come from it when an earlier run (this
@@ -289,11 +314,11 @@ class SongRenderer:
                 and (old.buses, old.tempo_bpm) == (state.buses, state.tempo_bpm):
             state.wet, state.stems, state.mix = old.wet, old.stems, old.mix
             return
-        keys, early = state.wet_keys, early or {}
-        kept = {n: None if n in early else self._from_disk(keys[n]) for n in redo}
-        todo = {n for n in redo if kept[n] is None and n not in early}
+        keys, early = state.wet_keys, early or _Early()
+        kept = {n: None if n in early.wet else self._from_disk(keys[n]) for n in redo}
+        todo = {n for n in redo if kept[n] is None and n not in early.wet}
         fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
-        fresh.update({n: job.result() for n, job in early.items() if n in redo})
+        fresh.update({n: job.result() for n, job in early.wet.items() if n in redo})
         keep = self._to_disk if old is None and keep_mixed else _ignore
         for name in fresh:
             keep(keys[name], fresh[name])
@@ -303,7 +328,8 @@ class SongRenderer:
         returns = {bus: self._from_disk(state.mix_key + bus) for bus in RETURNS}
         state.stems, state.mix = mix_wet(
             state.wet, state.lanes, state.buses, state.tempo_bpm, self.sample_rate, faded,
-            returns=None if any(a is None for a in returns.values()) else returns)
+            returns=None if any(a is None for a in returns.values()) else returns,
+            faders=early.faders)
         if any(a is None for a in returns.values()):
             for bus in RETURNS:
                 keep(state.mix_key + bus, state.stems[bus])

@@ -129,3 +129,21 @@ def test_a_process_started_for_the_vocal_ends_with_the_render_that_did_not_need_
     side = renderer.side
     renderer.render(song)
     assert renderer.side is None and side._process.returncode is not None
+
+
+@pytest.mark.parametrize("stems", ["wet", "dry"])
+def test_an_export_while_the_vocal_sings_aside_writes_the_same_files(tmp_path, stems):
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=50)
+    written = {}
+    for aside in (True, False):
+        folder = tmp_path / f"aside-{aside}"
+        renderer = SongRenderer(44100, aside=aside)
+        engine.render_and_export(song, folder, engine.ExportOptions(stems=stems),
+                                 renderer=renderer)
+        assert renderer.sent_aside == ("vocal" if aside else None)
+        written[aside] = {path.relative_to(folder).as_posix(): path.read_bytes()
+                          for path in sorted(folder.rglob("*")) if path.is_file()}
+    assert "stems/06-vocal.wav" in written[True]
+    assert written[True].keys() == written[False].keys()
+    for name, data in written[True].items():
+        assert data == written[False][name], name
