@@ -457,7 +457,8 @@ def test_stems_handed_over_in_parts_keep_the_render_order(tmp_path):
                                   on_stems=lambda dry, stems: handed.append(list(stems)))
     lanes = [name for name in rendered.stems if name not in RETURNS]
     assert handed[-2:] == [lanes, list(rendered.stems)]
-    assert all(later[:len(earlier)] == earlier for earlier, later in zip(handed, handed[1:], strict=False))
+    assert all(later[:len(earlier)] == earlier
+               for earlier, later in zip(handed, handed[1:], strict=False))
     with SongExport(song, tmp_path, sample_rate=RATE,
                            length=rendered.master.shape[-1]) as begun:
         begun.add_stems(rendered.dry_stems, {name: rendered.stems[name] for name in lanes})
