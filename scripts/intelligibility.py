@@ -80,7 +80,7 @@ def main() -> None:
                         help="a recording, or a speech voice standing in for one")
     parser.add_argument("--length", type=float, default=90.0, help="seconds of each song")
     args = parser.parse_args()
-    voices: dict[str, Voice | str] = {name: name for name in args.presets.split(",")}
+    voices: dict[str, Voice | str] = {name: name for name in args.presets.split(",") if name}
     voices.update(profiled_voice(source) for source in args.profile)
     presets = list(voices)
     started = time.monotonic()

@@ -10,14 +10,21 @@ import time
 from pathlib import Path
 
 from studio import engine
+from studio.cli_edit import add_edit_commands
 from studio.cli_errors import report_failure
+from studio.cli_export import (
+    add_export_command,
+    add_export_options,
+    export_options,
+    mastering_options,
+    parse_length,
+)
+from studio.cli_progress import StageBar
 from studio.cli_project import add_project_commands, check_project, commit_render, prompt_text
+from studio.engine import about
 from studio.engine.composing.meaning import style_line
 from studio.engine.composing.preferences import PreferenceProfile
-from studio.engine.composing.prompt import parse_seconds
 from studio.engine.edit import operations
-from studio.engine.export.files import ExportOptions
-from studio.engine.export.ranges import resolve_range
 from studio.engine.lyrics.providers import make_provider
 from studio.engine.lyrics.text_file import read_lyrics
 from studio.engine.memory import keep_freed_memory
@@ -25,55 +32,9 @@ from studio.engine.singing.presets import default_preset
 from studio.engine.singing.presets import preset_names as voice_names
 from studio.engine.singing.profile import analyse_profile, read_recording
 from studio.engine.sound.cache import RenderCache
-from studio.engine.sound.mastering import preset_names
 from studio.engine.sound.renderer import SongRenderer
-from studio.engine.sound.stems import stem_samples
 from studio.settings import load_settings
 from studio.voice_profiles import profile_from_project
-
-
-class StageBar:
-    """Shows one progress bar per stage on stderr, with how long each stage took."""
-
-    WIDTH = 24
-
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.live = self.stream.isatty()
-        self.last: engine.ProgressEvent | None = None
-        self.started = time.perf_counter()
-
-    def __call__(self, event: engine.ProgressEvent) -> None:
-        if self.last is None or event.stage != self.last.stage:
-            self.close()
-            self.started = time.perf_counter()
-        self.last = event
-        if self.live:
-            self.stream.write("\r" + self._line(event))
-            self.stream.flush()
-
-    def _line(self, event: engine.ProgressEvent) -> str:
-        filled = int(round(self.WIDTH * min(1.0, max(0.0, event.fraction))))
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        return f"{event.stage:<12} [{bar}] {event.fraction:4.0%}  {event.message[:40]:<40}"
-
-    def close(self) -> None:
-        """End the current stage's line with its duration."""
-        if self.last is None:
-            return
-        took = time.perf_counter() - self.started
-        prefix = "\r" if self.live else ""
-        self.stream.write(f"{prefix}{self._line(self.last)} {took:6.2f} s\n")
-        self.stream.flush()
-        self.last = None
-
-
-def parse_length(text: str) -> float:
-    """'M:SS' or plain seconds, as seconds."""
-    try:
-        return parse_seconds(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -98,12 +59,7 @@ def _compose_and_render(args: argparse.Namespace, seed: int, bar: StageBar,
                                  preferences=PreferenceProfile().defaults(), by_meaning=True,
                                  **lyrics_options(args))
     try:
-        if args.loudness is not None or args.master_preset is not None:
-            target = args.loudness
-            if target is not None and target.lstrip("-").replace(".", "", 1).isdigit():
-                target = float(target)
-            composition, _ = operations.set_mastering(composition, preset=args.master_preset,
-                                                      target_lufs=target)
+        composition = mastering_options(args, composition)
         composition, recording = voice_options(args, composition)
         options = export_options(args, composition)
     except ValueError as error:
@@ -121,44 +77,6 @@ def _compose_and_render(args: argparse.Namespace, seed: int, bar: StageBar,
     print(style_line(context.genre_blend, context.understood, context.prompt))
     print(f"wrote {args.out} in {time.perf_counter() - started:.1f} s")
     return 0
-
-
-def export_options(args: argparse.Namespace, composition: engine.Composition) -> ExportOptions:
-    """The render command's export options, checked against the song before it is rendered
-    (raises ValueError); --section counts from 1 in song order."""
-    section_id = None
-    if args.section is not None:
-        count = len(composition.sections)
-        if not 1 <= args.section <= count:
-            raise ValueError(f"there is no section {args.section}; the song has sections "
-                             f"1 to {count}")
-        section_id = composition.sections[args.section - 1].id
-    options = ExportOptions(format=args.format, bit_depth=args.bit_depth,
-                            sample_rate=args.sample_rate, stems=args.stems,
-                            section_id=section_id, start_s=args.start_s, end_s=args.end_s)
-    resolve_range(composition, args.sample_rate, stem_samples(composition, args.sample_rate),
-                  section_id=section_id, start_s=args.start_s, end_s=args.end_s)
-    return options
-
-
-def add_export_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--sample-rate", type=int, default=44100, choices=(44100, 48000))
-    command.add_argument("--bit-depth", type=int, default=24, choices=(16, 24, 32),
-                         help="16 (dithered), 24, or 32-bit float (WAV only)")
-    command.add_argument("--format", default="wav", choices=("wav", "flac"))
-    command.add_argument("--loudness", metavar="TARGET",
-                         help="the master's loudness: streaming (-14 LUFS, the default), club "
-                              "(-9), broadcast (-23), or a number of LUFS")
-    command.add_argument("--master-preset", choices=preset_names(),
-                         help="mastering preset (by default the genre's)")
-    command.add_argument("--stems", default="wet", choices=("wet", "dry", "none"),
-                         help="stems with their effects and the effect returns, dry, or none")
-    command.add_argument("--section", type=int, metavar="N",
-                         help="export only section N (from 1, in song order)")
-    command.add_argument("--from", dest="start_s", type=parse_length, metavar="TIME",
-                         help="export from this time (M:SS or seconds)")
-    command.add_argument("--to", dest="end_s", type=parse_length, metavar="TIME",
-                         help="export up to this time (M:SS or seconds)")
 
 
 def add_lyrics_options(command: argparse.ArgumentParser) -> None:
@@ -229,7 +147,11 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="studio", description="Ensemble Studio")
+    # raw: --version prints the NOTICE file as it is laid out
+    parser = argparse.ArgumentParser(prog="studio", description="Ensemble Studio",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=about.about_text(),
+                        help="show the version and the licences of the bundled data")
     commands = parser.add_subparsers(dest="command")
     render = commands.add_parser("render", help="write a whole song from a prompt")
     render.add_argument("prompt", type=prompt_text,
@@ -246,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_voice_options(render)
     render.set_defaults(func=cmd_render)
     add_project_commands(commands, parse_length, add_lyrics_options, lyrics_options)
+    add_export_command(commands)
+    add_edit_commands(commands)
     return parser
 
 

@@ -10,9 +10,10 @@ A job that is cancelled or fails commits nothing: the current version stays curr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from studio.engine.composing.leanings import Leanings
 from studio.engine.model import Composition
 from studio.engine.serialize import composition_from_dict, composition_to_dict
 from studio.engine.worker.process import JobHandle, Worker
@@ -20,13 +21,19 @@ from studio.engine.worker.tasks import unpack
 from studio.project import Project, VersionInfo
 
 
+class NothingChanged(ValueError):
+    """A job's result would change nothing: no version is made; the text says why."""
+
+
 @dataclass
 class Job:
-    """A running job and how its result becomes a version."""
+    """A running job and how its result becomes a version. `note`, once it is finished, is
+    what the job had to say beyond its version's message (which words refine used)."""
 
     handle: JobHandle
     kind: str
     message: str
+    note: str = ""
 
     def cancel(self) -> None:
         self.handle.cancel()
@@ -65,13 +72,16 @@ class Workspace:
 
     def start_generate(self, prompt: str, seed: int, length_s: float | None = None,
                        progress=None, *, lyrics_text: str | None = None,
-                       lyrics_provider: dict | None = None) -> Job:
+                       lyrics_provider: dict | None = None,
+                       preferences: Leanings | None = None) -> Job:
         """Compose a song in the worker. `lyrics_text` is the person's own lyrics;
-        `lyrics_provider` the settings of a text provider ({"kind": "chat", "url": ...})."""
+        `lyrics_provider` the settings of a text provider ({"kind": "chat", "url": ...});
+        `preferences` the leanings of the person's preference profile."""
         handle = self.worker.submit("studio.engine.worker.tasks:compose",
                                     {"prompt": prompt, "seed": seed, "length_s": length_s,
                                      "lyrics_text": lyrics_text,
-                                     "lyrics_provider": lyrics_provider},
+                                     "lyrics_provider": lyrics_provider,
+                                     "preferences": preferences and asdict(preferences)},
                                     progress=progress, replace=True)
         return Job(handle, "generate", f'Generate from "{prompt}" (seed {seed})')
 
@@ -93,10 +103,14 @@ class Workspace:
 
     def finish_song(self, job: Job,
                     timeout: float | None = None) -> tuple[VersionInfo, Composition]:
-        """finish(), and the song the version holds (so nobody reads it back)."""
+        """finish(), and the song the version holds (so nobody reads it back). A result
+        that changes nothing raises NothingChanged and commits nothing."""
         result = unpack(job.handle.result(timeout))
         if "change" in result:
             change = result["change"]
+            job.note = result.get("note", "")
+            if change is None:
+                raise NothingChanged(job.note or "Nothing changed")
             song = composition_from_dict(result["composition"])
             return self.project.commit(song, change["message"], change["kind"]), song
         song = composition_from_dict(result)

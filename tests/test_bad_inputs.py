@@ -16,7 +16,7 @@ import hashlib
 import random
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import mido
@@ -25,6 +25,7 @@ import pytest
 from studio import engine
 from studio.cli import main
 from studio.cli_errors import report_failure
+from studio.engine.model import Composition, LyricLine, Note, Part, Voice
 from studio.project import Project
 from tests.small_disk import mount_small_disk
 
@@ -43,6 +44,7 @@ class Row:
     project: Path | None = None
     folders: list[Path] = field(default_factory=list)  # folders that must stay empty
     filler: Path | None = None  # removed before the project is read again
+    committed: list | None = None  # the project's versions, when not the good project's
 
 
 @pytest.fixture(scope="module")
@@ -318,6 +320,112 @@ def revert_on_a_full_disk(work, good, cleanup):
                filler=work / "disk" / "filler")
 
 
+# ---- well-formed contents the studio cannot make, committed through the project API ----
+
+def impossible(good: Path, work: Path, change: Callable[[Composition], None]) -> Path:
+    """A copy of the good project with a third version that `change` made impossible."""
+    path = copy_of(good, work)
+    with Project.open(path) as project:
+        song = project.load()
+        change(song)
+        project.commit(song, "Made by hand", "edit")
+    return path
+
+
+def refused(argv: list[str], named: list[str], project: Path, **more) -> Row:
+    """A row whose project must keep its three versions."""
+    return Row(argv, named, project, committed=versions(project), **more)
+
+
+def set_part(song: Composition, lane: str, **note) -> None:
+    """The first note of the first section's part of `lane` changed."""
+    key = (song.sections[0].id, lane)
+    part = song.parts[key]
+    song.parts[key] = replace(part, notes=(replace(part.notes[0], **note),) + part.notes[1:])
+
+
+def verse_of_two_million_bars(work, good, cleanup):
+    def change(song):
+        verse = next(i for i, s in enumerate(song.sections) if s.kind == "verse")
+        song.sections[verse] = replace(song.sections[verse], bars=2_000_000)
+    project = impossible(good, work, change)
+    return refused(["show", str(project)], ["Version 3", "song.ensemble", "2000000 bars",
+                                        "1 to 64"], project)
+
+
+def tempo_of_zero(work, good, cleanup):
+    project = impossible(good, work, lambda song: setattr(
+        song, "context", replace(song.context, tempo_bpm=0.0)))
+    return refused(["show", str(project), "--lyrics"], ["Version 3", "tempo is 0 bpm"], project)
+
+
+def tempo_of_5000_as_a_voice(work, good, cleanup):
+    project = impossible(good, work, lambda song: setattr(
+        song, "context", replace(song.context, tempo_bpm=5000.0)))
+    return refused(["render", "folk song", "-o", str(work / "out"), "--length", "0:30",
+                "--voice-from", str(project)], ["Version 3", "5000 bpm", "40 to 240"],
+               project, folders=[work / "out"])
+
+
+def pitch_of_200(work, good, cleanup):
+    project = impossible(good, work, lambda song: set_part(song, "bass", pitch=200))
+    return refused(["show", str(project)], ["Version 3", "pitch", "is 200", "0 to 127"], project)
+
+
+def velocity_of_minus_one(work, good, cleanup):
+    project = impossible(good, work, lambda song: set_part(song, "drums", velocity=-1))
+    return refused(["rate", str(project), "4"], ["Version 3", "velocity", "is -1"], project)
+
+
+def a_part_of_100000_notes(work, good, cleanup):
+    def change(song):
+        key = (song.sections[0].id, "keys")
+        song.parts[key] = Part("keys", key[0], (Note(60, 0.0, 0.5, 90),) * 100_000)
+    project = impossible(good, work, change)
+    return refused(["show", str(project)], ["Version 3", "number of notes", "100000"], project)
+
+
+def a_part_larger_than_any_the_studio_writes(work, good, cleanup):
+    def change(song):
+        key = (song.sections[0].id, "keys")
+        song.parts[key] = Part("keys", key[0], (Note(60, 0.0, 0.5, 90),) * 1_000_000)
+    project = impossible(good, work, change)
+    return refused(["show", str(project)], ["Version 3", "more than 16 MB"], project)
+
+
+def a_lyric_line_of_a_million_characters(work, good, cleanup):
+    def change(song):
+        section_id = next(iter(song.lyrics))
+        words = song.lyrics[section_id]
+        line = words.lines[0]
+        long = LyricLine("la" * 500_000, line.syllables, line.section_id, line.role)
+        song.lyrics[section_id] = replace(words, lines=(long,) + words.lines[1:])
+    project = impossible(good, work, change)
+    return refused(["lyrics", str(project), "1", "--rewrite"],
+               ["Version 3", "1000000 characters"], project)
+
+
+def a_meter_of_7_8(work, good, cleanup):
+    project = impossible(good, work, lambda song: setattr(
+        song, "context", replace(song.context, meter=replace(song.context.meter,
+                                                             numerator=7, denominator=8))))
+    return refused(["show", str(project)], ["Version 3", "7/8"], project)
+
+
+def a_voice_breath_of_50(work, good, cleanup):
+    def change(song):
+        song.lanes["vocal"].voice = Voice(breath=50.0)
+    project = impossible(good, work, change)
+    return refused(["show", str(project)], ["Version 3", "breath is 50", "0 to 2"], project)
+
+
+def nine_lanes(work, good, cleanup):
+    def change(song):
+        song.lanes["theremin"] = replace(song.lanes["bass"], name="theremin")
+    project = impossible(good, work, change)
+    return refused(["show", str(project)], ["Version 3", "'theremin'"], project)
+
+
 BAD_INPUTS: list[Callable] = [
     latin1_lyrics, latin1_lyrics_into_a_project, latin1_lyrics_rendered_to_a_project,
     utf16_lyrics_without_a_mark, missing_lyrics_file, missing_lyrics_file_into_a_project,
@@ -331,7 +439,10 @@ BAD_INPUTS: list[Callable] = [
     section_not_there, loudness_not_a_target, unknown_option, empty_prompt,
     blank_prompt_for_a_new_project, export_under_a_file, export_to_a_file,
     export_over_a_folder_named_master, export_with_a_file_named_stems, export_to_a_full_disk,
-    new_project_on_a_full_disk, revert_on_a_full_disk,
+    new_project_on_a_full_disk, revert_on_a_full_disk, verse_of_two_million_bars,
+    tempo_of_zero, tempo_of_5000_as_a_voice, pitch_of_200, velocity_of_minus_one,
+    a_part_of_100000_notes, a_part_larger_than_any_the_studio_writes,
+    a_lyric_line_of_a_million_characters, a_meter_of_7_8, a_voice_breath_of_50, nine_lanes,
 ]
 
 
@@ -354,7 +465,7 @@ def test_a_bad_input_gets_one_clear_line_and_changes_nothing(make, tmp_path, goo
         if row.filler:
             row.filler.unlink()
         if row.project:
-            assert versions(row.project) == versions(good_project)
+            assert versions(row.project) == (row.committed or versions(good_project))
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])

@@ -2,8 +2,10 @@
 
 import json
 
+import pytest
 import soundfile
 
+import studio
 from studio.cli import main
 
 
@@ -138,3 +140,70 @@ def test_a_voice_recording_too_short_is_refused(tmp_path, capsys):
     assert main(["render", "pop song", "-o", str(tmp_path / "out"), "--length", "0:25",
                  "--voice-from", str(tmp_path / "missing.wav")]) == 2
     assert "no file" in capsys.readouterr().err
+
+
+def test_refine_commits_what_it_understands_and_names_what_it_does_not(tmp_path, capsys):
+    from studio.project import Project
+
+    path = tmp_path / "p.ensemble"
+    assert main(["new", str(path), "pop song about summer", "--seed", "4",
+                 "--length", "0:40"]) == 0
+    capsys.readouterr()
+    assert main(["refine", str(path), "make it sound like a sunset on mars"]) == 0
+    said = capsys.readouterr().out
+    assert "Nothing changed" in said and "Could not use: mars" in said
+    assert "Nearest I can do:" in said
+    with Project.open(path) as project:
+        assert [v.id for v in project.log()] == [1]  # no empty version
+    assert main(["refine", str(path), "more energy in the chorus and purple elephants"]) == 0
+    said = capsys.readouterr().out
+    assert "version 2: More energy in chorus" in said
+    assert "Could not use: purple, elephants" in said
+    with Project.open(path) as project:
+        assert project.head.id == 2 and project.head.kind == "refine"
+
+
+def test_export_writes_a_version_of_a_project(tmp_path, capsys):
+    path = tmp_path / "p.ensemble"
+    assert main(["new", str(path), "lo-fi beat", "--seed", "2", "--length", "0:25"]) == 0
+    assert main(["refine", str(path), "faster"]) == 0
+    out = tmp_path / "v1"
+    assert main(["export", str(path), "-o", str(out), "--version", "1", "--format", "flac",
+                 "--bit-depth", "16", "--stems", "none", "--no-lyrics"]) == 0
+    assert "exported version 1" in capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == [
+        "context.json", "master.flac", "report.json", "song.mid"]
+    assert soundfile.info(out / "master.flac").subtype == "PCM_16"
+    written = json.loads((out / "context.json").read_text())["summary"]["tempo_bpm"]
+    assert written == _tempo_of(path, 1) < _tempo_of(path, 2)  # "faster" made version 2
+    assert main(["export", str(path), "-o", str(out), "--section", "40"]) == 2
+    assert "there is no section 40" in capsys.readouterr().err
+
+
+def _tempo_of(path, version):
+    from studio.project import Project
+
+    with Project.open(path) as project:
+        return project.load(version).context.tempo_bpm
+
+
+def test_styles_lists_the_library_by_family(capsys):
+    assert main(["styles", "latin"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("latin (") and "bossa nova" in listed and "bpm" in listed
+    assert "rock" not in listed.split("\n")[0]
+    assert main(["styles"]) == 0
+    assert "jazz (" in capsys.readouterr().out
+    assert main(["styles", "polka-metal"]) == 2
+    assert "no family 'polka-metal'" in capsys.readouterr().err
+
+
+def test_version_gives_the_version_and_the_licences_of_the_bundled_data(capsys):
+    with pytest.raises(SystemExit) as ended:
+        main(["--version"])
+    assert ended.value.code == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"Ensemble Studio {studio.__version__}\n")
+    # the NOTICE file as it is laid out: one licence a paragraph
+    assert "\n- Flite 2.2 (CMU's speech synthesiser" in printed
+    assert "all-MiniLM-L6-v2" in printed and "TimGM6mb.sf2" in printed

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Top to bottom: a module may import modules of its own layer and of the layers below it.
 LAYERS = (
     # the command (it starts the window)
-    ("studio.__main__", "studio.cli", "studio.cli_errors", "studio.cli_project"),
+    ("studio.__main__", "studio.cli", "studio.cli_edit", "studio.cli_errors", "studio.cli_export",
+     "studio.cli_progress", "studio.cli_project"),
     ("studio.ui",),
     # an open project (engine and project file) and the settings every process reads
     ("studio.workspace", "studio.voice_profiles", "studio.settings"),

@@ -17,6 +17,13 @@ to find each huge page the first time it is touched: measured here, a song's fir
 master and export took 3.2-3.8 s with 4 kB pages and 4.0-4.4 s with huge ones, and later
 ones the same either way.
 
+release_freed_memory() gives what the heap holds free back to the system (glibc's
+malloc_trim): without it a process keeps its peak for good, and a window that made ten songs
+holds the memory of its largest. It is called between jobs (in a worker once a job's outcome
+is sent, in the window once a result has landed), never inside one, so a render still reuses
+its freed buffers and only the next job's first touches of its pages cost faults; the audio
+callback runs in a process of its own that never calls it.
+
 settle_heap() is for a process that must answer quickly (the window): the objects that exist
 once it is set up (modules, classes, Qt's wrappers: about 150,000 in the window) live as long
 as it does, so no collection need walk them. Measured in the window: with them frozen,
@@ -45,6 +52,13 @@ def keep_freed_memory() -> bool:
         return False
     return bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)) and bool(
         mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)) and bool(mallopt(_M_ARENA_MAX, 1))
+
+
+def release_freed_memory() -> bool:
+    """Give the heap's free pages back to the system (glibc); whether any were."""
+    name = ctypes.util.find_library("c")
+    malloc_trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    return bool(malloc_trim(0)) if malloc_trim is not None else False
 
 
 def _no_huge_pages() -> None:

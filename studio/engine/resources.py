@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import tomllib
 from functools import cache
-from pathlib import Path
 
-
-def resource_dir() -> Path:
-    """The resources folder: beside the package in a checkout, inside the bundle when frozen."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+from studio.engine.locations import resource_dir
 
 
 @cache

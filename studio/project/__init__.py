@@ -8,11 +8,12 @@ version of it. SQLAlchemy stays inside this package; callers get model objects.
     project.journal_edit(c), project.recovery(), project.discard_recovery()
     project.add_recording(name, audio, rate), project.recordings(), project.delete_recording(id)
     ProjectError and its kinds: NotAProject, ProjectDamaged, NewerProject, ProjectLocked,
-    ProjectReadOnly, DiskFull
+    ProjectReadOnly, DiskFull, ImpossibleContents (a version beyond what the studio makes)
 """
 
 from studio.project.errors import (
     DiskFull,
+    ImpossibleContents,
     NewerProject,
     NotAProject,
     ProjectDamaged,
@@ -24,6 +25,7 @@ from studio.project.project import Project, VersionDiff, VersionInfo
 from studio.project.schema import SUFFIX
 
 __all__ = [
-    "DiskFull", "NewerProject", "NotAProject", "Project", "ProjectDamaged", "ProjectError",
-    "ProjectLocked", "ProjectReadOnly", "SUFFIX", "VersionDiff", "VersionInfo",
+    "DiskFull", "ImpossibleContents", "NewerProject", "NotAProject", "Project",
+    "ProjectDamaged", "ProjectError", "ProjectLocked", "ProjectReadOnly", "SUFFIX",
+    "VersionDiff", "VersionInfo",
 ]

@@ -27,6 +27,10 @@ from studio.engine.serialize import (
 )
 
 FORMAT = 1  # of the component encoding below; part of every manifest
+# The most a component may hold once decompressed: a part at the limits' densest (64 notes a
+# beat over 64 bars of 6 beats, 30 bytes a note) is under 1 MB, a manifest of 1800 sections
+# with 8 lanes about 1 MB. A larger one is refused before it fills memory.
+COMPONENT_BYTES_MAX = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,18 @@ def component(kind: str, value) -> Component:
     return Component(kind, hashlib.blake2b(raw, digest_size=16).hexdigest(), zlib.compress(raw, 6))
 
 
+class TooLarge(ValueError):
+    """A component larger than COMPONENT_BYTES_MAX: the studio writes none so large."""
+
+
 def decode(data: bytes):
-    return json.loads(zlib.decompress(data))
+    """A component's value; TooLarge when it would be larger than COMPONENT_BYTES_MAX."""
+    inflater = zlib.decompressobj()
+    raw = inflater.decompress(data, COMPONENT_BYTES_MAX)
+    if inflater.unconsumed_tail:
+        raise TooLarge(f"a part of it holds more than {COMPONENT_BYTES_MAX // 2**20} MB, where "
+                       f"the studio writes at most {COMPONENT_BYTES_MAX // 2**20} MB")
+    return json.loads(raw)
 
 
 class Encoder:

@@ -27,3 +27,8 @@ class ProjectReadOnly(ProjectError):
 
 class DiskFull(ProjectError):
     """A save did not fit on the disk; the project is as it was before it."""
+
+
+class ImpossibleContents(ProjectError):
+    """A version (or a recording) holds what the studio cannot make: a 2,000,000-bar verse,
+    a tempo of 0. Nothing is shown, played or rendered from it."""

@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from studio.engine import locations
 from studio.project.errors import (
     NewerProject,
     NotAProject,
@@ -24,7 +25,7 @@ from studio.project.errors import (
 from studio.project.schema import APPLICATION_ID, SCHEMA_VERSION
 
 HEADER = b"SQLite format 3\x00"
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = locations.package_file("studio.project", "migrations")
 _ROOM_BYTES = 1 << 20  # less free space than this after a failed open: the disk is full
 
 

@@ -17,15 +17,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, select, update
+from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from studio.engine.model import Composition
 from studio.engine.serialize import composition_from_dict, composition_to_dict
+from studio.engine.song_check import ImpossibleSong, check_recording, check_song
 from studio.project import opening
-from studio.project.content import Encoder, component, composition_from, decode, manifest_hashes
-from studio.project.errors import DiskFull, ProjectDamaged, ProjectError
+from studio.project.content import (
+    Encoder,
+    TooLarge,
+    component,
+    composition_from,
+    decode,
+    manifest_hashes,
+)
+from studio.project.errors import DiskFull, ImpossibleContents, ProjectDamaged, ProjectError
 from studio.project.schema import SCHEMA_VERSION, Blob, Journal, Meta, Recording, Version
 
 
@@ -179,18 +187,27 @@ class Project:
             return [_info(r) for r in session.scalars(select(Version).order_by(Version.id))]
 
     def load(self, version_id: int | None = None) -> Composition:
-        """The composition of a version (the current one by default), without moving head."""
+        """The composition of a version (the current one by default), without moving head.
+        A version holding what the studio cannot make (song_check) is ImpossibleContents."""
         with Session(self._engine) as session:
             version_id = version_id if version_id is not None else self._head_id(session)
             manifest = self._manifest(session, version_id)
-            hashes = manifest_hashes(manifest)
+            try:
+                hashes = manifest_hashes(manifest)
+            except (KeyError, TypeError, AttributeError) as error:
+                raise ProjectDamaged(f"Version {version_id} of '{self.path.name}' is damaged "
+                                     f"(its manifest lacks {error}).") from None
             rows = session.execute(select(Blob.hash, Blob.data).where(Blob.hash.in_(hashes)))
             blobs = dict(rows.all())
+        what = f"Version {version_id} of '{self.path.name}'"
         try:
-            return composition_from(manifest, blobs)
-        except (KeyError, ValueError, TypeError, zlib.error) as error:
+            song = composition_from(manifest, blobs)
+        except TooLarge as error:
+            raise self._refused(what, error) from None
+        except (KeyError, ValueError, TypeError, AttributeError, zlib.error) as error:
             raise ProjectDamaged(f"Version {version_id} of '{self.path.name}' is damaged "
                                  f"({error}).") from None
+        return self._checked(song, what)
 
     def checkout(self, version_id: int) -> Composition:
         """Make a version current (the next commit branches from it) and return it."""
@@ -241,17 +258,29 @@ class Project:
                                   self.head.id, data=data))
 
     def recovery(self) -> Composition | None:
-        """Unsaved edits left by a crash, if any."""
+        """Unsaved edits left by a crash, if any (ProjectError when they are damaged or
+        beyond what the studio makes)."""
         with Session(self._engine) as session:
             row = session.get(Journal, 1)
-            return composition_from_dict(json.loads(row.data)) if row else None
+            data = row.data if row else None
+        if data is None:
+            return None
+        what = f"The unsaved edits in '{self.path.name}'"
+        try:
+            song = composition_from_dict(json.loads(data))
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            raise ProjectDamaged(f"{what} are damaged ({error}); they cannot be "
+                                 "restored.") from None
+        return self._checked(song, what)
 
     def discard_recovery(self) -> None:
         with self._session() as session:
             session.execute(delete(Journal))
 
     def add_recording(self, name: str, audio: np.ndarray, sample_rate: int) -> int:
+        """Keep a recording (ImpossibleContents for one the studio does not keep)."""
         audio = np.atleast_2d(np.asarray(audio, dtype=np.float32))
+        self._check_recording(0, name, sample_rate, audio.shape[0], audio.nbytes)
         with self._session() as session:
             row = Recording(name=name, created_at=time.time(), sample_rate=sample_rate,
                             channels=audio.shape[0], audio=audio.tobytes())
@@ -260,7 +289,12 @@ class Project:
             return row.id
 
     def recordings(self) -> list[tuple[int, str, int, np.ndarray]]:
+        """The recordings kept, each checked as a version is (ImpossibleContents)."""
         with Session(self._engine) as session:
+            sizes = session.execute(select(Recording.id, Recording.name, Recording.sample_rate,
+                                           Recording.channels, func.length(Recording.audio)))
+            for row in sizes.all():
+                self._check_recording(*row)
             return [(r.id, r.name, r.sample_rate,
                      np.frombuffer(r.audio, np.float32).reshape(r.channels, -1))
                     for r in session.scalars(select(Recording).order_by(Recording.id))]
@@ -270,6 +304,31 @@ class Project:
             session.execute(delete(Recording).where(Recording.id == recording_id))
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _checked(self, song: Composition, what: str) -> Composition:
+        try:
+            check_song(song)
+        except ImpossibleSong as error:
+            raise self._refused(what, error) from None
+        return song
+
+    @staticmethod
+    def _refused(what: str, error: Exception) -> ImpossibleContents:
+        return ImpossibleContents(
+            f"{what} cannot be opened: {error}. Nothing was played or rendered from it; "
+            "open another version, or ask for a good copy of the file.")
+
+    def _check_recording(self, recording_id: int, name: str, sample_rate: int, channels: int,
+                         size: int) -> None:
+        what = f"Recording {recording_id} ('{name}') in '{self.path.name}'"
+        if not isinstance(channels, int) or channels < 1 or size % (4 * channels):
+            raise ProjectDamaged(f"{what} is damaged ({size} bytes of {channels!r} "
+                                 "channels).")
+        try:
+            check_recording(size / 4 / channels / max(1, sample_rate), sample_rate, channels)
+        except (ImpossibleSong, TypeError) as error:
+            raise ImpossibleContents(f"{what} cannot be used: {error}. Delete it, or ask "
+                                     "for a good copy of the file.") from None
 
     def _session(self) -> _Transaction:
         return _Transaction(self._engine, self.path)

@@ -1,6 +1,7 @@
-"""Starting the window: the application, a dark theme, and the project to open; what a
-previous studio that was killed left in shared memory is removed first, and SIGTERM or SIGINT
-close the window as its Close does (the project saved and closed, the child processes ended).
+"""Starting the window: the application, a dark theme, and the project to open (the one
+named, else the one open last, else a new one); what a previous studio that was killed left
+in shared memory is removed first, and SIGTERM or SIGINT close the window as its Close does
+(the project saved and closed, the child processes ended).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from studio.engine.playback import sweep_stale
+from studio.project import ProjectError
+from studio.settings import load_settings
 from studio.ui.main_window import StudioWindow
 
 CLOSING_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -36,9 +39,15 @@ def dark_palette() -> QPalette:
     return palette
 
 
+def last_project() -> Path | None:
+    """The project the window had open last, if it is still there."""
+    recent = load_settings().recent_projects
+    return Path(recent[0]) if recent and Path(recent[0]).is_file() else None
+
+
 def default_project() -> Path:
-    """Where a new song goes when no project is named: Documents/Ensemble/Untitled.ensemble
-    (Untitled 2, 3 ... when taken)."""
+    """Where a new song goes when there is no project to open: Documents/Ensemble/
+    Untitled.ensemble (Untitled 2, 3 ... when taken)."""
     folder = Path(user_documents_dir()) / "Ensemble"
     folder.mkdir(parents=True, exist_ok=True)
     path, number = folder / "Untitled.ensemble", 1
@@ -73,13 +82,30 @@ def close_on_signals(app: QApplication, window: StudioWindow) -> QSocketNotifier
     return notifier
 
 
+def start_window(project: str | Path | None = None) -> StudioWindow:
+    """The window on the project named, else on the one it had open last, else on a new
+    one. A last project that cannot be opened now (another window has it, it was damaged)
+    is said in the new one's status bar."""
+    if project is not None:
+        return StudioWindow(project)
+    last = last_project()
+    if last is not None:
+        try:
+            return StudioWindow(last)
+        except ProjectError as error:
+            window = StudioWindow(default_project())
+            window.statusBar().showMessage(f"{error} A new project was started instead.")
+            return window
+    return StudioWindow(default_project())
+
+
 def run(project: str | Path | None = None) -> int:
     sweep_stale()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Ensemble Studio")
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
-    window = StudioWindow(project or default_project())
+    window = start_window(project)
     window.resize(1400, 800)
     window.show()
     notifier = close_on_signals(app, window)

@@ -1,12 +1,17 @@
 """The history panel: every version with its message, name and star, newest first. The
-person reverts to one, names one, stars one, or compares two in a small dialog that lists
-what changed between them (sections, parts, words, lanes, settings)."""
+person reverts to one, names one, stars one, rates one (1 to 5 stars), or compares two in a
+small dialog that lists what changed between them (sections, parts, words, lanes, settings).
+
+A star and a rating teach the person's preference profile, as `studio rate` does: a starred
+version counts as liked (5 stars), and new songs lean toward (or away from) what was rated.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -19,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.engine.composing.preferences import PreferenceProfile, stars_to_rating
 from studio.engine.model import Composition
-from studio.project import Project, VersionDiff, VersionInfo
+from studio.project import Project, ProjectError, VersionDiff, VersionInfo
 
 SETTING_NAMES = {"tempo_bpm": "tempo", "key": "key", "meter": "meter", "genre_blend": "genres",
                  "mood": "mood", "energy_curve": "energy curve", "title": "title",
@@ -61,8 +67,14 @@ class CompareDialog(QDialog):
         layout.addWidget(buttons)
 
 
+RATINGS = ("Rate…", "★ 1 (disliked)", "★★ 2", "★★★ 3", "★★★★ 4", "★★★★★ 5 (liked)")
+STARRED = 5  # a starred version teaches the profile as five stars do
+
+
 class HistoryPanel(QWidget):
     revertRequested = Signal(int)
+    listenRequested = Signal(int)  # compare this version with the current one by ear
+    rated = Signal(str)  # what a star or a rating taught the preference profile
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,8 +87,20 @@ class HistoryPanel(QWidget):
         self.name_button = QPushButton("Name…", clicked=self.rename)
         self.star_button = QPushButton("Star", clicked=self.toggle_star)
         self.compare_button = QPushButton("Compare", clicked=self.compare)
-        for button in (self.revert_button, self.name_button, self.star_button,
-                       self.compare_button):
+        self.listen_button = QPushButton("A/B", clicked=self.listen)
+        self.rating = QComboBox()
+        self.rating.addItems(RATINGS)
+        self.rating.activated.connect(self.rate)
+        for button, tip in (
+                (self.revert_button, "Make the selected version current again (as a new one)"),
+                (self.name_button, "Give the selected version a name"),
+                (self.star_button, "Star or unstar the selected version"),
+                (self.rating, "Rate the selected version: new songs lean toward what you "
+                              "liked"),
+                (self.compare_button, "List what changed between two versions"),
+                (self.listen_button, "Compare the selected version with the current one by "
+                                     "ear: switch between them while the song plays")):
+            button.setToolTip(tip)
             buttons.addWidget(button)
         column = QVBoxLayout(self)
         column.addWidget(self.list)
@@ -119,6 +143,10 @@ class HistoryPanel(QWidget):
         if (version_id := self.current_id()) is not None:
             self.revertRequested.emit(version_id)
 
+    def listen(self) -> None:
+        if (version_id := self.current_id()) is not None:
+            self.listenRequested.emit(version_id)
+
     def rename(self) -> None:
         version_id = self.current_id()
         if version_id is None or self.project is None:
@@ -136,6 +164,26 @@ class HistoryPanel(QWidget):
         info = next(v for v in self.project.log() if v.id == version_id)
         self.project.star(version_id, not info.starred)
         self._reshow(version_id)
+        if not info.starred:
+            self._teach(version_id, STARRED, f"Starred version {version_id}")
+
+    def rate(self, index: int) -> None:
+        """Rate the selected version with the stars chosen in the menu (index 1..5)."""
+        self.rating.setCurrentIndex(0)
+        version_id = self.current_id()
+        if index > 0 and version_id is not None and self.project is not None:
+            self._teach(version_id, index, f"Rated version {version_id} {index} stars")
+
+    def _teach(self, version_id: int, stars: int, said: str) -> None:
+        """The preference profile learns from a version rated `stars`."""
+        try:
+            song = self.project.load(version_id)
+        except ProjectError as error:
+            self.rated.emit(str(error))
+            return
+        PreferenceProfile().rate(song, stars_to_rating(stars))
+        lean = "toward" if stars > 3 else "away from" if stars < 3 else "neither way from"
+        self.rated.emit(f"{said}: new songs lean {lean} it")
 
     def compare(self) -> None:
         """The two selected versions (or the selected one and the current one) compared."""
@@ -146,8 +194,11 @@ class HistoryPanel(QWidget):
         if len(ids) != 2:
             return
         old, new = ids
-        lines = describe_diff(self.project.diff(old, new), self.project.load(old),
-                              self.project.load(new))
+        try:
+            lines = describe_diff(self.project.diff(old, new), self.project.load(old),
+                                  self.project.load(new))
+        except ProjectError as error:  # a version that cannot be read is said, not compared
+            lines = [str(error)]
         self.compare_dialog = CompareDialog(f"From version {old} to version {new}:", lines,
                                             self)
         self.compare_dialog.show()

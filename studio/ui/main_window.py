@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -45,14 +44,19 @@ from studio.engine.playback import discard_owned
 from studio.engine.progress import Cancelled
 from studio.engine.worker import COMPOSE_WARM_UP, WARM_UP
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
-from studio.project import Project
+from studio.project import Project, ProjectError
 from studio.settings import load_settings
+from studio.ui.ab_compare import ABCompare
+from studio.ui.about_dialog import AboutDialog
 from studio.ui.export_dialog import ExportDialog
+from studio.ui.help_pages import ShortcutsPage, add_tooltips
 from studio.ui.history import HistoryPanel
 from studio.ui.inspector import inspector_text
 from studio.ui.mixer import MixerPanel
 from studio.ui.project_files import ProjectFiles
 from studio.ui.song_view import SongView
+from studio.ui.style_browser import StyleBrowser
+from studio.ui.timeline import Timeline
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.window_editors import EditorActions
 from studio.ui.window_jobs import JobActions, VersionStep
@@ -75,6 +79,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._closed = False
         self.export_dialog: ExportDialog | None = None
+        self.style_browser: StyleBrowser | None = None
         self.job: Job | None = None
         self.landing: Future | None = None  # a finished job's result on its way in
         self._shown: tuple | None = None  # the landed result's song shown, its panels not yet
@@ -108,6 +113,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         instruments.families()
         gc.freeze()
         self.refresh()
+        self.show_song_fields()
         self._restore_layout()
         self.files.remember(self.workspace.project.path)
         QTimer.singleShot(0, self.files.offer_recovery)
@@ -130,10 +136,14 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
                        self.progress, self.stage):
             top.addWidget(widget)
         self.refine_box = QLineEdit(placeholderText="more energy in the chorus, darker bridge")
+        self.refine_box.returnPressed.connect(self.refine)
+        for field in (self.prompt, self.length):
+            field.returnPressed.connect(self.generate)
         refine_row = QHBoxLayout()
         refine_row.addWidget(QLabel("Refine"))
         refine_row.addWidget(self.refine_box)
-        refine_row.addWidget(QPushButton("Apply", clicked=self.refine))
+        self.refine_button = QPushButton("Apply", clicked=self.refine)
+        refine_row.addWidget(self.refine_button)
         self.play_button = QPushButton("Play", clicked=self.play_pause)
         self.stop_button = QPushButton("Stop", clicked=self.stop)
         self.loop_box = QCheckBox("Loop section")
@@ -143,16 +153,17 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         transport_row = QHBoxLayout()
         for widget in (self.play_button, self.stop_button, self.loop_box, self.position_label):
             transport_row.addWidget(widget)
+        self.ab = ABCompare(self)
+        transport_row.addWidget(self.ab)
         transport_row.addStretch()
         transport_row.addWidget(self.song_facts)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(self.song_view)
+        self.timeline = Timeline(self.song_view)
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(top)
         column.addLayout(refine_row)
         column.addLayout(transport_row)
-        column.addWidget(scroll)
+        column.addWidget(self.timeline)
         self.setCentralWidget(central)
         self.song_view.sectionSelected.connect(self._section_selected)
         self.song_view.actionRequested.connect(self.run_operation)
@@ -166,6 +177,9 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.history_panel = HistoryPanel()
         self.history = self.history_panel.list
         self.history_panel.revertRequested.connect(lambda _id: self.revert_selected())
+        self.history_panel.listenRequested.connect(self.ab.prepare)
+        self.ab.stateChanged.connect(lambda text: self.statusBar().showMessage(text))
+        self.history_panel.rated.connect(self.statusBar().showMessage)
         self._dock("History", self.history_panel)
         self.mixer = MixerPanel()
         self.mixer.operationRequested.connect(self.run_operation)
@@ -188,6 +202,15 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         delete = QAction("Delete section", self, shortcut=QKeySequence.StandardKey.Delete,
                          triggered=self.delete_selected)
         edit.addAction(delete)
+        edit.addAction(QAction("St&yles…", self, shortcut=QKeySequence("Ctrl+L"),
+                               triggered=self.open_styles))
+        self.timeline.add_actions(self.menuBar().addMenu("&View"))
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction(
+            "&Keyboard shortcuts", self, shortcut=QKeySequence("F1"),
+            triggered=lambda: ShortcutsPage(self).show()))
+        help_menu.addAction(QAction("&About Ensemble Studio", self, triggered=self.show_about))
+        add_tooltips(self)
         play = QAction("Play / pause", self, shortcut=QKeySequence(Qt.Key.Key_Space),
                        triggered=self.play_pause)
         self.addAction(play)
@@ -207,6 +230,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         geometry, state = settings.value("geometry"), settings.value("window_state")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:  # the first start: all the screen there is
+            self.setGeometry(self.screen().availableGeometry())
         if state is not None:
             self.restoreState(state)
 
@@ -217,6 +242,8 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self._closed = True
         if self.export_dialog is not None:
             self.export_dialog.close()
+        if self.style_browser is not None:
+            self.style_browser.done(0)  # its preview worker ends with it
         settings = QSettings("Ensemble", "Studio")
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("window_state", self.saveState())
@@ -247,9 +274,20 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         song as the audio worker takes it), else read from the project."""
         if song is None:
             packed = None
-            song = self.workspace.composition if self.workspace.project.head else None
+            song = self._read_head()
         self.show_song(song, packed)
         self.show_panels()
+
+    def _read_head(self) -> Composition | None:
+        """The current version's song; None, said in the status bar, when it cannot be read
+        (damaged, or beyond what the studio makes): nothing is shown or rendered from it."""
+        if self.workspace.project.head is None:
+            return None
+        try:
+            return self.workspace.composition
+        except ProjectError as error:
+            self.statusBar().showMessage(str(error))
+            return None
 
     def show_song(self, song: Composition | None, packed: bytes | None = None,
                   new: bool = False) -> None:
@@ -302,8 +340,20 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.generate_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.refresh()
+        self.show_song_fields()
         self.files.remember(path)
         self.files.offer_recovery()
+
+    def show_song_fields(self) -> None:
+        """The prompt, seed and length the open song was made with, so that Generate makes it
+        again (a project with no song keeps what the fields hold)."""
+        if self.composition is None:
+            return
+        context = self.composition.context
+        self.prompt.setText(context.prompt)
+        self.seed.setValue(context.seed)
+        seconds = round(context.length_s)
+        self.length.setText(f"{seconds // 60}:{seconds % 60:02d}")
 
     def _section_selected(self, _section_id: int) -> None:
         self._show_inspector()
@@ -323,6 +373,11 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         if item is None:
             return
         before = self._head_id()
+        try:
+            self.workspace.project.load(item.data(Qt.ItemDataRole.UserRole))
+        except ProjectError as error:  # a version that cannot be shown is not made current
+            self.statusBar().showMessage(str(error))
+            return
         info = self.workspace.project.revert(item.data(Qt.ItemDataRole.UserRole))
         self.undo_stack.push(VersionStep(self, before, info.id, info.message))
         self.refresh()
@@ -337,6 +392,20 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             self.export_dialog.deleteLater()
         self.export_dialog = ExportDialog(self, self.composition)
         self.export_dialog.show()
+
+    def open_styles(self) -> None:
+        """The style browser (one, kept between openings)."""
+        if self.style_browser is None:
+            self.style_browser = StyleBrowser(self)
+        self.style_browser.show()
+        self.style_browser.raise_()
+
+    def show_about(self) -> AboutDialog:
+        """The version and the licences of what the studio carries."""
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     @property
     def closed(self) -> bool:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDial,
     QDoubleSpinBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QSlider,
     QWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from studio.engine.edit.operations import LOUDNESS_RANGE
 from studio.engine.model import Composition
+from studio.engine.singing.presets import default_preset
 from studio.engine.sound.mastering import loudness_target, preset_names
 from studio.ui.instrument_menu import InstrumentButton
 
@@ -61,12 +63,30 @@ class Meter(QWidget):
                          QColor(colour))
 
 
+STRIP_W = 92  # a strip's width at most, in pixels
+
+
+def db_text(gain_db: float) -> str:
+    return f"{gain_db:+.1f} dB"
+
+
+def pan_text(pan: float) -> str:
+    """-1..1 as people read a pan knob: "C", "L 30", "R 100"."""
+    amount = round(abs(pan) * 100)
+    return "C" if amount == 0 else f"{'L' if pan < 0 else 'R'} {amount}"
+
+
+def voice_text(lane) -> str:
+    return f"voice: {lane.voice.preset if lane.voice is not None else default_preset()}"
+
+
 class MixerPanel(QWidget):
     operationRequested = Signal(str, tuple, dict)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.grid = QGridLayout(self)
+        self.grid.setHorizontalSpacing(6)
         self.strips: dict[str, dict[str, QWidget]] = {}
         self.preset = QComboBox()
         self.preset.addItems(list(preset_names()))
@@ -80,6 +100,9 @@ class MixerPanel(QWidget):
         self.target_lufs.setRange(*LOUDNESS_RANGE)
         self.target_lufs.setKeyboardTracking(False)
         self.target_lufs.editingFinished.connect(self._target_typed)
+        self.preset.setToolTip("The mastering preset: how the master is shaped")
+        self.target.setToolTip("How loud the master is made, for where it will be played")
+        self.target_lufs.setToolTip("The master's loudness target in LUFS (type a number)")
         self.master_meter = Meter()
         self.meters: dict[str, Meter] = {}
         self._shown_lufs: float | None = None
@@ -105,9 +128,11 @@ class MixerPanel(QWidget):
                     elif not widget.isSliderDown():
                         widget.setValue(value)
                     widget.blockSignals(False)
-                strip["fader"].setToolTip(f"{lane.gain_db:+.1f} dB")
-                if "instrument" in strip:
+                self._show_values(name)
+                if isinstance(strip.get("instrument"), InstrumentButton):
                     strip["instrument"].show_instrument(lane, composition.context)
+                elif "instrument" in strip:
+                    strip["instrument"].setText(voice_text(lane))
             self._show_master(composition)
             return
         while self.grid.count():
@@ -121,23 +146,35 @@ class MixerPanel(QWidget):
         for column, (name, lane) in enumerate(composition.lanes.items()):
             fader = QSlider(Qt.Orientation.Vertical, minimum=-400, maximum=60)
             fader.setValue(round(lane.gain_db * 10))
-            fader.setToolTip(f"{lane.gain_db:+.1f} dB")
+            fader.setToolTip(f"{name}'s level: drag, and let go to keep it")
             fader.sliderReleased.connect(
                 lambda n=name, f=fader: self._mix(n, gain_db=f.value() / 10))
             pan = QDial(minimum=-100, maximum=100)
             pan.setValue(round(lane.pan * 100))
-            pan.setFixedSize(40, 40)
+            pan.setFixedSize(36, 36)
+            pan.setToolTip(f"{name}'s place from left to right")
             pan.sliderReleased.connect(lambda n=name, p=pan: self._mix(n, pan=p.value() / 100))
+            db, where = QLabel(), QLabel()
+            for value in (db, where):
+                value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            fader.valueChanged.connect(lambda _v, n=name: self._show_values(n))
+            pan.valueChanged.connect(lambda _v, n=name: self._show_values(n))
             mute, solo = QCheckBox("M"), QCheckBox("S")
+            mute.setToolTip(f"Mute {name}")
+            solo.setToolTip(f"Hear {name} alone (with the other soloed lanes)")
             mute.setChecked(lane.mute)
             solo.setChecked(lane.solo)
             mute.clicked.connect(lambda checked, n=name: self._mix(n, mute=checked))
             solo.clicked.connect(lambda checked, n=name: self._mix(n, solo=checked))
             meter = Meter()
             self.meters[name] = meter
-            self.strips[name] = {"fader": fader, "pan": pan, "mute": mute, "solo": solo}
-            instrument = QWidget()
-            if name != "vocal":  # the voice is chosen in the Voice panel
+            self.strips[name] = {"fader": fader, "pan": pan, "mute": mute, "solo": solo,
+                                 "db": db, "pan_value": where}
+            self._show_values(name)
+            instrument = QLabel(voice_text(lane))  # chosen in the Voice panel
+            instrument.setToolTip("The singing voice: choose it in the Voice panel")
+            self.strips[name]["instrument"] = instrument
+            if name != "vocal":
                 instrument = InstrumentButton(name)
                 instrument.show_instrument(lane, composition.context)
                 instrument.operationRequested.connect(self.operationRequested)
@@ -147,7 +184,15 @@ class MixerPanel(QWidget):
             row_of_two.setContentsMargins(0, 0, 0, 0)
             row_of_two.addWidget(fader, 0, 0)
             row_of_two.addWidget(meter, 0, 1)
-            for row, widget in enumerate((QLabel(name), instrument, pan, levels, mute, solo)):
+            mute_solo = QWidget()
+            pair = QHBoxLayout(mute_solo)
+            pair.setContentsMargins(0, 0, 0, 0)
+            pair.addWidget(mute)
+            pair.addWidget(solo)
+            for widget in (instrument, where, db):
+                widget.setMaximumWidth(STRIP_W)
+            for row, widget in enumerate((QLabel(f"<b>{name}</b>"), instrument, pan, where,
+                                          levels, db, mute_solo)):
                 self.grid.addWidget(widget, row, column, Qt.AlignmentFlag.AlignHCenter)
             yield name
         column = len(composition.lanes)
@@ -155,8 +200,17 @@ class MixerPanel(QWidget):
         self.grid.addWidget(self.preset, 1, column)
         self.grid.addWidget(self.target, 2, column)
         self.grid.addWidget(self.target_lufs, 3, column)
-        self.grid.addWidget(self.master_meter, 0, column + 1, 6, 1)
+        self.grid.addWidget(self.master_meter, 0, column + 1, 7, 1)
+        for index in range(self.grid.columnCount()):  # strips as narrow as they can be...
+            self.grid.setColumnStretch(index, 0)
+        self.grid.setColumnStretch(column + 2, 1)  # ...and the room left over after them
         self._show_master(composition)
+
+    def _show_values(self, name: str) -> None:
+        """The strip's fader in dB and pan as L/C/R, as they are now (while dragged too)."""
+        strip = self.strips[name]
+        strip["db"].setText(db_text(strip["fader"].value() / 10))
+        strip["pan_value"].setText(pan_text(strip["pan"].value() / 100))
 
     def _show_master(self, composition: Composition) -> None:
         self.preset.setCurrentText(composition.mastering.preset)

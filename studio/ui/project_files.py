@@ -114,7 +114,11 @@ class ProjectFiles:
         if self.window.closed:  # closed before the offer came up: the next open makes it
             return
         project = self.window.workspace.project
-        recovered = project.recovery()
+        try:
+            recovered = project.recovery()
+        except ProjectError as error:  # kept as they are: a later release may read them
+            self.window.statusBar().showMessage(str(error))
+            return
         if recovered is None:
             return
         if self.ask_recover("The last session ended before its edits were finished. "

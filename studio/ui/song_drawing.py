@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from studio.engine.model import Composition
+from studio.ui.lyric_layout import place_words, sung_words
 from studio.ui.song_geometry import (
     CURVE_H,
     LANE_H,
@@ -48,15 +49,18 @@ class SongFrame:
     width: int
     height: int
     envelopes: Envelopes | None
+    lane_height: int = LANE_H
 
     @property
     def key(self) -> tuple:
         return (id(self.composition), self.selected, self.pixels_per_bar, self.width,
-                self.height, id(self.envelopes))
+                self.height, id(self.envelopes), self.lane_height)
 
 
 NOTES_PER_STEP = 600
 SYLLABLES_PER_STEP = 120
+LYRIC_POINTS = 7
+LYRIC_ROOM = 28  # the pixels under the vocal notes kept for the rows of words
 
 
 def draw_song(frame: SongFrame, font_family: str) -> QImage:
@@ -128,18 +132,18 @@ def _curve(painter: QPainter, frame: SongFrame) -> None:
 def _lanes(painter: QPainter, frame: SongFrame, font_family: str,
            picture: QImage) -> Iterator[QImage]:
     song = frame.composition
-    top = RULER_H + SECTION_H + CURVE_H
+    top, lane_h = RULER_H + SECTION_H + CURVE_H, frame.lane_height
     per_beat = frame.pixels_per_bar / song.context.meter.beats_per_bar
     starts = {sid: rect.left() for sid, rect in section_rects(song, frame.pixels_per_bar)}
     for row, name in enumerate(song.lanes):
-        y = top + row * LANE_H
-        painter.fillRect(QRectF(0, y, frame.width, LANE_H - 1),
+        y = top + row * lane_h
+        painter.fillRect(QRectF(0, y, frame.width, lane_h - 1),
                          QColor("#26282c" if row % 2 else "#232427"))
         painter.setPen(QColor("#c9ccd1"))
-        painter.drawText(QRectF(4, y, NAME_W - 6, LANE_H), Qt.AlignmentFlag.AlignVCenter, name)
+        painter.drawText(QRectF(4, y, NAME_W - 6, lane_h), Qt.AlignmentFlag.AlignVCenter, name)
         if frame.envelopes is not None and name in frame.envelopes.lanes:
             draw_envelope(painter, frame.envelopes, name,
-                          QRectF(NAME_W, y, frame.width - NAME_W, LANE_H - 1),
+                          QRectF(NAME_W, y, frame.width - NAME_W, lane_h - 1),
                           frame.pixels_per_bar / frame.envelopes.bins_per_bar)
         yield picture
         notes = [(sid, n) for (sid, lane), part in song.parts.items()
@@ -149,7 +153,7 @@ def _lanes(painter: QPainter, frame: SongFrame, font_family: str,
         pitches = [n.pitch for _, n in notes]
         low, high = min(pitches), max(pitches)
         span = max(1, high - low)
-        band = LANE_H - (28 if name == "vocal" else 8)
+        band = lane_h - (LYRIC_ROOM if name == "vocal" else 8)
         for first in range(0, len(notes), NOTES_PER_STEP):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#9ec1e0" if name != "vocal" else "#f2a65a"))
@@ -160,25 +164,21 @@ def _lanes(painter: QPainter, frame: SongFrame, font_family: str,
                 for sid, note in notes[first:first + NOTES_PER_STEP]])
             yield picture
         if name == "vocal":
-            yield from _syllables(painter, song, starts, per_beat, y, font_family, picture)
+            yield from _syllables(painter, song, starts, per_beat, y + lane_h - 2, font_family,
+                                  picture)
 
 
 def _syllables(painter: QPainter, song: Composition, starts: dict[int, float],
-               per_beat: float, y: float, font_family: str,
+               per_beat: float, bottom: float, font_family: str,
                picture: QImage) -> Iterator[QImage]:
-    placed = []
-    for sid, vocal in song.vocals().items():
-        if sid not in starts:
-            continue
-        for line in vocal.lyrics.lines:
-            for index, syllable in enumerate(line.syllables):
-                note = vocal.notes[syllable.note_index]
-                # two baselines, so neighbouring syllables do not overprint
-                placed.append((QPointF(starts[sid] + note.start_beats * per_beat,
-                                       y + LANE_H - (12 if index % 2 else 3)), syllable.text))
+    """The sung words under the vocal notes, whole, where they fit (lyric_layout)."""
+    font = QFont(font_family, LYRIC_POINTS)
+    metrics = QFontMetricsF(font)
+    placed = place_words(sung_words(song, starts, per_beat), metrics.horizontalAdvance)
     for first in range(0, len(placed), SYLLABLES_PER_STEP):
         painter.setPen(QColor("#e6e6e6"))
-        painter.setFont(QFont(font_family, 7))
-        for point, text in placed[first:first + SYLLABLES_PER_STEP]:
-            painter.drawText(point, text)
+        painter.setFont(font)
+        for word in placed[first:first + SYLLABLES_PER_STEP]:
+            baseline = bottom - metrics.descent() - word.row * metrics.height()
+            painter.drawText(QPointF(word.x, baseline), word.text)
         yield picture

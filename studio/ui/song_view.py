@@ -20,12 +20,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from studio.engine import resources
 from studio.engine.model import Composition
+from studio.ui.lyric_layout import line_at, sung_words
 from studio.ui.song_drawing import BACKGROUND, SongFrame, drawing_steps
 from studio.ui.song_geometry import (  # noqa: F401 - the rows' sizes, for the view's users
     CURVE_H,
@@ -39,6 +40,8 @@ from studio.ui.song_view_drag import ArrangementDrag
 from studio.ui.waveforms import Envelopes
 
 STEP_BUDGET_S = 0.004  # drawing the song's picture takes at most this at a time
+ZOOM_RANGE = (4.0, 480.0)  # pixels per bar: a long song on one screen .. a beat's syllables
+LANE_RANGE = (48, 160)  # a lane's height in pixels
 
 
 class SongView(ArrangementDrag, QWidget):
@@ -53,6 +56,8 @@ class SongView(ArrangementDrag, QWidget):
         self.composition: Composition | None = None
         self.selected: int | None = None
         self.pixels_per_bar = 28.0
+        self.lane_height = LANE_H
+        self.tail_px = 0  # room after the song's end, so zooming there keeps the pointer's time
         self.playhead_s = 0.0
         self._picture: QImage | None = None
         self._picture_key: tuple = ()
@@ -73,9 +78,27 @@ class SongView(ArrangementDrag, QWidget):
             self.selected = None
         bars = sum(s.bars for s in composition.sections) if composition else 0
         lanes = len(composition.lanes) if composition else 0
-        self.setMinimumSize(int(NAME_W + bars * self.pixels_per_bar + 20),
-                            RULER_H + SECTION_H + CURVE_H + lanes * LANE_H + 10)
+        self.setMinimumSize(int(NAME_W + bars * self.pixels_per_bar + 20 + self.tail_px),
+                            RULER_H + SECTION_H + CURVE_H + lanes * self.lane_height + 10)
         self.update()
+
+    def set_zoom(self, pixels_per_bar: float) -> float:
+        """Show a bar this many pixels wide (within ZOOM_RANGE); the width it got."""
+        self.pixels_per_bar = float(min(ZOOM_RANGE[1], max(ZOOM_RANGE[0], pixels_per_bar)))
+        self.show_song(self.composition)
+        return self.pixels_per_bar
+
+    def set_lane_height(self, pixels: int) -> None:
+        """Every lane's row this many pixels tall (within LANE_RANGE)."""
+        self.lane_height = int(min(LANE_RANGE[1], max(LANE_RANGE[0], pixels)))
+        self.show_song(self.composition)
+
+    def bar_at(self, x: float) -> float:
+        """The song's time at x (pixels) in bars from its start."""
+        return (x - NAME_W) / self.pixels_per_bar
+
+    def x_of_bar(self, bar: float) -> float:
+        return NAME_W + bar * self.pixels_per_bar
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -105,7 +128,7 @@ class SongView(ArrangementDrag, QWidget):
     def lane_at(self, point: QPointF) -> str | None:
         if self.composition is None:
             return None
-        row = int((point.y() - RULER_H - SECTION_H - CURVE_H) // LANE_H)
+        row = int((point.y() - RULER_H - SECTION_H - CURVE_H) // self.lane_height)
         lanes = list(self.composition.lanes)
         return lanes[row] if 0 <= row < len(lanes) else None
 
@@ -125,11 +148,27 @@ class SongView(ArrangementDrag, QWidget):
         else:
             painter.fillRect(self.rect(), QColor(BACKGROUND))
         if self.composition is not None:
+            self._draw_lane_names(painter)
             x = self._x_of_seconds(self.playhead_s)
             painter.setPen(QPen(QColor("#ffffff"), 1))
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
             if self._drag is not None:
                 self._draw_drag(painter)
+
+    def _draw_lane_names(self, painter: QPainter) -> None:
+        """The lane names stay at the visible left edge when the song is scrolled sideways
+        (the picture has them at the song's left edge)."""
+        left = self.visibleRegion().boundingRect().left()
+        if left <= 0:
+            return
+        top = RULER_H + SECTION_H + CURVE_H
+        for row, name in enumerate(self.composition.lanes):
+            y = top + row * self.lane_height
+            painter.fillRect(QRectF(left, y, NAME_W, self.lane_height - 1),
+                             QColor("#26282c" if row % 2 else "#232427"))
+            painter.setPen(QColor("#c9ccd1"))
+            painter.drawText(QRectF(left + 4, y, NAME_W - 6, self.lane_height),
+                             Qt.AlignmentFlag.AlignVCenter, name)
 
     @property
     def picture_current(self) -> bool:
@@ -143,7 +182,7 @@ class SongView(ArrangementDrag, QWidget):
 
     def _frame(self) -> SongFrame:
         return SongFrame(self.composition, self.selected, self.pixels_per_bar, self.width(),
-                         self.height(), self.envelopes)
+                         self.height(), self.envelopes, self.lane_height)
 
     def _draw_later(self, frame: SongFrame) -> None:
         """Start drawing the picture of `frame` in steps, between the thread's other events
@@ -187,6 +226,31 @@ class SongView(ArrangementDrag, QWidget):
             self.selected = section_id
             self.sectionSelected.emit(section_id)
             self.update()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(QPointF(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def tooltip_at(self, point: QPointF) -> str:
+        """What hovering says: on the vocal lane the whole line sung there (its words may not
+        all fit under the notes), elsewhere how to use the view."""
+        if self.composition is None:
+            return ""
+        if self.lane_at(point) == "vocal":
+            per_beat = self.pixels_per_bar / self.composition.context.meter.beats_per_bar
+            starts = {sid: rect.left() for sid, rect in self.section_rects()}
+            line = line_at(sung_words(self.composition, starts, per_beat), point.x())
+            if line:
+                return line
+        return ("Click the ruler to play from there; drag a section to move it, its right edge "
+                "to resize it; double-click a part to edit it; Ctrl+wheel zooms, Shift+wheel "
+                "scrolls")
 
     def mouseDoubleClickEvent(self, event) -> None:
         section_id, lane = self.section_at(event.position()), self.lane_at(event.position())

@@ -18,14 +18,16 @@ from pathlib import Path
 
 from PySide6.QtGui import QUndoCommand
 
+from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.composing.prompt import parse_seconds
+from studio.engine.memory import release_freed_memory
 from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
 from studio.engine.sound.mastering import loudness_target
 from studio.engine.worker.process import JobFailed
 from studio.engine.worker.tasks import pack, unpack
 from studio.project import ProjectError
-from studio.workspace import Job
+from studio.workspace import Job, NothingChanged
 
 
 class VersionStep(QUndoCommand):
@@ -57,8 +59,10 @@ class JobActions:
         except ValueError as error:
             self.statusBar().showMessage(str(error))
             return
+        # the profile as the person's ratings (here or by `studio rate`) have left it
         self._start(self.workspace.start_generate(prompt, self.seed.value(), length,
-                                                  progress=self.events.put))
+                                                  progress=self.events.put,
+                                                  preferences=PreferenceProfile().defaults()))
 
     def run_operation(self, operation: str, args: tuple, kwargs: dict | None = None,
                       then=None) -> None:
@@ -81,7 +85,7 @@ class JobActions:
         self._start(self.workspace.start_job(
             "studio.engine.worker.tasks:refine",
             {"composition": composition_to_dict(self.composition), "text": text},
-            progress=self.events.put))
+            progress=self.events.put, kind="refine", message=f'Refine: "{text}"'))
 
     def export(self, folder: str | Path, **options) -> None:
         if self.composition is None:
@@ -100,7 +104,11 @@ class JobActions:
             self.job.cancel()
 
     def checkout(self, version_id: int) -> None:
-        self.workspace.project.checkout(version_id)
+        try:
+            self.workspace.project.checkout(version_id)
+        except ProjectError as error:  # read before it is made current: head stays
+            self.statusBar().showMessage(str(error))
+            return
         self.refresh()
 
     def _start(self, job: Job, commits: bool = True, then=None) -> None:
@@ -162,9 +170,11 @@ class JobActions:
         self.landing, self._shown, self.job = None, None, None
         self.generate_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        self.progress.setValue(1000)
+        self.progress.reset()  # the job is over: its last stage is no longer news
+        self.stage.clear()
         if shown is not None:
             info, message = shown
+            message = job.note or message
             self.show_panels(self._versions)
             if info is not None and then is not None:
                 then(info)
@@ -175,6 +185,8 @@ class JobActions:
         self.jobFinished.emit(job.kind, info is not None, message)
         if info is not None and job.kind == "generate":
             self._master_to_default()
+        # what decoding the result took goes back to the system, off this thread
+        self.background.submit(release_freed_memory)
 
     def _show_result(self, landing) -> tuple:
         """The landed version's song shown, the mixer's steps begun: (info or None if the
@@ -197,6 +209,8 @@ class JobActions:
         """(what `step` returns, `describe` of it), or (None, why it failed)."""
         try:
             value = step()
+        except NothingChanged as error:
+            return None, str(error)
         except Cancelled:
             return None, "Cancelled; nothing changed"
         except (JobFailed, ValueError, ProjectError) as error:

@@ -17,6 +17,7 @@ from studio.engine.edit import operations as op
 from studio.engine.model import LaneFx, Mastering
 from studio.project import (
     DiskFull,
+    ImpossibleContents,
     NewerProject,
     NotAProject,
     Project,
@@ -100,15 +101,30 @@ def test_names_stars_and_recordings(project, song):
     project.name_version(info.id, "the good one")
     project.star(info.id)
     assert project.log()[0].name == "the good one" and project.log()[0].starred
-    voice = np.sin(np.linspace(0, 100, 4800, dtype=np.float32))[None, :]
+    voice = np.sin(np.linspace(0, 10_000, 480_000, dtype=np.float32))[None, :]  # 10 s
     recording = project.add_recording("my voice", voice, 48000)
     (rid, name, rate, audio), = project.recordings()
     assert (rid, name, rate) == (recording, "my voice", 48000)
     assert np.array_equal(audio, voice)
     project.delete_recording(rid)
     assert project.recordings() == []
+    with pytest.raises(ImpossibleContents, match="'a blip'.*its length is 0.1 s"):
+        project.add_recording("a blip", voice[:, :4800], 48000)
     with pytest.raises(ProjectError, match="no version 99"):
         project.star(99)
+
+
+def test_a_kept_recording_the_studio_cannot_have_kept_is_refused(tmp_path):
+    path = tmp_path / "sent.ensemble"
+    with Project.create(path) as project:
+        project.add_recording("me", np.zeros((1, 480_000), np.float32), 48000)
+    with closing(sqlite3.connect(path)) as raw, raw:
+        raw.execute("UPDATE recordings SET sample_rate = 8000")  # now 60 s long
+        raw.execute("UPDATE recordings SET channels = 1, sample_rate = 400")  # now 20 minutes
+    with Project.open(path) as project:
+        with pytest.raises(ImpossibleContents, match="Recording 1 \\('me'\\) in "
+                           "'sent.ensemble' cannot be used: its sample rate is 400 Hz"):
+            project.recordings()
 
 
 def test_unsaved_edits_are_recovered_after_a_crash(tmp_path, song):

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from studio.project import Project
 from studio.settings import load_settings
+from studio.ui.app import start_window
 from studio.ui.project_files import ProjectFiles
 from tests.ui.window_helpers import close_window, generate_small, open_window, wait_idle
 
@@ -154,3 +156,33 @@ def test_a_crash_while_typing_lyrics_is_offered_back(qtbot, small_song, tmp_path
     qtbot.waitUntil(lambda: restored.history.count() == 2, timeout=5000)
     assert restored.composition.lyrics[verse.id].texts[:2] == tuple(words.split("\n"))
     close_window(qtbot, restored)
+
+
+def test_the_window_starts_on_the_project_it_had_open_last(qtbot, tmp_path):
+    """No project named: the last one opens again, not another Untitled; a new one only when
+    the last is gone, or when it cannot be opened (said in the status bar)."""
+    song = tmp_path / "song.ensemble"
+    Project.create(song).close()
+    window = open_window(qtbot, song)  # remembered as the last project
+    close_window(qtbot, window)
+    documents = tmp_path / "documents" / "Ensemble"
+    for _ in range(2):
+        window = start_window()
+        qtbot.addWidget(window)
+        assert window.workspace.project.path == song
+        close_window(qtbot, window)
+    assert not documents.exists() or not any(documents.iterdir())  # no Untitled made
+
+    with Project.open(song):  # another window has it: a new project, and why
+        window = start_window()
+        qtbot.addWidget(window)
+        assert window.workspace.project.path == documents / "Untitled.ensemble"
+        assert "song.ensemble" in window.statusBar().currentMessage()
+        close_window(qtbot, window)
+    assert load_settings().recent_projects[0] == str(documents / "Untitled.ensemble")
+
+    (documents / "Untitled.ensemble").unlink()  # the last is gone: a new one
+    window = start_window()
+    qtbot.addWidget(window)
+    assert window.workspace.project.path == documents / "Untitled.ensemble"
+    close_window(qtbot, window)

@@ -1,11 +1,17 @@
-"""The history panel: versions named and starred in the project file, and two versions
-compared in a dialog that says what changed."""
+"""The history panel: versions named and starred in the project file, two versions compared
+in a dialog that says what changed, and stars and ratings taught to the preference profile."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from PySide6.QtCore import QItemSelectionModel
 
-from tests.ui.window_helpers import wait_idle
+from studio import engine
+from studio.engine.composing.leanings import Leanings
+from studio.engine.composing.preferences import PreferenceProfile, default_path, stars_to_rating
+from studio.engine.serialize import write_json
+from tests.ui.window_helpers import generate_small, wait_idle
 
 
 def test_name_star_and_compare_versions(qtbot, small_song):
@@ -68,3 +74,38 @@ def test_a_branch_in_the_history_says_where_it_starts(qtbot, small_song):
     texts = [window.history.item(i).text() for i in range(window.history.count())]
     assert texts[0].startswith("● 3") and texts[0].endswith("(from 1)")
     assert "(from" not in texts[1] and "(from" not in texts[2]
+
+
+def test_stars_and_ratings_teach_the_profile_that_generate_uses(qtbot, small_song):
+    """A star and a rating in the window reach the preference profile as `studio rate`
+    does, and the window's Generate composes with the profile."""
+    window, panel = small_song, small_song.history_panel
+    song = window.composition
+    panel.list.setCurrentRow(0)
+    panel.rating.activated.emit(5)  # the menu's five stars
+    profile = PreferenceProfile()
+    assert profile.leanings.ratings == 1
+    assert profile.leanings.genre_weights  # the song's genres were liked
+    expected = PreferenceProfile(tmp := default_path().with_name("expected.json"))
+    expected.rate(song, stars_to_rating(5))
+    assert asdict(profile.leanings) == asdict(expected.leanings)
+    assert "new songs lean toward it" in window.statusBar().currentMessage()
+    assert panel.rating.currentIndex() == 0
+
+    panel.star_button.click()  # starred: liked once more
+    assert PreferenceProfile().leanings.ratings == 2
+    panel.star_button.click()  # un-starred: nothing is learned
+    assert PreferenceProfile().leanings.ratings == 2
+    panel.rating.activated.emit(1)  # one star: disliked
+    assert PreferenceProfile().leanings.ratings == 3
+    assert "away from it" in window.statusBar().currentMessage()
+    tmp.unlink()
+
+    # a profile that wants songs 24 bpm faster: the window's next song is that much faster
+    leanings = Leanings(tempo_offset_bpm=24.0)
+    write_json(default_path(), {"format": 1, **asdict(leanings)})
+    generate_small(qtbot, window, seed=11)
+    neutral = engine.compose("lo-fi beat", 11, length_s=30)
+    leaning = engine.compose("lo-fi beat", 11, length_s=30, preferences=leanings)
+    assert leaning.context.tempo_bpm != neutral.context.tempo_bpm
+    assert window.composition.context.tempo_bpm == leaning.context.tempo_bpm

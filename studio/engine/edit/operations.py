@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
 
 from studio.engine import resources
 from studio.engine.composing.arrangement import derive_energies, energy_curve
+from studio.engine.composing.grooves import groove_names_for
 from studio.engine.composing.harmony import harmonize, section_chords
 from studio.engine.edit.change import (
     Change,
@@ -35,6 +37,7 @@ from studio.engine.edit.sound_settings import (
     set_note_expressions,
     set_voice,
 )
+from studio.engine.limits import SECTION_BARS_RANGE, TEMPO_RANGE_BPM
 from studio.engine.lyrics.plan import is_sung
 from studio.engine.lyrics.providers import LyricsProvider
 from studio.engine.lyrics.stage import (
@@ -54,8 +57,11 @@ from studio.engine.model import (
     Section,
 )
 from studio.engine.orchestrator import make_lanes, place_part
+from studio.engine.song_check import ImpossibleSong, check_song
 from studio.engine.sound.mastering import preset_name
 from studio.engine.sound.mix import bus_defaults, lane_fx_defaults
+
+GROOVE_LANES = ("drums", "bass", "keys")  # the lanes that play a section's groove
 
 __all__ = ["LOUDNESS_RANGE", "OPERATIONS", "VOICE_RANGES", "Change"]
 
@@ -163,8 +169,9 @@ def set_section_bars(composition: Composition, section_id: int,
     """A section made longer or shorter: new chords over its bars, its unlocked lanes
     written again and its words fitted to the new length."""
     section = find_section(composition, section_id)
-    if not 1 <= bars <= 64:
-        raise ValueError(f"a section is 1 to 64 bars long, not {bars}")
+    low, high = SECTION_BARS_RANGE
+    if not low <= bars <= high:
+        raise ValueError(f"a section is {low} to {high} bars long, not {bars}")
     if bars == section.bars:
         raise ValueError(f"{section_label(composition, section)} is already {bars} bars long")
     locked = [lane for lane in composition.lanes
@@ -255,6 +262,10 @@ def set_notes(composition: Composition, section_id: int, lane: str,
 
 def change_tempo(composition: Composition, tempo_bpm: float) -> tuple[Composition, Change]:
     """A new tempo: every note keeps its beat, so only the audio changes."""
+    low, high = TEMPO_RANGE_BPM
+    if not low <= tempo_bpm <= high:
+        raise ValueError(f"a tempo of {tempo_bpm:g} bpm is out of range: choose {low:g} to "
+                         f"{high:g} bpm")
     song = copy_song(composition)
     song.context = replace(song.context, tempo_bpm=float(tempo_bpm))
     return song, Change("context", f"Tempo {tempo_bpm:g} bpm", all_audio=True)
@@ -341,9 +352,12 @@ def add_lane(composition: Composition, name: str,
 def shape_section(composition: Composition, section_id: int, *, energy_delta: float = 0.0,
                   valence_offset: float | None = None, feel: str | None = None,
                   density: dict[str, float] | None = None,
-                  lanes: list[str] | None = None) -> tuple[Composition, Change]:
-    """Reshape one section (its energy, darkness, feel or a lane's density) and regenerate
-    the named lanes (all unlocked lanes by default) there; chords change only with darkness."""
+                  lanes: list[str] | None = None,
+                  style: str | None = None) -> tuple[Composition, Change]:
+    """Reshape one section (its energy, darkness, feel, a lane's density, or the groove of
+    another style: its drums, bass and keys play that style's usual groove) and regenerate
+    the named lanes (all unlocked lanes by default; the groove's lanes for a style) there;
+    chords change only with darkness."""
     section = find_section(composition, section_id)
     song = copy_song(composition)
     index = song.sections.index(section)
@@ -358,12 +372,17 @@ def shape_section(composition: Composition, section_id: int, *, energy_delta: fl
         changes["feel"] = feel
     if density is not None:
         changes["density"] = {**song.sections[index].density, **density}
+    if style is not None:
+        changes["groove"] = groove_names_for(style, song.context.meter)[0]
+        lanes = lanes or [lane for lane in GROOVE_LANES if lane in song.lanes]
     song.sections[index] = replace(song.sections[index], **changes)
     if valence_offset is not None:
         song.sections[index] = replace(song.sections[index], chords=section_chords(
             song.context, song.sections, index))
     stale = _regenerate(song, [section.id], lanes or list(song.lanes), next_variation=False)
-    return song, Change("shape-section", f"Reshape {section_label(composition, section)}", stale)
+    label = section_label(composition, section)
+    message = f"Play {label} with the {style} groove" if style else f"Reshape {label}"
+    return song, Change("shape-section", message, stale)
 
 
 def regenerate_lyrics(composition: Composition, section_id: int,
@@ -505,10 +524,25 @@ def _clip(energy: float) -> float:
     return min(1.0, max(0.05, energy))
 
 
-OPERATIONS: dict[str, Callable[..., tuple[Composition, Change]]] = {op.__name__: op for op in (
-    regenerate_section, vary_lane, extend, delete_section, duplicate_section, move_section,
-    set_section_bars, set_section_energy, set_locked, set_notes, change_tempo, change_key,
-    change_style, add_lane, shape_section, regenerate_lyrics, set_lyrics, set_song_lyrics,
-    set_lane_mix, set_lane_fx, set_buses, set_mastering, set_voice, set_note_expression,
-    set_note_expressions, set_lane_program, set_drum_kit)}
+def _within_limits(operation: Callable) -> Callable:
+    """The operation, refusing (ValueError) a song beyond what the studio makes (limits):
+    what a person's edits make is what a project file may hold."""
+    @wraps(operation)
+    def checked(composition: Composition, *args, **kwargs) -> tuple[Composition, Change]:
+        song, change = operation(composition, *args, **kwargs)
+        try:
+            check_song(song)
+        except ImpossibleSong as error:
+            raise ValueError(f"{change.message} is refused: {error}") from None
+        return song, change
+    return checked
+
+
+OPERATIONS: dict[str, Callable[..., tuple[Composition, Change]]] = {
+    op.__name__: _within_limits(op) for op in (
+        regenerate_section, vary_lane, extend, delete_section, duplicate_section, move_section,
+        set_section_bars, set_section_energy, set_locked, set_notes, change_tempo, change_key,
+        change_style, add_lane, shape_section, regenerate_lyrics, set_lyrics, set_song_lyrics,
+        set_lane_mix, set_lane_fx, set_buses, set_mastering, set_voice, set_note_expression,
+        set_note_expressions, set_lane_program, set_drum_kit)}
 __all__ += list(OPERATIONS)

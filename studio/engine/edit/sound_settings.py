@@ -14,16 +14,12 @@ from studio.engine.edit.change import (
     section_label,
     sung_parts,
 )
+from studio.engine.limits import LOUDNESS_RANGE as LOUDNESS_RANGE
+from studio.engine.limits import VOICE_RANGES as VOICE_RANGES
 from studio.engine.model import Buses, Composition, NoteExpression, Voice, VoiceProfile
 from studio.engine.singing.presets import default_preset, preset_names
 from studio.engine.sound.mastering import loudness_target, master_preset
 from studio.engine.sound.mix import fx_settings
-
-LOUDNESS_RANGE = (-30.0, -6.0)  # LUFS a master may be asked for
-# How far a voice's (or one note's) vibrato, glide and breath may go from the preset's (1),
-# and how far it may move toward a profile.
-VOICE_RANGES = {"vibrato": (0.0, 3.0), "portamento": (0.0, 4.0), "breath": (0.0, 2.0),
-                "profile_amount": (0.0, 1.0)}
 
 
 def set_lane_mix(composition: Composition, lane: str, **settings) -> tuple[Composition, Change]:

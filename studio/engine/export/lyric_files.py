@@ -8,6 +8,8 @@ its note, the sections' chord symbols, the key, the meter and the tempo.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 from studio.engine import theory
@@ -52,8 +54,17 @@ def _stamp(seconds: float) -> str:
     return f"{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}"
 
 
+def _import_music21() -> None:
+    """music21, imported the first time a lead sheet is made. It says on stderr that
+    matplotlib is missing (only its plots need it, and the studio draws none; the bundle
+    leaves it out): that is kept off the terminal."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        import music21  # noqa: F401 - imported for its side effect: loaded once, quietly
+
+
 def lead_sheet(composition: Composition, vocals: dict[int, VocalPart]):
     """A music21 Score: the vocal line with lyrics, chord symbols, key, meter and tempo."""
+    _import_music21()
     from music21 import instrument, key, metadata, meter, stream, tempo
 
     context = composition.context
@@ -90,6 +101,7 @@ def write_musicxml(composition: Composition, vocals: dict[int, VocalPart],
 
 def chord_symbol(song_key: Key, chord: Chord):
     """A music21 chord symbol spelled as the key writes its root ("Bb" as "B-")."""
+    _import_music21()
     from music21 import harmony
 
     root = _m21_name(song_key.spell(chord.root_pc))

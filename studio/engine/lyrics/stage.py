@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from studio.engine.limits import LINES_PER_BAR, LYRIC_LINE_CHARS
 from studio.engine.lyrics import local
 from studio.engine.lyrics.grammar import Theme, lexicon, mood_pool, song_theme
 from studio.engine.lyrics.plan import (
@@ -244,9 +245,13 @@ def fit_lyrics(composition: Composition, section_id: int, text: str) -> SectionL
     texts = [line.strip() for line in text.splitlines() if line.strip()]
     if not texts:
         raise LyricsFitError(f"the {section.kind} was given no lines")
-    if len(texts) > 2 * section.bars:
+    if len(texts) > LINES_PER_BAR * section.bars:
         raise LyricsFitError(f"the {section.kind} has {section.bars} bars: room for "
-                             f"{2 * section.bars} lines, not {len(texts)}")
+                             f"{LINES_PER_BAR * section.bars} lines, not {len(texts)}")
+    for number, line in enumerate(texts, 1):
+        if len(line) > LYRIC_LINE_CHARS:
+            raise LyricsFitError(f"line {number} of the {section.kind} is {len(line)} "
+                                 f"characters long: a sung line has at most {LYRIC_LINE_CHARS}")
     meter = composition.context.meter
     for number, (line, slot) in enumerate(zip(texts, line_slots(meter, section, len(texts)),
                                               strict=True), 1):

@@ -56,8 +56,10 @@ def song_story(sections: list[Section], words: dict[str, tuple[str, ...]],
     things = _shuffled(words["thing"], rng)
     times = _shuffled(words["then"], rng)
     names = [_beat_name(s, sections) for s in sections]
-    # every chorus sings the first one's words, so the choruses share one hand
-    decks = {name: _deal(lines[name], 1 if name == "chorus" else names.count(name), rng)
+    # every chorus sings the first one's words, so the choruses share one hand; a frame
+    # listed under two beats is dealt once
+    dealt: set[str] = set()
+    decks = {name: _deal(lines[name], 1 if name == "chorus" else names.count(name), rng, dealt)
              for name in sorted(set(names))}
     story: dict[int, Beat] = {}
     verse, place = 0, places[0]
@@ -114,16 +116,24 @@ def _beat_name(section: Section, sections: list[Section]) -> str:
     return BEATS.get(section.kind, "scene")
 
 
-def _deal(frames: list[str], hands: int, rng: np.random.Generator) -> list[tuple[str, ...]]:
+def _deal(frames: list[str], hands: int, rng: np.random.Generator,
+          dealt: set[str]) -> list[tuple[str, ...]]:
     """`hands` disjoint sets of frames from a shuffled list: FRAMES_PER_SECTION each, fewer
     when that would deal more than DEAL_SHARE of the list, and not below MIN_FRAMES while the
-    list has that many for every hand."""
+    list has that many for every hand. A frame in `dealt` (dealt to another beat) gives way
+    to the next one left in the deck; what is dealt joins `dealt`."""
     deck = [f for f in _shuffled(frames, rng) if not fixed_opening(f)
             or rng.random() < KEEP_FIXED]
     hands = max(1, hands)
     size = max(MIN_FRAMES, min(FRAMES_PER_SECTION, int(len(deck) * DEAL_SHARE) // hands))
     size = max(1, min(size, len(deck) // hands))
-    return [tuple(deck[h * size:(h + 1) * size]) for h in range(hands)]
+    spare = iter([f for f in deck[hands * size:] if f not in dealt])
+    dealt_hands = []
+    for h in range(hands):
+        hand = (f if f not in dealt else next(spare, None) for f in deck[h * size:(h + 1) * size])
+        dealt_hands.append(tuple(f for f in hand if f is not None))
+    dealt.update(f for hand in dealt_hands for f in hand)
+    return dealt_hands
 
 
 def _shuffled(values, rng: np.random.Generator) -> list:

@@ -48,6 +48,7 @@ class AudioProcess:
         self.loop: tuple[int, int] | None = None
         self._description: dict | None = None
         self._superseded: list[tuple[dict, int]] = []  # blocks to remove, and from which command
+        self._held: dict[str, dict] = {}  # blocks kept when replaced (by memory name)
         self._gains: np.ndarray | None = None
         self._names: list[str] = []
         self._sent = 0  # commands numbered from 1, across restarts of the process
@@ -65,6 +66,18 @@ class AudioProcess:
         self._gains = gain_array(lanes, self._names, description["count"] - len(self._names))
         self._replace(description)
         self._send("load", description, self._gains, crossfade)
+
+    def hold(self, description: dict) -> None:
+        """Keep a shared block when other audio replaces it, so it can be loaded again (two
+        versions compared by ear switch back and forth); release() lets it go."""
+        self._held[description["memory"]] = description
+
+    def release(self, description: dict) -> None:
+        """Stop holding a block: removed now unless it is what plays (then once replaced)."""
+        if self._held.pop(description["memory"], None) is None:
+            return
+        if self._description is None or self._description["memory"] != description["memory"]:
+            self._superseded.append((description, self._sent))
 
     def unload(self) -> None:
         """Nothing to play (the project closed)."""
@@ -125,9 +138,12 @@ class AudioProcess:
         for description, _ in self._superseded:
             discard_shared(description)
         self._superseded.clear()
-        if self._description is not None:
+        if self._description is not None and self._description["memory"] not in self._held:
             discard_shared(self._description)
-            self._description = None
+        self._description = None
+        for description in self._held.values():
+            discard_shared(description)
+        self._held.clear()
         self._status.remove()
 
     # -- what the window reads -----------------------------------------------------------------
@@ -257,8 +273,8 @@ class AudioProcess:
         """The audio to play from the next command on; the block before is removed once the
         audio process has taken the new one (or at close)."""
         previous, self._description = self._description, description
-        if previous is not None and (description is None
-                                     or previous["memory"] != description["memory"]):
+        if previous is not None and previous["memory"] not in self._held and (
+                description is None or previous["memory"] != description["memory"]):
             self._superseded.append((previous, self._sent + 1))
 
     def _send(self, command: str, *args) -> None:

@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
+from studio.engine import locations
+
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: the callback gets every buffer in turn
 _PHONEME_EVENTS = 0x0001  # espeakINITIALIZE_PHONEME_EVENTS
 _PHONEME_IPA = 0x0002  # phoneme events name phonemes in IPA
@@ -90,9 +92,8 @@ class _Engine:
     """The process's espeak-ng, initialised once; `speak` is safe from any thread."""
 
     def __init__(self) -> None:
-        import espeakng_loader
-
-        self.lib = ctypes.cdll.LoadLibrary(espeakng_loader.get_library_path())
+        self.lib = ctypes.cdll.LoadLibrary(str(locations.package_file(
+            "espeakng_loader", "libespeak-ng.so")))
         self.lib.espeak_Initialize.restype = ctypes.c_int
         self.lib.espeak_Synth.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint,
                                           ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
@@ -100,7 +101,8 @@ class _Engine:
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.lock = threading.Lock()
         self.lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
-        path = str(_steady_data(Path(espeakng_loader.get_data_path()))).encode()
+        data = locations.package_file("espeakng_loader", "espeak-ng-data")
+        path = str(_steady_data(data)).encode()
         self.sample_rate = self.lib.espeak_Initialize(
             _SYNCHRONOUS, 0, path, _PHONEME_EVENTS | _PHONEME_IPA | _DONT_EXIT)
         if self.sample_rate <= 0:

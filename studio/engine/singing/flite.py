@@ -19,6 +19,7 @@ from functools import cache
 
 import numpy as np
 
+from studio.engine import locations
 from studio.engine.singing.espeak import Phoneme, Speech
 
 LIBRARY = "libflite.so.1"
@@ -53,9 +54,9 @@ class _Voice(ctypes.Structure):
 class _Flite:
     def __init__(self) -> None:
         try:
-            self.lib = ctypes.CDLL(LIBRARY, mode=ctypes.RTLD_GLOBAL)
+            self.lib = ctypes.CDLL(locations.system_library(LIBRARY), mode=ctypes.RTLD_GLOBAL)
             for name in _LANGUAGE:
-                ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)
+                ctypes.CDLL(locations.system_library(name), mode=ctypes.RTLD_GLOBAL)
         except OSError as error:
             raise RuntimeError(f"Flite is not installed ({error}); scripts/setup.sh installs "
                                "libflite1") from error
@@ -90,7 +91,8 @@ class _Flite:
             if name not in VOICES:
                 raise ValueError(f"Flite has no voice '{name}' (it has {', '.join(VOICES)})")
             library, register = VOICES[name]
-            function = getattr(ctypes.CDLL(library, mode=ctypes.RTLD_GLOBAL), register)
+            loaded = ctypes.CDLL(locations.system_library(library), mode=ctypes.RTLD_GLOBAL)
+            function = getattr(loaded, register)
             function.restype = ctypes.POINTER(_Voice)
             function.argtypes = [ctypes.c_char_p]
             self.voices[name] = function(None)

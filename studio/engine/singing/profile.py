@@ -16,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.engine.limits import RECORDING_RANGE_S
 from studio.engine.model import Composition, Voice, VoiceProfile
 
-MIN_SECONDS = 10.0
+MIN_SECONDS = RECORDING_RANGE_S[0]
 ANALYSIS_RATE = 16000  # formants and breath lie below 8 kHz
 MIN_VOICED_S = 2.0
 SILENCE_RMS = 1e-4
@@ -38,6 +39,10 @@ def analyse_profile(audio: np.ndarray, sample_rate: int, name: str = "my voice")
     if seconds < MIN_SECONDS:
         raise ValueError(f"a voice profile needs at least {MIN_SECONDS:.0f} s of singing or "
                          f"speaking; this recording is {seconds:.1f} s long")
+    if seconds > RECORDING_RANGE_S[1]:
+        raise ValueError(f"a voice profile is made from at most {RECORDING_RANGE_S[1] / 60:.0f} "
+                         f"minutes of singing or speaking; this recording is "
+                         f"{seconds / 60:.1f} minutes long: cut it shorter")
     if not np.isfinite(mono).all() or float(np.sqrt(np.mean(mono ** 2))) < SILENCE_RMS:
         raise ValueError("the recording is silent: there is no voice to analyse")
     return measure(mono, sample_rate, name)

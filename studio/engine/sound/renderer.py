@@ -101,13 +101,21 @@ class RenderState:
     mix_key: str = ""  # render_keys.returns_key: all the mix depends on
 
 
+# Section audio kept in memory beyond what the current song uses (earlier versions, other
+# songs): about three one-minute songs. Older sections come back from the disk cache, or are
+# rendered again; without a cap, a process that rendered ten songs held them all.
+SPARE_BYTES = 512 * 2**20
+
+
 class SongRenderer:
     """Keeps section audio between renders of one song and rebuilds only what changed."""
 
     def __init__(self, sample_rate: int = 44100, max_segments: int = 4000,
-                 disk: RenderCache | None = None, aside: bool = True) -> None:
+                 disk: RenderCache | None = None, aside: bool = True,
+                 max_spare_bytes: int = SPARE_BYTES) -> None:
         self.sample_rate = sample_rate
         self.max_segments = max_segments
+        self.max_spare_bytes = max_spare_bytes
         self.disk = disk  # sections rendered in earlier runs, when given
         self.segments: dict[str, np.ndarray] = {}
         self.state: RenderState | None = None
@@ -281,6 +289,7 @@ class SongRenderer:
     def _recall(self, key: str) -> bool:
         """Whether a section's audio is at hand, in memory or in the disk cache."""
         if key in self.segments:
+            self.segments[key] = self.segments.pop(key)  # used now: the last to be forgotten
             return True
         audio = self._from_disk(key)
         if audio is not None:
@@ -401,13 +410,15 @@ class SongRenderer:
         return start, stop
 
     def _evict(self, layout: dict[str, list[Placed]]) -> None:
-        """Forget old section audio beyond the cap, keeping what the current song uses."""
-        if len(self.segments) <= self.max_segments:
-            return
+        """Forget the section audio used longest ago beyond the caps (a number of sections,
+        and the bytes of those the current song does not use), keeping the current song's."""
         keep = {p.key for placed in layout.values() for p in placed}
+        spare = sum(a.nbytes for k, a in self.segments.items() if k not in keep)
         for key in list(self.segments):
-            if key not in keep and len(self.segments) > self.max_segments:
-                del self.segments[key]
+            if len(self.segments) <= self.max_segments and spare <= self.max_spare_bytes:
+                return
+            if key not in keep:
+                spare -= self.segments.pop(key).nbytes
 
 
 def _ignore(key: str, audio: np.ndarray) -> None:

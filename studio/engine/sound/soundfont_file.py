@@ -9,10 +9,11 @@ cheap even for a 140 MB font.
 
 from __future__ import annotations
 
-import importlib.util
 import struct
 from functools import cache
 from pathlib import Path
+
+from studio.engine import locations
 
 FLUID_R3 = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 DRUM_BANK = 128
@@ -34,10 +35,7 @@ def soundfont_identity(path: Path) -> tuple[str, int, int]:
 
 def timgm6mb_path() -> Path:
     """The General MIDI SoundFont that ships with pretty_midi (found without importing it)."""
-    spec = importlib.util.find_spec("pretty_midi")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("pretty_midi is not installed, so there is no SoundFont")
-    return Path(spec.submodule_search_locations[0]) / "TimGM6mb.sf2"
+    return locations.package_file("pretty_midi", "TimGM6mb.sf2")
 
 
 def installed_soundfonts() -> list[Path]:

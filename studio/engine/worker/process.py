@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from studio.engine.lifetime import exit_with_parent
-from studio.engine.memory import keep_freed_memory
+from studio.engine.memory import keep_freed_memory, release_freed_memory
 from studio.engine.progress import Cancelled, CancelToken, ProgressEvent
 
 CANCEL_GRACE_S = 0.15  # a job that ignores its cancel token this long is stopped by force
@@ -246,6 +246,8 @@ def _serve(requests, events, cancel_event, warm_up: tuple[str, dict] | None = No
         except Exception as error:  # noqa: BLE001 - every failure crosses back as a value
             events.put((job_id, "failed", stage[0], f"{type(error).__name__}: {error}",
                         traceback.format_exc()))
+        del payload, request
+        release_freed_memory()  # between jobs: the next one may be far smaller
 
 
 def _function(job: str) -> Callable:

@@ -13,8 +13,11 @@ import json
 import zlib
 from importlib import import_module
 
+from studio.engine.composing.leanings import Leanings
+from studio.engine.composing.meaning import display_name
 from studio.engine.edit import operations
 from studio.engine.edit.instructions import refine as refine_song
+from studio.engine.edit.refine_report import report_refine
 from studio.engine.export.files import ExportOptions
 from studio.engine.lyrics.providers import LyricsProvider, make_provider
 from studio.engine.orchestrator import compose as compose_song
@@ -47,15 +50,18 @@ def warm_up_compose(payload: dict, progress, cancel) -> None:
 
 
 def compose(payload: dict, progress, cancel) -> dict:
-    """{prompt, seed, length_s, lyrics_text, lyrics_provider, by_meaning} -> a composition
-    dict. `lyrics_provider` is provider settings ({"kind": "chat", "url": ...}), not an
-    object. A prompt that names no style is read by meaning unless `by_meaning` is false: the
-    model loads in this process with the first such prompt and stays for the next."""
+    """{prompt, seed, length_s, lyrics_text, lyrics_provider, by_meaning, preferences} -> a
+    composition dict. `lyrics_provider` is provider settings ({"kind": "chat", "url": ...}),
+    not an object; `preferences` a user's Leanings as a dict (None: the neutral defaults). A
+    prompt that names no style is read by meaning unless `by_meaning` is false: the model
+    loads in this process with the first such prompt and stays for the next."""
+    leanings = payload.get("preferences")
     song = compose_song(payload["prompt"], payload["seed"], length_s=payload.get("length_s"),
                         progress=progress, cancel=cancel,
                         lyrics_text=payload.get("lyrics_text"),
                         lyrics_provider=_provider(payload.get("lyrics_provider")),
-                        by_meaning=payload.get("by_meaning", True))
+                        by_meaning=payload.get("by_meaning", True),
+                        preferences=Leanings(**leanings) if leanings else None)
     return pack(composition_to_dict(song))
 
 
@@ -83,18 +89,38 @@ def export(payload: dict, progress, cancel) -> bytes:
 
 
 def refine(payload: dict, progress, cancel) -> bytes:
-    """{composition, text} -> {composition, change, not_understood}: an instruction in words
-    applied as one change (the steps' messages joined)."""
+    """{composition, text} -> {composition, change, note}: an instruction in words applied
+    as one change (the steps' messages joined), or change None when nothing would change;
+    `note` says which words were used, which not, and the nearest things refine can do."""
     song = composition_from_dict(payload["composition"])
     progress(ProgressEvent("refine", 0.0, payload["text"]))
     result = refine_song(song, payload["text"])
-    stale = sorted({key for change in result.changes for key in change.stale})
-    message = "; ".join(change.message for change in result.changes) or "Nothing changed"
-    progress(ProgressEvent("refine", 1.0, message))
-    return pack({"composition": composition_to_dict(result.composition), "change": {
-        "kind": "refine", "message": message, "stale": stale,
-        "all_audio": any(change.all_audio for change in result.changes)},
-        "not_understood": result.not_understood})
+    report = report_refine(song, result)
+    progress(ProgressEvent("refine", 1.0, result.message or "nothing changed"))
+    change = result.change
+    return pack({"composition": composition_to_dict(result.composition), "change": change and {
+        "kind": change.kind, "message": change.message, "stale": sorted(change.stale),
+        "all_audio": change.all_audio}, "note": report.text})
+
+
+PREVIEW_LENGTH_S = 20.0  # the shortest song; its liveliest section is what is heard
+
+
+def preview_style(payload: dict, progress, cancel) -> bytes:
+    """{style, sample_rate, owner, seed} -> a shared block (as render_audio's, one lane
+    "preview") holding the style's groove: an instrumental song in the style, cut to its
+    liveliest section, mastered."""
+    name = display_name(payload["style"])
+    song = compose_song(f"{name} instrumental", payload.get("seed", 1),
+                        length_s=PREVIEW_LENGTH_S, progress=progress, cancel=cancel,
+                        by_meaning=False)
+    keep = max(song.sections, key=lambda section: section.energy)
+    for section in [s for s in song.sections if s.id != keep.id]:
+        song = operations.delete_section(song, section.id)[0]
+    rate = payload.get("sample_rate", 48000)
+    rendered = render_song(song, rate, progress=progress, cancel=cancel,
+                           renderer=SongRenderer(rate, disk=_cache(payload)))
+    return pack(share_audio([rendered.master], ["preview"], rate, payload["owner"]))
 
 
 # one per rate, kept between jobs: edits re-render only what changed; sections, lanes and

@@ -29,6 +29,22 @@ def suite_pairs():
     return [suite_song(prompt, seed) for prompt in PROMPTS for seed in SEEDS]
 
 
+def test_a_frame_listed_under_two_beats_is_dealt_once():
+    beats = resources.table("lyrics/templates")["lines"]
+    listed = Counter(frame for frames in beats.values() for frame in frames)
+    twice = {frame for frame, times in listed.items() if times > 1}
+    assert twice, "the templates list no frame twice: this test shows nothing"
+    seen = 0
+    for composition, _, _ in suite_pairs():
+        for variation in range(20):
+            story = story_of(composition, variation=variation)
+            dealt = [f for s in composition.sections if s.id in story and s.kind != "chorus"
+                     for f in story[s.id].frames]
+            seen += len(twice & set(dealt))
+            assert len(dealt) == len(set(dealt)), (composition.context.prompt, variation)
+    assert seen > 0, "no song was dealt a frame that is listed twice"
+
+
 def test_verse_one_sets_the_scene_later_verses_move_on_and_the_bridge_turns_back():
     verses_seen = placed = 0
     for composition, lyrics, _ in suite_pairs():

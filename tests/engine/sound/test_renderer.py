@@ -147,3 +147,30 @@ def test_an_export_while_the_vocal_sings_aside_writes_the_same_files(tmp_path, s
     assert written[True].keys() == written[False].keys()
     for name, data in written[True].items():
         assert data == written[False][name], name
+
+
+def test_section_audio_of_other_songs_is_kept_only_up_to_its_cap():
+    """The current song's sections stay; those of songs rendered before are forgotten, the
+    ones used longest ago first, beyond max_spare_bytes (a process rendering song after song
+    would otherwise hold every one of them)."""
+    first = engine.compose("lo-fi study beat", 2, length_s=30)
+    second = engine.compose("rock", 3, length_s=30)
+    third = engine.compose("folk song", 4, length_s=30)
+    renderer = SongRenderer(22050, max_spare_bytes=0)
+    renderer.render(first)
+    first_keys = set(renderer.segments)
+    first_bytes = sum(a.nbytes for a in renderer.segments.values())
+    renderer.render(second)
+    second_keys = set(renderer.segments)
+    assert not first_keys & second_keys  # none of the first song's is kept
+    renderer.render(first)
+    assert renderer.rendered == len(first.sections) * len(first.lanes)  # all again
+
+    capped = SongRenderer(22050, max_spare_bytes=first_bytes)
+    for song in (first, second, third):
+        capped.render(song)
+    third_keys = {p.key for placed in capped._layout(third).values() for p in placed}
+    spare = {k: a for k, a in capped.segments.items() if k not in third_keys}
+    assert third_keys <= set(capped.segments)
+    assert spare and set(spare) <= second_keys  # the second, used after the first, stays
+    assert sum(a.nbytes for a in spare.values()) <= first_bytes
