@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
 from studio.engine.edit import operations
+from studio.engine.memory import keep_freed_memory  # noqa: E402
 from studio.engine.sound.mix import mix_stems  # noqa: E402
 from studio.engine.sound.renderer import SongRenderer  # noqa: E402
 from studio.engine.sound.stems import render_stems  # noqa: E402
-from studio.engine.worker.memory import keep_freed_memory  # noqa: E402
 
 
 def main() -> None:

@@ -18,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
+from studio.engine.memory import keep_freed_memory  # noqa: E402
 from studio.engine.orchestrator import section_spans  # noqa: E402
 from studio.engine.sound import limiter
 from studio.engine.sound.mastering import master_measured, master_preset  # noqa: E402
 from studio.engine.sound.renderer import SongRenderer  # noqa: E402
-from studio.engine.worker.memory import keep_freed_memory  # noqa: E402
 
 SUITE = Path(__file__).resolve().parents[1] / "tests" / "data" / "prompt_suite.toml"
 RATE = 44100

@@ -22,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
 from studio.engine.export.files import ExportOptions, SongExport  # noqa: E402
+from studio.engine.memory import keep_freed_memory  # noqa: E402
 from studio.engine.orchestrator import RenderedSong, section_spans  # noqa: E402
 from studio.engine.sound.mastering import master_measured, master_preset  # noqa: E402
 from studio.engine.sound.mix import mix_stems  # noqa: E402
 from studio.engine.sound.stems import render_stems, stem_samples  # noqa: E402
-from studio.engine.worker.memory import keep_freed_memory  # noqa: E402
 
 
 def main() -> None:

@@ -27,12 +27,12 @@ from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.edit import operations
 from studio.engine.lyrics.providers import make_provider
 from studio.engine.lyrics.text_file import read_lyrics
+from studio.engine.memory import keep_freed_memory
 from studio.engine.singing.presets import default_preset
 from studio.engine.singing.presets import preset_names as voice_names
 from studio.engine.singing.profile import analyse_profile, read_recording
 from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.renderer import SongRenderer
-from studio.engine.worker.memory import keep_freed_memory
 from studio.settings import load_settings
 from studio.voice_profiles import profile_from_project
 
@@ -43,6 +43,18 @@ def cmd_render(args: argparse.Namespace) -> int:
         check_project(args.project)
     bar = StageBar()
     started = time.perf_counter()
+    # sections, lanes and returns rendered before (by any studio process) come from the cache
+    cap_bytes = load_settings().render_cache_bytes  # the cap the window's settings give
+    renderer = SongRenderer(args.sample_rate, disk=RenderCache(cap_bytes=cap_bytes))
+    renderer.start_aside()  # the process that may sing the vocal loads while the song composes
+    try:
+        return _compose_and_render(args, seed, bar, renderer, started)
+    finally:
+        renderer.stop_aside()
+
+
+def _compose_and_render(args: argparse.Namespace, seed: int, bar: StageBar,
+                        renderer: SongRenderer, started: float) -> int:
     composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar,
                                  preferences=PreferenceProfile().defaults(), by_meaning=True,
                                  **lyrics_options(args))
@@ -53,9 +65,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"studio: {error}", file=sys.stderr)
         return 2
-    # sections, lanes and returns rendered before (by any studio process) come from the cache
-    cap_bytes = load_settings().render_cache_bytes  # the cap the window's settings give
-    renderer = SongRenderer(args.sample_rate, disk=RenderCache(cap_bytes=cap_bytes))
     engine.render_and_export(composition, args.out, options, progress=bar, renderer=renderer)
     bar.close()
     if args.project is not None:

@@ -33,12 +33,13 @@ The packages, in the order a song goes through them (each __init__ is its table 
                  cache, mix, mastering, limiter, loudness
     export/      files (master, stems, report), ranges, MIDI, lyric files (LRC, MusicXML)
     edit/        operations on a composition, refine in words
-    worker/      the background process, its jobs (tasks), memory
+    worker/      the background process, its jobs (tasks)
     playback/    the audio process and the window's side of it
     orchestrator.py runs the stages in order; model.py, theory.py, rng.py, resources.py,
     locations.py (where the files read at run time are), about.py (version and licences),
-    progress.py, serialize.py, lifetime.py and limits.py (what a song may hold) are leaves
-    every package may use; song_check.py checks a song against the limits.
+    progress.py, serialize.py, lifetime.py, memory.py (how a process keeps and gives back
+    freed memory) and limits.py (what a song may hold) are leaves every package may use;
+    song_check.py checks a song against the limits.
 """
 
 from __future__ import annotations

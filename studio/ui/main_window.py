@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 
 from studio.engine import resources
 from studio.engine.composing import instruments
+from studio.engine.memory import settle_heap
 from studio.engine.model import Composition
 from studio.engine.playback import discard_owned
 from studio.engine.progress import Cancelled
-from studio.engine.worker import WARM_UP
-from studio.engine.worker.memory import settle_heap
+from studio.engine.worker import COMPOSE_WARM_UP, WARM_UP
 from studio.engine.worker.process import JobFailed, JobHandle, Worker
 from studio.project import Project, ProjectError
 from studio.settings import load_settings
@@ -72,7 +72,9 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
 
     def __init__(self, project_path: str | Path, workspace: Workspace | None = None) -> None:
         super().__init__()
-        self.workspace = workspace or Workspace.open(project_path)
+        # the worker that composes loads what composing needs as it starts, not on Generate
+        self.workspace = workspace or Workspace.open(
+            project_path, worker=Worker(warm_up=(COMPOSE_WARM_UP, {})))
         self.setWindowTitle(f"Ensemble Studio — {Path(project_path).name}")
         self.undo_stack = QUndoStack(self)
         self._closed = False
@@ -94,6 +96,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.audio_job: JobHandle | None = None
         self.audio_dirty = False
         self.audio: dict | None = None  # the shared block playing (the audio worker's)
+        self.early_audio = None  # a new song to render whole once its first section is in
         self.waveform_pool = ThreadPoolExecutor(1)  # envelopes of a render, off this thread
         self.waveforms: Future | None = None
         self.transport = audio_process(self.settings)  # plays in a process of its own
@@ -286,9 +289,11 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             self.statusBar().showMessage(str(error))
             return None
 
-    def show_song(self, song: Composition | None, packed: bytes | None = None) -> None:
+    def show_song(self, song: Composition | None, packed: bytes | None = None,
+                  new: bool = False) -> None:
         """The song in the arrangement view and in the audio worker (the first half of a
-        refresh: each half is repainted on its own)."""
+        refresh: each half is repainted on its own); a `new` song (generated) plays its
+        first section while the rest renders."""
         before = getattr(self, "composition", None)
         self.composition = song
         if before is None or self.composition is None or [
@@ -303,7 +308,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
             if self.audio is not None and set(self.audio["lanes"]) == set(
                     self.composition.lanes):
                 self.transport.set_mix(self.composition.lanes)  # heard at once
-            self.render_audio(packed)
+            self.render_audio(packed, early=new)
 
     def show_panels(self, versions: list | None = None) -> None:
         """The mixer, voice, history and inspector for the song shown (`versions`: the
@@ -326,6 +331,7 @@ class StudioWindow(JobActions, PlaybackActions, EditorActions, QMainWindow):
         self.stop()
         self.transport.unload()
         self.audio, self.waveforms = None, None  # the old song's, if still on their way
+        self.early_audio = None
         self.song_view.show_envelopes(None)
         self.workspace.project.close()
         self.workspace.project = project

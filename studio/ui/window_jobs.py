@@ -20,10 +20,10 @@ from PySide6.QtGui import QUndoCommand
 
 from studio.engine.composing.preferences import PreferenceProfile
 from studio.engine.composing.prompt import parse_seconds
+from studio.engine.memory import release_freed_memory
 from studio.engine.progress import Cancelled
 from studio.engine.serialize import composition_to_dict
 from studio.engine.sound.mastering import loudness_target
-from studio.engine.worker.memory import release_freed_memory
 from studio.engine.worker.process import JobFailed
 from studio.engine.worker.tasks import pack, unpack
 from studio.project import ProjectError
@@ -194,7 +194,7 @@ class JobActions:
         def landed():
             info, song, packed, self._versions = landing.result()
             self.undo_stack.push(VersionStep(self, info.parent_id, info.id, info.message))
-            self.show_song(song, packed)
+            self.show_song(song, packed, new=self.job.kind == "generate")
             return info
 
         self._versions = None

@@ -21,6 +21,8 @@ from studio.settings import StudioSettings, load_settings, save_settings
 from studio.ui.settings_dialog import SettingsDialog
 from studio.ui.waveforms import Envelopes, envelopes
 
+EARLY_SECTIONS = 1  # a new song's sections rendered before any of it plays
+
 
 def audio_process(settings: StudioSettings) -> AudioProcess:
     """The audio process for the settings: their rate, latency and device (by name)."""
@@ -38,29 +40,41 @@ def shared_envelopes(description: dict, samples_per_bar: float) -> Envelopes | N
 class PlaybackActions:
     """Render, play, pause, stop, seek, loop; waveforms and meters; device settings."""
 
-    def render_audio(self, packed: bytes | None = None) -> None:
+    def render_audio(self, packed: bytes | None = None, early: bool = False) -> None:
         """Render what plays in the audio worker; a render already running is replaced.
-        `packed` is the song as tasks.pack gives it, when the caller has it already."""
+        `packed` is the song as tasks.pack gives it, when the caller has it already. `early`
+        (a new song) renders its first section first, to play while the rest renders: the
+        whole song's render follows it, and a song shown meanwhile is the one rendered
+        then."""
         if self.composition is None:
+            return
+        song = packed or composition_to_dict(self.composition)
+        if self.early_audio is not None and not early:
+            self.early_audio = song  # rendered whole once the first section is in
             return
         previous = self.audio_job
         if previous is not None and previous.done:
             self._release_result(previous)  # rendered, but the song changed since
         self.audio_job = self.audio_worker.submit(
             "studio.engine.worker.tasks:render_audio",
-            {"composition": packed or composition_to_dict(self.composition),
-             "sample_rate": self.playback_rate, "owner": os.getpid(),
-             "cache_cap_bytes": self.settings.render_cache_bytes}, replace=True)
+            {"composition": song, "sample_rate": self.playback_rate, "owner": os.getpid(),
+             "cache_cap_bytes": self.settings.render_cache_bytes,
+             **({"sections": EARLY_SECTIONS} if early else {})}, replace=True)
+        self.early_audio = song if early else None
 
     def _collect_audio(self) -> None:
         job = self.audio_job
         if job is None or not job.done:
             return
         self.audio_job = None
+        whole, self.early_audio = self.early_audio, None
         try:
             description = unpack(job.result(0))
         except (Cancelled, JobFailed):
             return
+        finally:
+            if whole is not None and self.composition is not None:
+                self.render_audio(whole)  # the rest of the song, while its start plays
         if self.composition is None:  # the project was closed while it rendered
             discard_shared(description)
             return

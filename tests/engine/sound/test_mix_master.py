@@ -7,7 +7,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 from pedalboard import Limiter
-from scipy.signal import resample_poly
+from scipy.signal import firwin, resample_poly
 
 from studio import engine
 from studio.engine.model import Buses, Lane, LaneFx
@@ -288,3 +288,9 @@ def test_a_true_peak_measured_in_pieces_is_the_true_peak_of_the_whole():
     assert pieces.dbtp() == pytest.approx(full, abs=0.01)
     assert pieces.dbtp() == pytest.approx(loudness.true_peak_dbtp(audio), abs=1e-6)
     assert loudness.TruePeakMeter(2).dbtp() == float("-inf")
+
+
+@pytest.mark.parametrize(("taps", "cutoff"), [(81, 0.25), (31, 0.5), (101, 0.1)])
+def test_the_true_peak_filter_is_scipys_firwin(taps, cutoff):
+    np.testing.assert_allclose(loudness.low_pass_taps(taps, cutoff, 5.0),
+                               firwin(taps, cutoff, window=("kaiser", 5.0)), rtol=0, atol=1e-15)

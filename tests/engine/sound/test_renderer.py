@@ -1,11 +1,14 @@
 """Incremental rendering: only stale sections re-render, and the result is a full render."""
 
 import numpy as np
+import pytest
 
 from studio import engine
 from studio.engine.edit import operations as op
+from studio.engine.progress import Cancelled, CancelToken
 from studio.engine.sound.mix import mix_stems
 from studio.engine.sound.renderer import SongRenderer
+from studio.engine.sound.side_render import SideRender
 from studio.engine.sound.stems import render_stems
 
 
@@ -80,6 +83,70 @@ def test_sections_come_back_from_the_disk_cache(tmp_path):
     small = RenderCache(tmp_path / "renders", cap_bytes=1)
     small.put("abc123", np.zeros((2, 10), np.float32))
     assert len(list((tmp_path / "renders").glob("*.npy"))) <= 1
+
+
+def test_a_vocal_sung_in_a_process_of_its_own_is_the_one_sung_here():
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=50)
+    sung = [s for s in song.sections if s.id in song.lyrics]
+    assert len(sung) >= 2  # enough for the vocal to go aside
+    aside, here = SongRenderer(44100), SongRenderer(44100, aside=False)
+    beside = aside.render(song)
+    assert aside.side is None and aside.rendered == len(song.sections) * len(song.lanes)
+    alone = here.render(song)
+    assert np.any(beside.dry["vocal"])
+    for lane in song.lanes:
+        assert np.array_equal(beside.dry[lane], alone.dry[lane]), lane
+    assert np.array_equal(beside.mix, alone.mix)
+    assert (aside.sent_aside, here.sent_aside) == ("vocal", None)
+    # the lines sung there are kept (and counted) here: an edit sings only what it changes
+    assert aside.lines.lines.keys() == here.lines.lines.keys() and aside.lines.lines
+    assert aside.lines.sung == here.lines.sung > 0
+
+
+def test_a_side_render_is_stopped_by_cancel_and_its_failure_comes_back():
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=50)
+    ids = [s.id for s in song.sections]
+    cancel = CancelToken()
+    cancel.cancel()
+    side = SideRender()
+    side.ask(song, "vocal", ids, 44100)
+    with pytest.raises(Cancelled):
+        side.result(cancel)
+    assert side._process.poll() is not None  # the child is gone
+    failing = SideRender()
+    failing.ask(song, "no such lane", ids, 44100)
+    with pytest.raises(RuntimeError, match="KeyError"):
+        failing.result()
+    idle = SideRender()  # started, never asked: it is ended when told to
+    idle.stop()
+    assert idle._process.returncode is not None
+
+
+def test_a_process_started_for_the_vocal_ends_with_the_render_that_did_not_need_it():
+    song = engine.compose("lo-fi study beat", 2, length_s=30)
+    renderer = SongRenderer(44100)
+    renderer.start_aside()
+    side = renderer.side
+    renderer.render(song)
+    assert renderer.side is None and side._process.returncode is not None
+
+
+@pytest.mark.parametrize("stems", ["wet", "dry"])
+def test_an_export_while_the_vocal_sings_aside_writes_the_same_files(tmp_path, stems):
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=50)
+    written = {}
+    for aside in (True, False):
+        folder = tmp_path / f"aside-{aside}"
+        renderer = SongRenderer(44100, aside=aside)
+        engine.render_and_export(song, folder, engine.ExportOptions(stems=stems),
+                                 renderer=renderer)
+        assert renderer.sent_aside == ("vocal" if aside else None)
+        written[aside] = {path.relative_to(folder).as_posix(): path.read_bytes()
+                          for path in sorted(folder.rglob("*")) if path.is_file()}
+    assert "stems/06-vocal.wav" in written[True]
+    assert written[True].keys() == written[False].keys()
+    for name, data in written[True].items():
+        assert data == written[False][name], name
 
 
 def test_section_audio_of_other_songs_is_kept_only_up_to_its_cap():

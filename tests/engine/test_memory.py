@@ -7,7 +7,7 @@ import sys
 
 def test_freed_memory_is_kept_and_numpy_asks_for_no_huge_pages():
     code = ("import numpy\n"
-            "from studio.engine.worker.memory import keep_freed_memory\n"
+            "from studio.engine.memory import keep_freed_memory\n"
             "switch = numpy._core.multiarray\n"
             "switch._set_madvise_hugepage(True)  # numpy's default on Linux kernels since 4.6\n"
             "assert keep_freed_memory()  # glibc took the settings\n"
