@@ -85,6 +85,8 @@ class PlaybackActions:
         samples_per_bar = context.meter.beats_per_bar * 60.0 / context.tempo_bpm \
             * description["sample_rate"]
         self.song_view.show_envelopes(None)
+        if whole is not None:
+            return  # the first section alone: its waveforms would show the rest as silence
         self.waveforms = self.waveform_pool.submit(shared_envelopes, description,
                                                    samples_per_bar)
 
