@@ -1,5 +1,5 @@
 """Mastering across genres: for each song of the prompt suite (tests/data/prompt_suite.toml),
-how long its master takes and how many limiter passes the search for the drive needs. The
+how long its master takes and how many limiter passes the search for the depth needs. The
 songs are composed and mixed first (not timed); each master is timed once, after one
 untimed master of the first song has touched the memory.
 
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from studio import engine  # noqa: E402
 from studio.engine.memory import keep_freed_memory  # noqa: E402
 from studio.engine.orchestrator import section_spans  # noqa: E402
-from studio.engine.sound import limiter
+from studio.engine.sound import limiter  # noqa: E402
 from studio.engine.sound.mastering import master_measured, master_preset  # noqa: E402
 from studio.engine.sound.renderer import SongRenderer  # noqa: E402
 
@@ -66,9 +66,9 @@ def count_passes() -> list[float]:
     made: list[float] = []
     limited_pass = limiter.limited_pass
 
-    def counted(audio, sample_rate, scale):
-        made.append(float(scale))
-        return limited_pass(audio, sample_rate, scale)
+    def counted(audio, envelope, sample_rate, threshold):
+        made.append(float(threshold))
+        return limited_pass(audio, envelope, sample_rate, threshold)
 
     limiter.limited_pass = counted
     return made

@@ -33,9 +33,10 @@ Mastering (mastering, limiter, loudness, streaming)
     master_measured(mix, sample_rate, target_lufs, ceiling_dbtp, preset=..., sections=...)
         -> (master, loudness report); master(...) -> the audio alone
     master_preset(context, name), preset_name(context), preset_names(), loudness_target(name)
-    limit_to_plr(audio, sample_rate, goal_plr_db, unlimited): the limiter, no harder than needed
+    limit_to_plr(audio, sample_rate, goal_plr_db, unlimited): the true-peak limiter, no
+        harder than needed
     loudness_report(audio, sample_rate), integrated_lufs, loudness_range_lu, true_peak_dbtp,
-        LoudnessMeter, TruePeakMeter: ITU-R BS.1770 / EBU R128
+        true_peak_envelope, LoudnessMeter: ITU-R BS.1770 / EBU R128
     stream_through(plugin, source, shape, sample_rate, *measures): audio measured as made
 """
 
@@ -44,11 +45,11 @@ from studio.engine.sound.instrument import TAIL_S, Instrument
 from studio.engine.sound.limiter import limit_to_plr
 from studio.engine.sound.loudness import (
     LoudnessMeter,
-    TruePeakMeter,
     integrated_lufs,
     loudness_range_lu,
     loudness_report,
     true_peak_dbtp,
+    true_peak_envelope,
 )
 from studio.engine.sound.mastering import (
     loudness_target,
@@ -79,10 +80,11 @@ from studio.engine.sound.streaming import stream_through
 
 __all__ = [
     "RETURNS", "TAIL_S", "Instrument", "LoudnessMeter", "RenderCache", "RenderState",
-    "RenderedSong", "SongRenderer", "SoundFontSynth", "TruePeakMeter", "bus_defaults",
+    "RenderedSong", "SongRenderer", "SoundFontSynth", "bus_defaults",
     "drum_kit", "fx_settings", "instrument_for", "integrated_lufs", "lane_fx_defaults",
     "limit_to_plr", "loudness_range_lu", "loudness_report", "loudness_target", "master",
     "master_measured", "master_preset", "mix_stems", "preset_name", "preset_names",
     "render_lane", "render_stems", "section_starts", "segment_key", "song_samples",
     "soundfont_path", "soundfont_report", "stem_samples", "stream_through", "true_peak_dbtp",
+    "true_peak_envelope",
 ]

@@ -13,6 +13,7 @@ larger products OpenBLAS wakes a second thread that doubles the CPU spent and sa
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import numpy as np
@@ -21,6 +22,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 TRUE_PEAK_OVERSAMPLING = 4
 CANDIDATE_DB = 6.0  # blocks whose peak is this far under the loudest sample are skipped
+ESTIMATE_DB = 1.0  # how far a given estimate of the envelope may be from it (true_peak_dbtp)
 _TAPS = 21  # input samples each interpolated point is made of
 _BLOCK = 1024  # samples per block when looking for candidates
 _WINDOWS = 1 << 13  # interpolated at a time: few enough that BLAS keeps to one thread
@@ -108,8 +110,13 @@ def sample_peak(audio: np.ndarray) -> float:
     return max(float(audio.max()), -float(audio.min())) if audio.size else 0.0
 
 
-def true_peak_dbtp(audio: np.ndarray) -> float:
-    """Peak of the signal reconstructed at 4x the sample rate, in dB true peak."""
+def true_peak_dbtp(audio: np.ndarray, estimate: np.ndarray | None = None) -> float:
+    """Peak of the signal reconstructed at 4x the sample rate, in dB true peak.
+
+    `estimate` (samples,) is an estimate of the audio's true_peak_envelope good to within
+    ESTIMATE_DB (a limiter's output: its input's envelope times its gain, which moves far
+    less than that over the filter's reach); then only the blocks whose estimate comes within
+    ESTIMATE_DB of its loudest are interpolated."""
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim == 1:
         audio = audio[np.newaxis]
@@ -118,11 +125,15 @@ def true_peak_dbtp(audio: np.ndarray) -> float:
         return float("-inf")
     length = audio.shape[-1]
     blocks = length // _BLOCK
-    block_peaks = np.abs(audio[:, :blocks * _BLOCK]).reshape(
-        audio.shape[0], blocks, _BLOCK).max(axis=(0, 2)) if blocks else np.zeros(0)
+    if estimate is None:
+        near = peak * 10.0 ** (-CANDIDATE_DB / 20.0)
+        block_peaks = np.abs(audio[:, :blocks * _BLOCK]).reshape(
+            audio.shape[0], blocks, _BLOCK).max(axis=(0, 2)) if blocks else np.zeros(0)
+    else:
+        block_peaks = estimate[:blocks * _BLOCK].reshape(blocks, _BLOCK).max(axis=1)
+        near = float(estimate.max()) * 10.0 ** (-ESTIMATE_DB / 20.0)
     tail = [blocks] if length > blocks * _BLOCK else []  # the last, partial block
-    candidates = np.concatenate([np.flatnonzero(
-        block_peaks >= peak * 10.0 ** (-CANDIDATE_DB / 20.0)), tail]).astype(int)
+    candidates = np.concatenate([np.flatnonzero(block_peaks >= near), tail]).astype(int)
     segments = []
     for first, last in _runs(candidates):
         lo = max(0, first * _BLOCK - _TAPS)
@@ -157,31 +168,51 @@ def _between_peak(samples: np.ndarray) -> float:
     return peak
 
 
-class TruePeakMeter:
-    """The true peak of audio handed over a stretch at a time, in order, every sample of it
-    interpolated: what true_peak_dbtp gives when every block is a candidate, as nearly every
-    one is in a limiter's output."""
+def true_peak_envelope(audio: np.ndarray) -> np.ndarray:
+    """(samples,) the largest magnitude, over the channels, of each sample (as the filter
+    scales it) and of the three points interpolated after it, as true_peak_dbtp has them
+    (silence around the audio; the ringing after the last sample counts at the last
+    sample): its maximum is the audio's true peak. Each channel is interpolated in a thread
+    of its own (BLAS and the copies free the GIL)."""
+    audio = np.asarray(audio, dtype=np.float32)
+    with ThreadPoolExecutor(len(audio), thread_name_prefix="true-peak") as pool:
+        between = [pool.submit(_between_points, channel) for channel in audio]
+        envelope = np.abs(audio[0])
+        for channel in audio[1:]:
+            np.maximum(envelope, np.abs(channel), out=envelope)
+        envelope *= _phases()[_TAPS // 2, 0]  # the samples, scaled as the filter scales them
+        for points in between:
+            np.maximum(envelope, points.result(), out=envelope)
+    return envelope
 
-    def __init__(self, channels: int) -> None:
-        self._before = np.zeros((channels, _TAPS), dtype=np.float32)  # silence, then samples
-        self._peak = 0.0
-        self._sample_peak = 0.0
 
-    def add(self, audio: np.ndarray) -> None:
-        audio = np.asarray(audio, dtype=np.float32)
-        self._sample_peak = max(self._sample_peak, sample_peak(audio))
-        joined = np.concatenate([self._before, audio], axis=1)
-        self._peak = max(self._peak, *(_between_peak(channel) for channel in joined))
-        self._before = joined[:, -_TAPS:].copy()
-
-    def dbtp(self) -> float:
-        """The true peak so far (in dB, -inf when silent), silence taken to follow."""
-        if self._sample_peak == 0.0:
-            return float("-inf")
-        ending = max(_between_peak(np.concatenate([channel, np.zeros(_TAPS, np.float32)]))
-                     for channel in self._before)
-        return to_db(max(self._peak, ending,
-                         self._sample_peak * float(_phases()[_TAPS // 2, 0])))
+def _between_points(channel: np.ndarray) -> np.ndarray:
+    """(samples,) the largest magnitude of the three points interpolated after each sample
+    (the last: of every point after it)."""
+    half = _TAPS // 2
+    count = len(channel)
+    padded = np.concatenate([np.zeros(half, np.float32), channel,
+                             np.zeros(_TAPS, np.float32)])
+    points_count = count + half  # past the last sample, until its ringing ends
+    peaks = np.empty(points_count, dtype=np.float32)
+    windows = np.empty((min(_WINDOWS, points_count), _TAPS), dtype=np.float32)
+    # a phase a row: the maximum over three long rows is three fast passes, over many short
+    # rows of three a slow one
+    between = np.empty((TRUE_PEAK_OVERSAMPLING - 1, len(windows)), dtype=np.float32)
+    phases = np.ascontiguousarray(_phases()[:, 1:].T)
+    for first in range(0, points_count, _WINDOWS):
+        size = min(_WINDOWS, points_count - first)
+        np.copyto(windows[:size], sliding_window_view(padded[first:first + size + _TAPS - 1],
+                                                      _TAPS))
+        points = between[:, :size]
+        np.matmul(phases, windows[:size].T, out=points)
+        np.abs(points, out=points)
+        out = peaks[first:first + size]
+        np.maximum(points[0], points[1], out=out)
+        for row in points[2:]:
+            np.maximum(out, row, out=out)
+    peaks[count - 1] = peaks[count - 1:].max()
+    return peaks[:count]
 
 
 def loudness_report(audio: np.ndarray, sample_rate: int) -> dict:

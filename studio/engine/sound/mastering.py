@@ -10,21 +10,17 @@ target: the master keeps the song's rise and fall instead of flattening it.
 Then the loudness (ITU-R BS.1770, see loudness). A loud target under a low ceiling leaves little
 room between the average level and the peaks (the peak-to-loudness ratio, PLR). When the
 mix's PLR is wider than that room (less the preset's `plr_db`, for genres whose masters are
-dense), a limiter narrows it first, no harder than needed; then one gain sets the loudness. A
-gain moves loudness and true peak (4x oversampled) by the same decibels, so both targets are
-met by construction rather than by trimming afterwards.
+dense), a true-peak limiter narrows it first, no harder than needed (see limiter); then one
+gain sets the loudness. A gain moves loudness and true peak by the same decibels, so both
+targets are met by construction rather than by trimming afterwards.
 
-pedalboard's Limiter (JUCE's) adds make-up gain and clips at full scale, which is why the
-loudness is set after it and never before.
-
-Every stage is measured while it is made (see streaming): the sections' loudness as the glue
-makes them, each limiter pass's loudness, range and true peak as the limiter makes it. The
-ridden mix's loudness is estimated from its sections' (their gains moved them); when its
-peaks put the ratio surely past the goal, that estimate is all the limiter's search needs.
+The shaped mix's loudness and range are measured while its true-peak envelope (which the
+limiter follows) is made; each limiter pass is measured in full.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -33,7 +29,7 @@ from pedalboard import Compressor, HighShelfFilter, LowShelfFilter, Pedalboard
 
 from studio.engine import resources
 from studio.engine.model import CompositionContext
-from studio.engine.sound.limiter import PLR_TOLERANCE_DB, Measured, limit_to_plr
+from studio.engine.sound.limiter import Measured, limit_to_plr
 from studio.engine.sound.loudness import (
     LoudnessMeter,
     integrated_lufs,
@@ -41,13 +37,12 @@ from studio.engine.sound.loudness import (
     loudness_report,
     sample_peak,
     to_db,
-    true_peak_dbtp,
+    true_peak_envelope,
 )
 from studio.engine.sound.streaming import stream_through
 
 PLR_MARGIN_DB = 0.05  # keeps rounding in the last gain step from landing just over the ceiling
 CEILING_MARGIN_DB = 0.01  # a master pinned to the ceiling lands under it in 32-bit floats
-SURE_DB = 0.5  # a ratio this far past the goal on the estimated loudness is surely limited
 RIDE_RAMP_S = 0.5  # section gains change over this long, centred on the boundary
 MAX_RIDE_DB = 6.0  # no section is ridden further than this
 LOW_SHELF_HZ = 120.0
@@ -127,21 +122,11 @@ def master_measured(
     loudness = integrated_lufs(audio, sample_rate)
     if not np.isfinite(loudness):
         return mix, loudness_report(audio, sample_rate)
-    measured = Measured(loudness, float("nan"), float("nan"), exact=False)
     if preset is not None:
-        audio, estimate = _shaped(audio, sample_rate, preset, loudness, sections or [])
-        measured = replace(measured, lufs=estimate)
+        audio = _shaped(audio, sample_rate, preset, loudness, sections or [])
     goal_plr_db = ceiling_dbtp - target_lufs - PLR_MARGIN_DB - (preset.plr_db if preset else 0.0)
-    measured = replace(measured, peak_dbtp=to_db(sample_peak(audio)))
-    # A true peak is never below the sample peak: when the sample peak alone puts the ratio
-    # surely past the goal, neither the oversampled peak nor the exact loudness would change
-    # what comes next (the limiter's passes measure what they make).
-    if not np.isfinite(measured.lufs) or \
-            _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB + SURE_DB:
-        measured = _exactly(audio, sample_rate, measured.peak_dbtp, goal_plr_db)
-    limited, measured = limit_to_plr(audio, sample_rate, goal_plr_db, measured)
-    if not measured.exact:  # no pass narrowed the ratio: the audio as it came
-        measured = _exactly(limited, sample_rate, measured.peak_dbtp)
+    measured, envelope = _measured(audio, sample_rate)
+    limited, measured = limit_to_plr(audio, sample_rate, goal_plr_db, measured, envelope)
     gain_db = min(target_lufs - measured.lufs,
                   ceiling_dbtp - CEILING_MARGIN_DB - measured.peak_dbtp)
     mastered = limited * np.float32(10.0 ** (gain_db / 20.0))
@@ -154,29 +139,22 @@ def master_measured(
                       "sample_peak_dbfs": to_db(sample_peak(mastered))}
 
 
-def _excess_db(measured: Measured, goal_plr_db: float) -> float:
-    return measured.peak_dbtp - measured.lufs - goal_plr_db
-
-
-def _exactly(audio: np.ndarray, sample_rate: int, sample_peak_db: float,
-             goal_plr_db: float | None = None) -> Measured:
-    """The audio's loudness, range and true peak, but for the true peak when a goal is
-    given that the sample peak alone already puts the ratio well past (then the measure is
-    not `exact`: its peak is the sample peak)."""
-    lufs, range_lu = loudness_and_range(audio, sample_rate)
-    measured = Measured(lufs, range_lu, sample_peak_db, exact=False)
-    if goal_plr_db is None or _excess_db(measured, goal_plr_db) < PLR_TOLERANCE_DB:
-        measured = replace(measured, peak_dbtp=true_peak_dbtp(audio), exact=True)
-    return measured
+def _measured(audio: np.ndarray, sample_rate: int) -> tuple[Measured, np.ndarray]:
+    """The audio's loudness, range and true peak, and its true-peak envelope: the loudness
+    (libebur128, which holds the GIL) in a thread while the envelope is made."""
+    with ThreadPoolExecutor(1, thread_name_prefix="loudness") as pool:
+        loudness = pool.submit(loudness_and_range, audio, sample_rate)
+        envelope = true_peak_envelope(audio)
+        lufs, range_lu = loudness.result()
+    return Measured(lufs, range_lu, to_db(float(envelope.max()))), envelope
 
 
 def _shaped(audio: np.ndarray, sample_rate: int, preset: MasterPreset, loudness: float,
-            sections: list[tuple[int, int, float]]) -> tuple[np.ndarray, float]:
-    """The mix through the preset's tone and glue, each section measured as it is made, then
-    ridden to its energy; and the loudness of the result as estimated from its sections'."""
+            sections: list[tuple[int, int, float]]) -> np.ndarray:
+    """The mix through the preset's tone and glue, each section measured as it is made (for
+    the ride), then ridden to its energy."""
     meters = [(start, stop, LoudnessMeter(audio.shape[0], sample_rate))
-              for start, stop, _ in sections] or [(0, audio.shape[1],
-                                                   LoudnessMeter(audio.shape[0], sample_rate))]
+              for start, stop, _ in sections]
 
     def measure(first: int, stretch: np.ndarray) -> None:
         for start, stop, meter in meters:
@@ -190,22 +168,19 @@ def _shaped(audio: np.ndarray, sample_rate: int, preset: MasterPreset, loudness:
                                sample_rate, measure)
     else:
         measure(0, audio)
-    whole = LoudnessMeter.together([meter for _, _, meter in meters])
+    if not sections:
+        return audio
     levels = [meter.lufs() for _, _, meter in meters]
-    gains = section_gains(sections, levels, preset.section_spread_lu) if sections else None
+    gains = section_gains(sections, levels, preset.section_spread_lu)
     if gains is None:
-        return audio, whole
+        return audio
     ramp = int(RIDE_RAMP_S * sample_rate)
-    points, weights, moves = [], [], []
-    for (start, stop, _), lufs, gain in zip(sections, levels, gains, strict=True):
+    points = []
+    for (start, stop, _), gain in zip(sections, gains, strict=True):
         if gain is not None:  # a silent section is left to its neighbours' ramps
             points += [(start + ramp // 2, gain),
                        (max(start + ramp // 2, stop - ramp // 2), gain)]
-            weights.append((stop - start) * 10.0 ** (lufs / 10.0))
-            moves.append(10.0 ** (gain / 10.0))
-    # each section's loudness moves by its gain; the whole by the power mean of the moves
-    moved = float(np.dot(weights, moves) / np.sum(weights))
-    return gain_curve(audio, points), whole + 10.0 * float(np.log10(moved))
+    return gain_curve(audio, points)
 
 
 def section_gains(sections: list[tuple[int, int, float]], levels: list[float],

@@ -11,7 +11,7 @@
                   the preset as the song's mood leans it, and the sections' spans and energy
 
 Every key also holds SOUND_VERSION, so that audio made by older code is never taken for
-audio the current code would make.
+audio the current code would make; a master's key also holds MASTER_VERSION.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from studio.engine.sound.stems import VOCAL_LANE
 # Raise when the synth, the singer, the effects or the mix change what they make for the same
 # inputs: every cached render made before is then rendered again.
 SOUND_VERSION = 2
+# Raise when the master (its tone, glue, ride or limiter) changes what it makes of a mix.
+MASTER_VERSION = 2
 
 
 def segment_key(composition: Composition, section_id: int, lane: str, sample_rate: int) -> str:
@@ -71,7 +73,8 @@ def master_key(mix_key: str, preset, settings, sections: list[tuple[int, int, fl
                sample_rate: int) -> str:
     """The master of a mix: its settings (a Mastering), its preset (a MasterPreset) and the
     sections the master rides."""
-    return _hash(("master", SOUND_VERSION, mix_key, preset, settings, sections, sample_rate))
+    return _hash(("master", SOUND_VERSION, MASTER_VERSION, mix_key, preset, settings, sections,
+                  sample_rate))
 
 
 def _sung_recipe(composition: Composition, section_id: int) -> tuple:

@@ -1,9 +1,9 @@
 """Audio through a plugin a stretch at a time, each stretch measured as soon as it is made.
 
 pedalboard's plugins free the GIL while they process; libebur128, the loudness meter, holds
-it, and the true-peak meter mostly does not. One after the other over a whole song they take
-the sum of their times; a stretch apart, each meter in a thread of its own measuring one
-stretch while the plugin makes the next, they take about the longest of them. A plugin keeps
+it. One after the other over a whole song they take the sum of their times; a stretch apart,
+each meter in a thread of its own measuring one stretch while the plugin makes the next, they
+take about the longest of them. A plugin keeps
 its state from one stretch to the next (reset=False), so the audio is the same, sample for
 sample, as from one call over all of it.
 """

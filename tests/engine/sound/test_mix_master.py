@@ -276,20 +276,6 @@ def test_the_master_reports_what_it_made(song_audio):
         assert report["integrated_lufs"] == pytest.approx(target_lufs, abs=0.05)
 
 
-def test_a_true_peak_measured_in_pieces_is_the_true_peak_of_the_whole():
-    rng = np.random.default_rng(8)
-    audio = (rng.standard_normal((2, 40000)) * 0.2).astype(np.float32)
-    audio[:, rng.integers(0, 40000, 4)] = 0.9
-    audio[:, -1] = -0.95  # a peak at the very end, ringing into the silence after it
-    pieces = loudness.TruePeakMeter(2)
-    for piece in np.array_split(audio, 9, axis=1):
-        pieces.add(piece)
-    full = _db(np.abs(resample_poly(audio, 4, 1, axis=-1)).max())
-    assert pieces.dbtp() == pytest.approx(full, abs=0.01)
-    assert pieces.dbtp() == pytest.approx(loudness.true_peak_dbtp(audio), abs=1e-6)
-    assert loudness.TruePeakMeter(2).dbtp() == float("-inf")
-
-
 @pytest.mark.parametrize(("taps", "cutoff"), [(81, 0.25), (31, 0.5), (101, 0.1)])
 def test_the_true_peak_filter_is_scipys_firwin(taps, cutoff):
     np.testing.assert_allclose(loudness.low_pass_taps(taps, cutoff, 5.0),
