@@ -10,6 +10,7 @@ to the mix exactly. Defaults come from resources/mixing.toml, shaped by the genr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import fields, replace
@@ -41,8 +42,12 @@ PAD_S = 0.25
 _SPAN_BLOCK = 1024
 _MIX_BLOCK = 1 << 14  # samples of every lane faded, sent and summed at a time
 BUS_TAIL_S = 12.0  # a bus's response to a stretch of its send is first run this long past it
-BUS_SILENCE = 1e-6  # a response quieter than this over its last half second has died away
+# a response quieter than this over its last half second has died away: -100 dBFS, over the
+# reverb's own floor (it hums on at about -109 dBFS and never falls under it)
+BUS_SILENCE = 1e-5
+BUS_PIECES = 2  # a whole song's send runs through its bus as this many pieces at once
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mix")  # pedalboard frees the GIL
+_SPAN_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mix-spans")
 
 
 def ordered_lanes(names: Iterable[str]) -> list[str]:
@@ -102,9 +107,22 @@ def process_lane(dry: np.ndarray, fx: LaneFx, sample_rate: int) -> np.ndarray:
     if spans == [(0, dry.shape[1])]:
         return chain(dry, sample_rate).astype(np.float32, copy=False)
     wet = np.zeros_like(dry)
+    # the stretches are apart: half of them on a thread of their own, through a chain of
+    # their own (a lane alone, the vocal coming in last, then takes both cores)
+    done = np.cumsum([0] + [stop - start for start, stop in spans])
+    half = int(np.argmin(np.abs(done - done[-1] / 2.0)))  # about as many samples on each
+    other = _SPAN_POOL.submit(_process_spans, insert_chain(fx), dry, wet, spans[half:],
+                              sample_rate) if half else None
+    _process_spans(chain, dry, wet, spans[:half] if half else spans, sample_rate)
+    if other is not None:
+        other.result()
+    return wet
+
+
+def _process_spans(chain: Pedalboard, dry: np.ndarray, wet: np.ndarray,
+                   spans: list[tuple[int, int]], sample_rate: int) -> None:
     for start, stop in spans:
         wet[:, start:stop] = chain(dry[:, start:stop], sample_rate, reset=True)
-    return wet
 
 
 def active_spans(audio: np.ndarray, sample_rate: int) -> list[tuple[int, int]]:
@@ -274,16 +292,41 @@ def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Bus
     faders = faders or Faders(wet, lanes, length)
     faders.fade(wet)
     stems, sends, total = faders.stems, faders.sends, faders.total
-    jobs = {bus: _POOL.submit(_bus_return, partial(bus_plugin, bus, buses, tempo_bpm),
-                              sends[bus], sample_rate, length) for bus in RETURNS
-            if returns is None}
+    jobs = {bus: _bus_jobs(partial(bus_plugin, bus, buses, tempo_bpm), sends[bus],
+                           sample_rate) for bus in RETURNS if returns is None}
     if on_faded is not None:
         on_faded(dict(stems))
     for bus in RETURNS:
-        response = returns[bus] if returns is not None else jobs[bus].result()
-        stems[bus] = sends[bus] if response is None else response  # nothing sent: silence
+        stems[bus] = returns[bus] if returns is not None else _bus_return(jobs[bus],
+                                                                           sends[bus])
         total += stems[bus]
     return stems, total
+
+
+def _bus_jobs(make_plugin: Callable[[], Plugin], send: np.ndarray,
+              sample_rate: int) -> list[tuple[int, Future]]:
+    """A whole song's send through its bus, started on the mixing threads as BUS_PIECES
+    pieces of time, each run on past its end until its response dies away: a bus is linear,
+    so its return is the sum of its responses to the pieces (to the floor of its own hum),
+    and two pieces take the two threads where one would take one. (first sample, job) of the
+    pieces sent something."""
+    length = send.shape[1]
+    edges = [length * i // BUS_PIECES for i in range(BUS_PIECES + 1)]
+    return [(start, _POOL.submit(bus_response, make_plugin, send[:, start:stop], sample_rate,
+                                 length - start))
+            for start, stop in itertools.pairwise(edges) if np.any(send[:, start:stop])]
+
+
+def _bus_return(jobs: list[tuple[int, Future]], send: np.ndarray) -> np.ndarray:
+    """The sum of the pieces' responses, each at its place; the silent send itself when
+    nothing was sent."""
+    if not jobs:
+        return send
+    total = np.zeros_like(send)
+    for start, job in jobs:
+        response = job.result()
+        total[:, start:start + response.shape[1]] += response
+    return total
 
 
 def bus_plugin(bus: str, buses: Buses, tempo_bpm: float):
@@ -343,10 +386,3 @@ def bus_response(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rat
             break
     return response
 
-
-def _bus_return(make_plugin: Callable[[], Plugin], send: np.ndarray, sample_rate: int,
-                room: int) -> np.ndarray | None:
-    """bus_response, or None when nothing was sent."""
-    if not np.any(send):
-        return None
-    return bus_response(make_plugin, send, sample_rate, room)

@@ -36,8 +36,11 @@ SOUND_VERSION = 2
 MASTER_VERSION = 2
 
 
-def segment_key(composition: Composition, section_id: int, lane: str, sample_rate: int) -> str:
-    """A hash of everything one section of one lane's audio depends on."""
+def segment_key(composition: Composition, section_id: int, lane: str, sample_rate: int,
+                font: tuple[str, int, int] | None = None) -> str:
+    """A hash of everything one section of one lane's audio depends on. `font` is the
+    SoundFont's soundfont_identity when the caller has it (a song's many keys need it once;
+    it reads the file's attributes)."""
     context = composition.context
     section = next(s for s in composition.sections if s.id == section_id)
     instrument = composition.lanes[lane]
@@ -49,7 +52,7 @@ def segment_key(composition: Composition, section_id: int, lane: str, sample_rat
     if lane == VOCAL_LANE:
         recipe += _sung_recipe(composition, section_id)
     else:  # another SoundFont (FluidR3 installed since, or a new version of it) plays it
-        recipe += (soundfont_identity(soundfont_path()),)
+        recipe += (font or soundfont_identity(soundfont_path()),)
     return _hash(recipe)
 
 

@@ -39,6 +39,7 @@ from studio.engine.sound.mix import (
 )
 from studio.engine.sound.render_keys import returns_key, segment_key, wet_key
 from studio.engine.sound.side_render import SideRender, can_render_aside
+from studio.engine.sound.soundfont_file import soundfont_identity, soundfont_path
 from studio.engine.sound.stems import (
     VOCAL_LANE,
     fade_end,
@@ -203,7 +204,8 @@ class SongRenderer:
 
     def _layout(self, composition: Composition) -> dict[str, list[Placed]]:
         starts = section_starts(composition, self.sample_rate)
-        return {name: [Placed(segment_key(composition, sid, name, self.sample_rate), start)
+        font = soundfont_identity(soundfont_path())
+        return {name: [Placed(segment_key(composition, sid, name, self.sample_rate, font), start)
                        for sid, start in starts]
                 for name in composition.lanes}
 
