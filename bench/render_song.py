@@ -62,10 +62,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prompt", default="uplifting pop song about summer nights")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--out", type=Path, help="keep the files here (else they are removed)")
     args = parser.parse_args()
     keep_freed_memory()  # as the studio's entry points do
-    out = args.out or Path(tempfile.mkdtemp(prefix="ensemble-bench-"))
+    with tempfile.TemporaryDirectory(prefix="ensemble-bench-") as scratch:
+        run(args, args.out or Path(scratch))
+
+
+def run(args: argparse.Namespace, out: Path) -> None:
     clock = StageClock()
     started, cpu_before = time.perf_counter(), cpu_seconds()
     # as `studio render` does it: the process that sings starts while the song is composed,
