@@ -42,11 +42,8 @@ def analyse(signal: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarra
     speech recogniser makes out as many of its words (scripts/intelligibility.py)."""
     x = np.ascontiguousarray(signal, dtype=np.float64)
     period_ms = FRAME_S * 1000.0
-    # DIO at speed 3 (the signal decimated before tracking): a fifth of the time, and as
-    # StoneMask refines the track and the melody replaces it, what it decides is whether a
-    # frame is voiced, where it agrees with full speed on more than 99.8% of frames
     f0, times = pyworld.dio(x, sample_rate, f0_floor=40.0, f0_ceil=800.0,
-                            frame_period=period_ms, speed=3)
+                            frame_period=period_ms)
     f0 = pyworld.stonemask(x, f0, times, sample_rate)
     fft_size = pyworld.get_cheaptrick_fft_size(sample_rate)
     envelope = np.ascontiguousarray(
