@@ -36,7 +36,7 @@ Mastering (mastering, limiter, loudness, streaming)
     limit_to_plr(audio, sample_rate, goal_plr_db, unlimited): the true-peak limiter, no
         harder than needed
     loudness_report(audio, sample_rate), integrated_lufs, loudness_range_lu, true_peak_dbtp,
-        true_peak_envelope, LoudnessMeter, TruePeakEnvelope: ITU-R BS.1770 / EBU R128
+        true_peak_envelope, LoudnessMeter: ITU-R BS.1770 / EBU R128
     stream_through(plugin, source, shape, sample_rate, *measures): audio measured as made
 """
 
@@ -45,7 +45,6 @@ from studio.engine.sound.instrument import TAIL_S, Instrument
 from studio.engine.sound.limiter import limit_to_plr
 from studio.engine.sound.loudness import (
     LoudnessMeter,
-    TruePeakEnvelope,
     integrated_lufs,
     loudness_range_lu,
     loudness_report,
@@ -81,7 +80,7 @@ from studio.engine.sound.streaming import stream_through
 
 __all__ = [
     "RETURNS", "TAIL_S", "Instrument", "LoudnessMeter", "RenderCache", "RenderState",
-    "RenderedSong", "SongRenderer", "SoundFontSynth", "TruePeakEnvelope", "bus_defaults",
+    "RenderedSong", "SongRenderer", "SoundFontSynth", "bus_defaults",
     "drum_kit", "fx_settings", "instrument_for", "integrated_lufs", "lane_fx_defaults",
     "limit_to_plr", "loudness_range_lu", "loudness_report", "loudness_target", "master",
     "master_measured", "master_preset", "mix_stems", "preset_name", "preset_names",

@@ -13,6 +13,7 @@ larger products OpenBLAS wakes a second thread that doubles the CPU spent and sa
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import numpy as np
@@ -171,77 +172,37 @@ def true_peak_envelope(audio: np.ndarray) -> np.ndarray:
     """(samples,) the largest magnitude, over the channels, of each sample (as the filter
     scales it) and of the three points interpolated after it, as true_peak_dbtp has them
     (silence around the audio; the ringing after the last sample counts at the last
-    sample): its maximum is the audio's true peak."""
+    sample): its maximum is the audio's true peak. Each channel is interpolated in a thread
+    of its own (BLAS and the copies free the GIL)."""
     audio = np.asarray(audio, dtype=np.float32)
-    envelope = np.empty(audio.shape[-1], dtype=np.float32)
-    meter = TruePeakEnvelope(envelope, audio.shape[0])
-    meter.add(audio)
-    meter.finish()
+    with ThreadPoolExecutor(len(audio), thread_name_prefix="true-peak") as pool:
+        between = [pool.submit(_between_points, channel) for channel in audio]
+        envelope = np.abs(audio[0])
+        for channel in audio[1:]:
+            np.maximum(envelope, np.abs(channel), out=envelope)
+        envelope *= _phases()[_TAPS // 2, 0]  # the samples, scaled as the filter scales them
+        for points in between:
+            np.maximum(envelope, points.result(), out=envelope)
     return envelope
 
 
-class TruePeakEnvelope:
-    """true_peak_envelope of audio handed over a stretch at a time, in order, written into
-    `out` (samples,): each position as soon as the filter's reach of samples after it is
-    known, the last ones by `finish`."""
-
-    def __init__(self, out: np.ndarray, channels: int) -> None:
-        self._out = out
-        self._done = 0  # positions written
-        # the samples from the filter's reach before the next position on (silence before
-        # the audio)
-        self._held = np.zeros((channels, _TAPS // 2), dtype=np.float32)
-
-    def add(self, audio: np.ndarray) -> None:
-        self._write(np.concatenate([self._held, np.asarray(audio, dtype=np.float32)], axis=1))
-
-    def finish(self) -> None:
-        """The last positions, silence after the audio; the ringing after the last sample
-        counts at the last."""
-        last = self._done + self._held.shape[1] - _TAPS // 2 - 1
-        if last < self._done:
-            return
-        padded = np.concatenate([self._held, np.zeros((len(self._held), _TAPS), np.float32)],
-                                axis=1)
-        ringing = np.zeros(padded.shape[1] - _TAPS + 1, dtype=np.float32)
-        for channel in padded:
-            np.maximum(ringing, _points_after(channel), out=ringing)
-        count = last + 1 - self._done
-        self._write(padded[:, :count + _TAPS - 1])
-        self._out[last] = max(self._out[last], float(ringing[count - 1:].max()))
-
-    def _write(self, joined: np.ndarray) -> None:
-        """The positions whose windows `joined` holds whole (it starts the filter's reach
-        before the next position); what is left is held for the next."""
-        half = _TAPS // 2
-        count = joined.shape[1] - _TAPS + 1
-        if count <= 0:
-            self._held = joined
-            return
-        out = self._out[self._done:self._done + count]
-        np.abs(joined[0, half:half + count], out=out)
-        for channel in joined[1:]:
-            np.maximum(out, np.abs(channel[half:half + count]), out=out)
-        out *= _phases()[half, 0]  # the samples, scaled as the filter scales them
-        for channel in joined:
-            np.maximum(out, _points_after(channel), out=out)
-        self._done += count
-        self._held = joined[:, count:].copy()
-
-
-def _points_after(samples: np.ndarray) -> np.ndarray:
-    """For each whole window of the filter's reach in `samples`, the largest magnitude of
-    the three points interpolated after its middle sample."""
-    count = len(samples) - _TAPS + 1
-    peaks = np.empty(count, dtype=np.float32)
-    windows = np.empty((min(_WINDOWS, count), _TAPS), dtype=np.float32)
+def _between_points(channel: np.ndarray) -> np.ndarray:
+    """(samples,) the largest magnitude of the three points interpolated after each sample
+    (the last: of every point after it)."""
+    half = _TAPS // 2
+    count = len(channel)
+    padded = np.concatenate([np.zeros(half, np.float32), channel,
+                             np.zeros(_TAPS, np.float32)])
+    points_count = count + half  # past the last sample, until its ringing ends
+    peaks = np.empty(points_count, dtype=np.float32)
+    windows = np.empty((min(_WINDOWS, points_count), _TAPS), dtype=np.float32)
     # a phase a row: the maximum over three long rows is three fast passes, over many short
     # rows of three a slow one
     between = np.empty((TRUE_PEAK_OVERSAMPLING - 1, len(windows)), dtype=np.float32)
     phases = np.ascontiguousarray(_phases()[:, 1:].T)
-    for first in range(0, count, _WINDOWS):
-        size = min(_WINDOWS, count - first)
-        np.copyto(windows[:size], sliding_window_view(samples[first:first + size + _TAPS - 1],
+    for first in range(0, points_count, _WINDOWS):
+        size = min(_WINDOWS, points_count - first)
+        np.copyto(windows[:size], sliding_window_view(padded[first:first + size + _TAPS - 1],
                                                       _TAPS))
         points = between[:, :size]
         np.matmul(phases, windows[:size].T, out=points)
@@ -250,7 +211,8 @@ def _points_after(samples: np.ndarray) -> np.ndarray:
         np.maximum(points[0], points[1], out=out)
         for row in points[2:]:
             np.maximum(out, row, out=out)
-    return peaks
+    peaks[count - 1] = peaks[count - 1:].max()
+    return peaks[:count]
 
 
 def loudness_report(audio: np.ndarray, sample_rate: int) -> dict:

@@ -14,12 +14,13 @@ dense), a true-peak limiter narrows it first, no harder than needed (see limiter
 gain sets the loudness. A gain moves loudness and true peak by the same decibels, so both
 targets are met by construction rather than by trimming afterwards.
 
-The true-peak envelope the limiter follows is made beside the glue, a stretch at a time; each
-limiter pass is measured in full.
+The shaped mix's loudness and range are measured while its true-peak envelope (which the
+limiter follows) is made; each limiter pass is measured in full.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -31,7 +32,6 @@ from studio.engine.model import CompositionContext
 from studio.engine.sound.limiter import Measured, limit_to_plr
 from studio.engine.sound.loudness import (
     LoudnessMeter,
-    TruePeakEnvelope,
     integrated_lufs,
     loudness_and_range,
     loudness_report,
@@ -123,12 +123,9 @@ def master_measured(
     if not np.isfinite(loudness):
         return mix, loudness_report(audio, sample_rate)
     if preset is not None:
-        audio, envelope = _shaped(audio, sample_rate, preset, loudness, sections or [])
-    else:
-        envelope = true_peak_envelope(audio)
+        audio = _shaped(audio, sample_rate, preset, loudness, sections or [])
     goal_plr_db = ceiling_dbtp - target_lufs - PLR_MARGIN_DB - (preset.plr_db if preset else 0.0)
-    lufs, range_lu = loudness_and_range(audio, sample_rate)
-    measured = Measured(lufs, range_lu, to_db(float(envelope.max())))
+    measured, envelope = _measured(audio, sample_rate)
     limited, measured = limit_to_plr(audio, sample_rate, goal_plr_db, measured, envelope)
     gain_db = min(target_lufs - measured.lufs,
                   ceiling_dbtp - CEILING_MARGIN_DB - measured.peak_dbtp)
@@ -142,16 +139,22 @@ def master_measured(
                       "sample_peak_dbfs": to_db(sample_peak(mastered))}
 
 
+def _measured(audio: np.ndarray, sample_rate: int) -> tuple[Measured, np.ndarray]:
+    """The audio's loudness, range and true peak, and its true-peak envelope: the loudness
+    (libebur128, which holds the GIL) in a thread while the envelope is made."""
+    with ThreadPoolExecutor(1, thread_name_prefix="loudness") as pool:
+        loudness = pool.submit(loudness_and_range, audio, sample_rate)
+        envelope = true_peak_envelope(audio)
+        lufs, range_lu = loudness.result()
+    return Measured(lufs, range_lu, to_db(float(envelope.max()))), envelope
+
+
 def _shaped(audio: np.ndarray, sample_rate: int, preset: MasterPreset, loudness: float,
-            sections: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray]:
+            sections: list[tuple[int, int, float]]) -> np.ndarray:
     """The mix through the preset's tone and glue, each section measured as it is made (for
-    the ride), then ridden to its energy; and its true-peak envelope, made beside the glue
-    and ridden with it (the ride's gain moves some thousandths of a decibel over the
-    filter's reach)."""
+    the ride), then ridden to its energy."""
     meters = [(start, stop, LoudnessMeter(audio.shape[0], sample_rate))
               for start, stop, _ in sections]
-    envelope = np.empty(audio.shape[1], dtype=np.float32)
-    peaks = TruePeakEnvelope(envelope, audio.shape[0])
 
     def measure(first: int, stretch: np.ndarray) -> None:
         for start, stop, meter in meters:
@@ -162,24 +165,22 @@ def _shaped(audio: np.ndarray, sample_rate: int, preset: MasterPreset, loudness:
     chain = _tone_and_glue(preset, loudness)
     if chain is not None:
         audio = stream_through(chain, lambda first, stop: audio[:, first:stop], audio.shape,
-                               sample_rate, measure, lambda _, made: peaks.add(made))
+                               sample_rate, measure)
     else:
         measure(0, audio)
-        peaks.add(audio)
-    peaks.finish()
     if not sections:
-        return audio, envelope
+        return audio
     levels = [meter.lufs() for _, _, meter in meters]
     gains = section_gains(sections, levels, preset.section_spread_lu)
     if gains is None:
-        return audio, envelope
+        return audio
     ramp = int(RIDE_RAMP_S * sample_rate)
     points = []
     for (start, stop, _), gain in zip(sections, gains, strict=True):
         if gain is not None:  # a silent section is left to its neighbours' ramps
             points += [(start + ramp // 2, gain),
                        (max(start + ramp // 2, stop - ramp // 2), gain)]
-    return gain_curve(audio, points), gain_curve(envelope[np.newaxis], points)[0]
+    return gain_curve(audio, points)
 
 
 def section_gains(sections: list[tuple[int, int, float]], levels: list[float],

@@ -111,23 +111,3 @@ def test_the_true_peak_envelope_peaks_at_the_true_peak():
     estimate = envelope * np.float32(10.0 ** (rng.uniform(-0.4, 0.4, 40000) / 20.0))
     assert loudness.true_peak_dbtp(audio, estimate=estimate.astype(np.float32)) == \
         pytest.approx(loudness.true_peak_dbtp(audio), abs=1e-6)
-
-
-def test_a_true_peak_envelope_made_in_pieces_is_the_envelope_of_the_whole():
-    rng = np.random.default_rng(9)
-    audio = (rng.standard_normal((2, 30011)) * 0.3).astype(np.float32)
-    audio[:, -1] = 0.9  # the ringing after the end lands on the last sample
-    whole = loudness.true_peak_envelope(audio)
-    for cuts in ([7, 8, 30000], [5000, 5003, 17000], [1, 2, 3]):
-        pieces = np.empty_like(whole)
-        meter = loudness.TruePeakEnvelope(pieces, 2)
-        for piece in np.split(audio, cuts, axis=1):
-            meter.add(piece)
-        meter.finish()
-        np.testing.assert_array_equal(pieces, whole)
-    short = np.empty(5, np.float32)
-    meter = loudness.TruePeakEnvelope(short, 2)
-    meter.add(audio[:, :5])
-    meter.finish()
-    np.testing.assert_array_equal(short, loudness.true_peak_envelope(audio[:, :5]))
-
