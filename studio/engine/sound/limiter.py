@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.engine.sound.loudness import LoudnessMeter, to_db, true_peak_dbtp, true_peak_envelope
+from studio.engine.sound.loudness import LoudnessMeter, true_peak_dbtp, true_peak_envelope
 
 PLR_TOLERANCE_DB = 1.0  # limiting up to this much harder than needed saves search passes
 LOOKAHEAD_S = 0.0015  # the gain ramps down this long before a peak
@@ -33,21 +33,19 @@ MODEL_ROUNDS = 6  # fixed-point steps solving the model for the depth
 
 @dataclass(frozen=True)
 class Measured:
-    """Integrated loudness (LUFS), loudness range (LU) and true peak (dBTP); `exact` is False
-    while the loudness is only estimated, the range unknown and the peak a sample peak."""
+    """Integrated loudness (LUFS), loudness range (LU) and true peak (dBTP)."""
 
     lufs: float
     range_lu: float
     peak_dbtp: float
-    exact: bool = True
 
 
 def limit_to_plr(audio: np.ndarray, sample_rate: int, goal_plr_db: float,
                  unlimited: Measured,
                  envelope: np.ndarray | None = None) -> tuple[np.ndarray, Measured]:
     """Audio whose peak-to-loudness ratio is at most `goal_plr_db`, limited no more than
-    needed, with its measures. `unlimited` measures the audio as given; `envelope` is its
-    true_peak_envelope when the caller has it.
+    needed, with its measures. `unlimited` measures the audio as given (its true peak);
+    `envelope` is its true_peak_envelope when the caller has it.
 
     When no depth reaches the goal, the narrowest ratio found is kept (the audio as given,
     if no pass narrowed it).
@@ -58,7 +56,6 @@ def limit_to_plr(audio: np.ndarray, sample_rate: int, goal_plr_db: float,
     if envelope is None:
         envelope = true_peak_envelope(audio)
     peak = float(envelope.max())
-    excess_db = to_db(peak) - unlimited.lufs - goal_plr_db  # the true peak, if not given
     model = _Model(audio, envelope, sample_rate)
     aim = -PLR_TOLERANCE_DB / 2.0
     best: tuple = ((True, excess_db), audio, unlimited)
@@ -120,8 +117,8 @@ def limiter_gain(envelope: np.ndarray, sample_rate: float, threshold: float) -> 
     `threshold`: at each sample the least gain any peak in the next LOOKAHEAD_S needs, that
     least released at RELEASE_DB_PER_S, then averaged over the LOOKAHEAD_S up to it (in dB),
     so the gain ramps down ahead of a peak and is at or under what the peak needs when it
-    comes. In
-    32-bit floats but for the running sum (the gains are good to a thousandth of a dB)."""
+    comes. In 32-bit floats but for the running sum (the gains are good to a thousandth of a
+    dB)."""
     ahead = max(1, round(LOOKAHEAD_S * sample_rate))
     needed = np.zeros(envelope.shape[0], dtype=np.float32)
     over = np.flatnonzero(envelope > threshold)

@@ -111,9 +111,10 @@ def process_lane(dry: np.ndarray, fx: LaneFx, sample_rate: int) -> np.ndarray:
     # their own (a lane alone, the vocal coming in last, then takes both cores)
     done = np.cumsum([0] + [stop - start for start, stop in spans])
     half = int(np.argmin(np.abs(done - done[-1] / 2.0)))  # about as many samples on each
-    other = _SPAN_POOL.submit(_process_spans, insert_chain(fx), dry, wet, spans[half:],
-                              sample_rate) if half else None
-    _process_spans(chain, dry, wet, spans[:half] if half else spans, sample_rate)
+    here, there = (spans[:half], spans[half:]) if half else (spans, [])
+    other = _SPAN_POOL.submit(_process_spans, insert_chain(fx), dry, wet, there,
+                              sample_rate) if there else None
+    _process_spans(chain, dry, wet, here, sample_rate)
     if other is not None:
         other.result()
     return wet
