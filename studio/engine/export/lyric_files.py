@@ -9,6 +9,7 @@ its note, the sections' chord symbols, the key, the meter and the tempo.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 from pathlib import Path
 
@@ -76,10 +77,14 @@ def lead_sheet(composition: Composition, vocals: dict[int, VocalPart]):
     part.insert(0, key.Key(_m21_name(context.key.tonic), context.key.mode))
     part.insert(0, meter.TimeSignature(str(context.meter)))
     part.insert(0, tempo.MetronomeMark(number=context.tempo_bpm, referent=1.0))
+    symbols = {}  # a chord symbol works out its pitches when made: each chord once, then copies
     for section in composition.sections:
         start = composition.section_start_beats(section.id)
         for chord in section.chords:
-            part.insert(start + chord.start_beats, chord_symbol(context.key, chord))
+            made = symbols.get((chord.root_pc, chord.quality))
+            if made is None:
+                made = symbols[(chord.root_pc, chord.quality)] = chord_symbol(context.key, chord)
+            part.insert(start + chord.start_beats, copy.deepcopy(made))
         vocal = vocals.get(section.id)
         if vocal is not None:
             for offset, element in _vocal_notes(context.key, vocal):
@@ -94,8 +99,14 @@ def lead_sheet(composition: Composition, vocals: dict[int, VocalPart]):
 
 def write_musicxml(composition: Composition, vocals: dict[int, VocalPart],
                    path: str | Path) -> Path:
+    """The lead sheet as MusicXML. Its notation (measures, ties, beams, accidentals) is made
+    in place and notes are split where MusicXML has no single duration for them: music21's
+    writer would otherwise copy the whole score to make the same notation on the copy."""
     path = Path(path)
-    lead_sheet(composition, vocals).write("musicxml", fp=str(path))
+    score = lead_sheet(composition, vocals)
+    score.makeNotation(inPlace=True)
+    score.splitAtDurations(recurse=True)
+    score.write("musicxml", fp=str(path), makeNotation=False)
     return path
 
 
