@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from studio.engine.lyrics.plan import LineSlot
 from studio.engine.model import Meter, is_strong
 
@@ -106,24 +108,26 @@ def _solve(stresses: tuple[int, ...], shape: tuple[float, float, float], numerat
 
 
 def _forward(stresses, positions, place, start, grid):
-    """Cheapest placement of the first i+1 syllables ending with syllable i at position j."""
-    inf = float("inf")
-    n, count = len(stresses), len(positions)
-    cost = [[inf] * count for _ in range(n)]
-    back = [[-1] * count for _ in range(n)]
-    for j in range(count):
-        cost[0][j] = place[0][j] + 0.3 * max(0.0, positions[j] - start - 1.0)
-    for i in range(1, n):
-        for j in range(i, count):
-            best, arg = inf, -1
-            for k in range(i - 1, j):
-                if cost[i - 1][k] == inf:
-                    continue
-                value = cost[i - 1][k] + _hold_cost(stresses[i - 1], positions[j] - positions[k])
-                if value < best:
-                    best, arg = value, k
-            cost[i][j], back[i][j] = best + place[i][j], arg
-    return cost, back
+    """Cheapest placement of the first i+1 syllables ending with syllable i at position j,
+    and the position of syllable i-1 it came from (-1 where none fits)."""
+    at = np.asarray(positions, dtype=np.float64)
+    count = len(positions)
+    length = at[None, :] - at[:, None]  # [k, j]: from position k to position j
+    later = np.triu(np.ones((count, count), dtype=bool), 1)
+    holds = {stress: np.where(later, _hold_cost(stress, length), np.inf)
+             for stress in set(stresses[:-1])}
+    cost = np.full((len(stresses), count), np.inf)
+    back = np.full((len(stresses), count), -1)
+    cost[0] = np.asarray(place[0]) + 0.3 * np.maximum(0.0, at - start - 1.0)
+    for i in range(1, len(stresses)):
+        previous = cost[i - 1].copy()
+        previous[:i - 1] = np.inf  # syllable i-1 sits at position i-1 or later
+        value = previous[:, None] + holds[stresses[i - 1]]
+        arg = np.argmin(value, axis=0)  # the first of equals, as a scan from the left finds
+        best = value[arg, np.arange(count)]
+        cost[i] = best + np.asarray(place[i])
+        back[i] = np.where(np.isfinite(best), arg, -1)
+    return cost.tolist(), back.tolist()
 
 
 def _place_cost(stress: int, strong: bool, on_beat: bool) -> float:
@@ -134,13 +138,13 @@ def _place_cost(stress: int, strong: bool, on_beat: bool) -> float:
     return _WEAK_ON_STRONG if strong else 0.0
 
 
-def _hold_cost(stress: int, length: float) -> float:
+def _hold_cost(stress: int, length: np.ndarray) -> np.ndarray:
     """Unstressed syllables should move on; anything held past two beats drags; sixteenths
-    rush the words."""
-    cost = 0.4 if length < 0.5 else 0.0
+    rush the words (for each of `length`, in beats)."""
+    cost = np.where(length < 0.5, 0.4, 0.0)
     if stress == 0:
-        cost += 0.6 * max(0.0, length - 1.0)
-    return cost + 0.3 * max(0.0, length - 2.0)
+        cost += 0.6 * np.maximum(0.0, length - 1.0)
+    return cost + 0.3 * np.maximum(0.0, length - 2.0)
 
 
 def _tail_cost(room: float) -> float:
