@@ -3,7 +3,7 @@ spoken or analysed yet: the first line pays for starting the speech synthesiser;
 import the singing code is printed apart, as a process pays it once), and sung again after a
 one-word lyric edit through the renderer.
 
-    .venv/bin/python bench/singing.py [--prompt TEXT] [--seed N] [--rate HZ]
+    .venv/bin/python bench/singing.py [--prompt TEXT] [--seed N] [--rate HZ] [--voice PRESET]
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio import engine  # noqa: E402
+from studio.engine.model import Voice  # noqa: E402
 from studio.engine.singing import world  # noqa: E402
+from studio.engine.singing.presets import lane_voice  # noqa: E402
 from studio.engine.sound.renderer import SongRenderer  # noqa: E402
 from studio.engine.sound.stems import render_lane  # noqa: E402
 
@@ -28,9 +30,12 @@ def main() -> None:
     parser.add_argument("--prompt", default="uplifting pop song about summer nights")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rate", type=int, default=44100)
+    parser.add_argument("--voice", help="sing with this voice preset (else the song's own)")
     args = parser.parse_args()
     os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})  # the singing runs on one core
     song = engine.compose(args.prompt, args.seed, length_s=180.0)
+    if args.voice is not None:
+        song.lanes["vocal"] = replace(song.lanes["vocal"], voice=Voice(preset=args.voice))
     sung_s = sum(n.duration_beats for n in song.lane_notes("vocal")) * 60.0 / \
         song.context.tempo_bpm
     lines = sum(len(lyrics.lines) for lyrics in song.lyrics.values())
@@ -56,6 +61,7 @@ def main() -> None:
     renderer.render(song)
     edit_s = time.perf_counter() - started
 
+    print(f"voice: {lane_voice(song).preset}")
     print(f"song length: {song.context.length_s:.1f} s")
     print(f"sung notes: {sung_s:.1f} s")
     print(f"sung lines: {lines} lines")

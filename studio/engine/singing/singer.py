@@ -60,6 +60,9 @@ class _Plan:
         self.times = np.arange(count) * FRAME_S - self.lead_s
         self.source = np.full(count, -1.0)
         self.vowel = np.zeros(count, dtype=bool)
+        # a held vowel frame's aperiodicity comes from this source frame (-1: as mapped)
+        self.aperiodicity_from = np.full(count, -1)
+        self._noise = analysis.aperiodicity.mean(axis=1)
         self.first_onset_s = -onsets[0]
         for index, notes in enumerate(score.syllables):
             onset, vowel, coda = analysis.units[index]
@@ -114,7 +117,10 @@ class _Plan:
             self.source[frames] = span[0] + where * (span[1] - span[0] - 1e-6)
 
     def _map_vowel(self, span: tuple[float, float], start_s: float, end_s: float) -> None:
-        """The vowel's start as spoken, its envelope held, its end as spoken."""
+        """The vowel's start as spoken, its envelope held, its end as spoken. The held part
+        takes its aperiodicity from the vowel's most periodic frame: a short spoken vowel's
+        hold point may still carry the noise of the consonant before it, and held for a
+        whole note that noise would turn the sung vowel to a whisper."""
         frames = self._frames(start_s, end_s)
         spoken = (span[1] - span[0]) * FRAME_S
         self.vowel[frames] = True
@@ -128,6 +134,9 @@ class _Plan:
         self._map((span[0], hold), start_s, start_s + head)
         held = self._frames(start_s + head, end_s - tail)
         self.source[held] = hold
+        first, last = int(np.ceil(span[0])), min(int(np.ceil(span[1])), len(self._noise))
+        if last > first:
+            self.aperiodicity_from[held] = first + int(np.argmin(self._noise[first:last]))
         self._map((hold, span[1]), end_s - tail, end_s)
 
     def spectra(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray]:
@@ -139,6 +148,8 @@ class _Plan:
         envelope = analysis.envelope[low] * (1 - weight) + analysis.envelope[high] * weight
         aperiodicity = (analysis.aperiodicity[low] * (1 - weight)
                         + analysis.aperiodicity[high] * weight)
+        held = self.aperiodicity_from >= 0
+        aperiodicity[held] = analysis.aperiodicity[self.aperiodicity_from[held]]
         return envelope, aperiodicity
 
 

@@ -31,7 +31,7 @@ from studio.engine.sound.stems import VOCAL_LANE
 
 # Raise when the synth, the singer, the effects or the mix change what they make for the same
 # inputs: every cached render made before is then rendered again.
-SOUND_VERSION = 2
+SOUND_VERSION = 3
 # Raise when the master (its tone, glue, ride or limiter) changes what it makes of a mix.
 MASTER_VERSION = 2
 
