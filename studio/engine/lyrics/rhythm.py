@@ -120,9 +120,8 @@ def _forward(stresses, positions, place, start, grid):
     back = np.full((len(stresses), count), -1)
     cost[0] = np.asarray(place[0]) + 0.3 * np.maximum(0.0, at - start - 1.0)
     for i in range(1, len(stresses)):
-        previous = cost[i - 1].copy()
-        previous[:i - 1] = np.inf  # syllable i-1 sits at position i-1 or later
-        value = previous[:, None] + holds[stresses[i - 1]]
+        # syllable i-1 sits at position i-1 or later: before that its cost is infinite
+        value = cost[i - 1][:, None] + holds[stresses[i - 1]]
         arg = np.argmin(value, axis=0)  # the first of equals, as a scan from the left finds
         best = value[arg, np.arange(count)]
         cost[i] = best + np.asarray(place[i])
