@@ -72,11 +72,13 @@ def main() -> None:
 def run(args: argparse.Namespace, out: Path) -> None:
     clock = StageClock()
     started, cpu_before = time.perf_counter(), cpu_seconds()
-    # as `studio render` does it: the process that sings starts while the song is composed,
-    # and the files are written while the song renders and masters
+    # as `studio render` does it: the process that sings starts while the song is composed
+    # and speaks its lines as they are written, and the files are written while the song
+    # renders and masters
     renderer = SongRenderer(44100)  # no render cache: every section renders
     renderer.start_aside()
-    composition = engine.compose(args.prompt, args.seed, length_s=180.0, progress=clock)
+    composition = engine.compose(args.prompt, args.seed, length_s=180.0, progress=clock,
+                                 on_lyrics=renderer.speak_ahead)
     engine.render_and_export(composition, out, engine.ExportOptions(bit_depth=24),
                              progress=clock, renderer=renderer)
     clock.stop()

@@ -57,7 +57,7 @@ def _compose_and_render(args: argparse.Namespace, seed: int, bar: StageBar,
                         renderer: SongRenderer, started: float) -> int:
     composition = engine.compose(args.prompt, seed, length_s=args.length, progress=bar,
                                  preferences=PreferenceProfile().defaults(), by_meaning=True,
-                                 **lyrics_options(args))
+                                 on_lyrics=renderer.speak_ahead, **lyrics_options(args))
     try:
         composition = mastering_options(args, composition)
         composition, recording = voice_options(args, composition)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,15 @@ from studio.engine.lyrics.grammar import prompt_subject
 from studio.engine.lyrics.plan import sung_sections
 from studio.engine.lyrics.providers import LyricsProvider
 from studio.engine.lyrics.stage import fit_song_lyrics, write_lyrics, write_section_lyrics
-from studio.engine.model import Composition, CompositionContext, Lane, Mastering, Part, Section
+from studio.engine.model import (
+    Composition,
+    CompositionContext,
+    Lane,
+    Mastering,
+    Part,
+    Section,
+    SectionLyrics,
+)
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
 from studio.engine.rng import rng_for
 from studio.engine.sound.cache import RenderCache
@@ -50,14 +59,18 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
             preferences: Leanings | None = None,
             lyrics_provider: LyricsProvider | None = None,
             lyrics_text: str | None = None,
-            by_meaning: bool = False) -> Composition:
+            by_meaning: bool = False,
+            on_lyrics: Callable[[Composition, SectionLyrics], None] | None = None,
+            ) -> Composition:
     """A whole composition from a prompt: context, sections, chords, every lane's parts, and
     lyrics with a vocal melody fitted to them. `preferences` (a user's learned leanings)
     shift what the prompt leaves open; `lyrics_text` is a person's own lyrics for the song
     (raises LyricsFitError when a line cannot be sung in its bars); `lyrics_provider` writes
     them otherwise (the built-in writer by default). `by_meaning` reads a prompt that names
     no style by meaning (composing.meaning), loading the language model the first time in
-    this process (seconds; MeaningError when it is missing)."""
+    this process (seconds; MeaningError when it is missing). `on_lyrics(composition so far,
+    section lyrics)` is called as each sung section's words are written, before the melody
+    (SongRenderer.speak_ahead starts speaking them)."""
     progress(ProgressEvent("prompt", 0.0, "reading the prompt"))
     reading = read_prompt(prompt)
     if by_meaning:
@@ -67,7 +80,7 @@ def compose(prompt: str, seed: int, *, length_s: float | None = None,
                                           f"{context.meter}, {context.primary_genre}"))
     return compose_context(context, seed, progress=progress, cancel=cancel,
                            preferences=preferences, lyrics_provider=lyrics_provider,
-                           lyrics_text=lyrics_text)
+                           lyrics_text=lyrics_text, on_lyrics=on_lyrics)
 
 
 def compose_context(context: CompositionContext, seed: int, *,
@@ -75,7 +88,9 @@ def compose_context(context: CompositionContext, seed: int, *,
                     cancel: CancelToken | None = None,
                     preferences: Leanings | None = None,
                     lyrics_provider: LyricsProvider | None = None,
-                    lyrics_text: str | None = None, title: str = "") -> Composition:
+                    lyrics_text: str | None = None, title: str = "",
+                    on_lyrics: Callable[[Composition, SectionLyrics], None] | None = None,
+                    ) -> Composition:
     """A whole composition from a context already built (compose() reads it from a prompt):
     sections, chords, every lane's parts, lyrics and the vocal melody."""
     cancel = cancel or CancelToken()
@@ -99,8 +114,11 @@ def compose_context(context: CompositionContext, seed: int, *,
     if "vocal" in composition.lanes:
         cancel.check()
         progress(ProgressEvent("lyrics", 0.0, "writing the words"))
+        written = partial(on_lyrics, composition) if on_lyrics is not None else None
         if lyrics_text is not None:
             composition.lyrics = fit_song_lyrics(composition, lyrics_text)
+            for lyrics in composition.lyrics.values() if written is not None else ():
+                written(lyrics)
             # sung sections the person's text does not reach get lines that fit around it
             for section in sung_sections(composition):
                 if section.id not in composition.lyrics:
@@ -108,8 +126,11 @@ def compose_context(context: CompositionContext, seed: int, *,
                         composition, section.id, lyrics_provider, progress=progress)
                     progress(ProgressEvent("lyrics", 0.5, f"{section.kind}: no lines given, "
                                                           "the writer filled it"))
+                    if written is not None:
+                        written(composition.lyrics[section.id])
         else:
-            composition.lyrics = write_lyrics(composition, lyrics_provider, progress=progress)
+            composition.lyrics = write_lyrics(composition, lyrics_provider, progress=progress,
+                                              written=written)
             if not title and not prompt_subject(context.prompt):  # named after its hook
                 composition.title = hook_title(composition) or composition.title
         progress(ProgressEvent("lyrics", 1.0, f"{len(composition.lyrics)} sung sections"))

@@ -14,3 +14,17 @@ def test_freed_memory_is_kept_and_numpy_asks_for_no_huge_pages():
             "assert not switch._get_madvise_hugepage()\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_collection_is_paused_inside_the_block_and_as_it_was_after():
+    code = ("import gc\n"
+            "from studio.engine.memory import collection_paused\n"
+            "with collection_paused():\n"
+            "    assert not gc.isenabled()\n"
+            "assert gc.isenabled()\n"
+            "gc.disable()\n"
+            "with collection_paused():\n"
+            "    pass\n"
+            "assert not gc.isenabled()  # a collector turned off elsewhere stays off\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

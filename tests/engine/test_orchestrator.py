@@ -4,6 +4,8 @@ import pytest
 
 from studio import engine
 from studio.engine.orchestrator import COMPOSE_STAGES, generate_part, title_from
+from studio.engine.singing.presets import voice_params
+from studio.engine.singing.score import spoken_lines, sung_voice
 
 
 def test_progress_is_monotonic_and_completes_every_stage():
@@ -88,3 +90,20 @@ def test_a_mix_mastered_before_comes_back_from_the_render_cache(tmp_path, monkey
     louder, _ = operations.set_mastering(song, target_lufs=-9.0)
     render(louder)
     assert made  # another target: mastered again
+
+
+@pytest.mark.parametrize("text", [None, "[Verse]\nI walked along the river in the rain\n\n"
+                                        "[Chorus]\nHold on to the night"])
+def test_each_sections_words_are_handed_over_as_written_and_spoken_as_sung(text):
+    handed = []
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=60, lyrics_text=text,
+                          on_lyrics=lambda so_far, lyrics: handed.append((so_far, lyrics)))
+    assert sorted(lyrics.section_id for _, lyrics in handed) == sorted(song.lyrics)
+    params = voice_params(sung_voice(song.lanes["vocal"]))
+    for so_far, lyrics in handed:
+        assert "vocal" in so_far.lanes
+        # before the melody: no syllable is on a note yet, yet each line is spoken from the
+        # same words and syllables it is sung with
+        assert all(s.note_index == -1 for line in lyrics.lines for s in line.syllables)
+        assert spoken_lines(lyrics, params) == spoken_lines(song.lyrics[lyrics.section_id],
+                                                            params)

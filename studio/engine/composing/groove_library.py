@@ -19,6 +19,7 @@ from functools import cache
 import numpy as np
 
 from studio.engine import resources
+from studio.engine.memory import collection_paused
 from studio.engine.model import Meter
 
 KICKS = frozenset({35, 36})
@@ -52,7 +53,9 @@ class Pattern:
 
 @cache
 def _data() -> dict:
-    with open(resources.resource_dir() / "styles" / "mma_grooves.json", "rb") as handle:
+    """The whole library (some 180,000 lists), read with the collector paused."""
+    with open(resources.resource_dir() / "styles" / "mma_grooves.json", "rb") as handle, \
+            collection_paused():
         return json.load(handle)
 
 

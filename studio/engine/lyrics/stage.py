@@ -14,6 +14,7 @@ fit_song_lyrics() take a person's own lines and check that each one can be sung 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from studio.engine.limits import LINES_PER_BAR, LYRIC_LINE_CHARS
@@ -48,8 +49,11 @@ class LyricsFitError(ValueError):
 
 def write_lyrics(composition: Composition, provider: LyricsProvider | None = None, *,
                  variation: int = 0,
-                 progress: ProgressCallback = ignore_progress) -> dict[int, SectionLyrics]:
-    """Lyrics for every sung section, by section id."""
+                 progress: ProgressCallback = ignore_progress,
+                 written: Callable[[SectionLyrics], None] | None = None,
+                 ) -> dict[int, SectionLyrics]:
+    """Lyrics for every sung section, by section id; `written` is given each section's as
+    soon as they are written."""
     sections = sung_sections(composition)
     has_chorus = any(s.kind == "chorus" for s in sections)
     requests = _Requests(composition, variation, has_chorus)
@@ -58,6 +62,8 @@ def write_lyrics(composition: Composition, provider: LyricsProvider | None = Non
     for done, section in enumerate(sections):
         if section.kind == "chorus" and first_chorus is not None:
             lyrics[section.id] = repeat_lyrics(first_chorus, composition, section)
+            if written is not None:
+                written(lyrics[section.id])
             continue
         request = requests.make(section)
         lines, source = _ask(provider, request, progress, done / len(sections))
@@ -65,6 +71,8 @@ def write_lyrics(composition: Composition, provider: LyricsProvider | None = Non
         lyrics[section.id] = section_lyrics(section.id, lines, scheme, source,
                                             _roles(request, lines))
         requests.avoid |= {line.lower() for line in lines}
+        if written is not None:
+            written(lyrics[section.id])
         if section.kind == "chorus":
             first_chorus = lyrics[section.id]
         progress(ProgressEvent("lyrics", (done + 1) / len(sections), f"{section.kind} written"))

