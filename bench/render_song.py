@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, out: Path) -> None:
     # as `studio render` does it: the process that sings starts while the song is composed
     # and speaks its lines as they are written, and the files are written while the song
     # renders and masters
-    renderer = SongRenderer(44100)  # no render cache: every section renders
+    renderer = SongRenderer(44100, once=True)  # no render cache: every section renders
     renderer.start_aside()
     composition = engine.compose(args.prompt, args.seed, length_s=180.0, progress=clock,
                                  on_lyrics=renderer.speak_ahead)

@@ -45,7 +45,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # sections, lanes and returns rendered before (by any studio process) come from the cache
     cap_bytes = load_settings().render_cache_bytes  # the cap the window's settings give
-    renderer = SongRenderer(args.sample_rate, disk=RenderCache(cap_bytes=cap_bytes))
+    renderer = SongRenderer(args.sample_rate, disk=RenderCache(cap_bytes=cap_bytes), once=True)
     renderer.start_aside()  # the process that may sing the vocal loads while the song composes
     try:
         return _compose_and_render(args, seed, bar, renderer, started)

@@ -245,7 +245,7 @@ def render_song(composition: Composition, sample_rate: int = 44100, *,
     mixed afresh), and with all of them before mastering (SongExport.add_stems writes them
     meanwhile)."""
     cancel = cancel or CancelToken()
-    renderer = renderer or SongRenderer(sample_rate)
+    renderer = renderer or SongRenderer(sample_rate, once=True)
     if renderer.sample_rate != sample_rate:
         raise ValueError(f"the renderer works at {renderer.sample_rate} Hz, not {sample_rate}")
     state = renderer.render(composition, progress=progress, cancel=cancel, on_faded=on_stems)

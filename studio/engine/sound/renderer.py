@@ -93,6 +93,7 @@ class RenderState:
     sample_rate: int
     dry: dict[str, np.ndarray] = field(default_factory=dict)
     wet: dict[str, np.ndarray] = field(default_factory=dict)  # after the insert effects
+    # (empty after a render `once`: see SongRenderer.render)
     stems: dict[str, np.ndarray] = field(default_factory=dict)  # faded lanes, then returns
     mix: np.ndarray | None = None
     layout: dict[str, list[Placed]] = field(default_factory=dict)
@@ -114,7 +115,7 @@ class SongRenderer:
 
     def __init__(self, sample_rate: int = 44100, max_segments: int = 4000,
                  disk: RenderCache | None = None, aside: bool = True,
-                 max_spare_bytes: int = SPARE_BYTES) -> None:
+                 max_spare_bytes: int = SPARE_BYTES, once: bool = False) -> None:
         self.sample_rate = sample_rate
         self.max_segments = max_segments
         self.max_spare_bytes = max_spare_bytes
@@ -126,6 +127,7 @@ class SongRenderer:
         self.aside = aside  # whether a whole song's vocal may be sung in another process
         self.side: SideRender | None = None
         self.sent_aside: str | None = None  # the lane the last render sang in another process
+        self.once = once  # keeps nothing for a next render (see render)
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None,
@@ -135,7 +137,15 @@ class SongRenderer:
         When the lanes are mixed afresh, `on_faded(dry stems, lane stems)` is called as soon
         as the lanes are through their faders, before the buses are made. `keep_mixed` False
         keeps the lanes after their effects and the returns out of the disk cache (a song's
-        first section rendered alone: no later render asks for them), its sections not."""
+        first section rendered alone: no later render asks for them), its sections not.
+
+        A renderer made `once` (a song rendered once and let go: the command line's, an
+        export's) keeps nothing for a next render: each lane's sections go as soon as its
+        stem is assembled, and the lanes after their effects (`wet`, left empty) once they
+        are through their faders. The memory they held is then reused by what comes after
+        (the buses, the master, the export) instead of fresh memory, whose first touch costs
+        more than the arithmetic done on it (see memory). A next render renders every
+        section again, or takes it from the disk cache."""
         layout = self._layout(composition)
         total = stem_samples(composition, self.sample_rate)
         old = self.state
@@ -170,7 +180,11 @@ class SongRenderer:
         else:
             self._remix(state, old if reusable else None, set(changed), on_faded, early,
                         keep_mixed)
-        self.state = state
+        if self.once:
+            state.wet = {}
+            self.segments.clear()
+        else:
+            self.state = state
         self._evict(layout)
         return state
 
@@ -201,6 +215,9 @@ class SongRenderer:
     def _assembled(self, placed: list[Placed], total: int) -> np.ndarray:
         stem = np.zeros((2, total), dtype=np.float32)
         self._assemble(stem, placed, 0, total)
+        if self.once:
+            for p in placed:
+                self.segments.pop(p.key, None)
         return stem
 
     def _layout(self, composition: Composition) -> dict[str, list[Placed]]:

@@ -73,7 +73,7 @@ def render(payload: dict, progress, cancel) -> bytes:
                         by_meaning=payload.get("by_meaning", True))
     rate = payload.get("sample_rate", 44100)
     rendered = render_song(song, rate, progress=progress, cancel=cancel,
-                           renderer=SongRenderer(rate, disk=_cache(payload)))
+                           renderer=SongRenderer(rate, disk=_cache(payload), once=True))
     return pack(rendered.master_report)
 
 
@@ -82,7 +82,7 @@ def export(payload: dict, progress, cancel) -> bytes:
     exported with ExportOptions(**options)."""
     song = composition_from_dict(payload["composition"])
     options = ExportOptions(**payload.get("options", {}))
-    renderer = SongRenderer(options.sample_rate or 44100, disk=_cache(payload))
+    renderer = SongRenderer(options.sample_rate or 44100, disk=_cache(payload), once=True)
     _, paths = render_and_export(song, payload["out_dir"], options, progress=progress,
                                  cancel=cancel, renderer=renderer)
     return pack({key: str(path) for key, path in paths.items()})
@@ -119,7 +119,7 @@ def preview_style(payload: dict, progress, cancel) -> bytes:
         song = operations.delete_section(song, section.id)[0]
     rate = payload.get("sample_rate", 48000)
     rendered = render_song(song, rate, progress=progress, cancel=cancel,
-                           renderer=SongRenderer(rate, disk=_cache(payload)))
+                           renderer=SongRenderer(rate, disk=_cache(payload), once=True))
     return pack(share_audio([rendered.master], ["preview"], rate, payload["owner"]))
 
 

@@ -134,6 +134,20 @@ def test_lines_are_spoken_ahead_until_the_request_comes():
     assert line_analysis.cache_info().currsize == 2
 
 
+def test_a_renderer_made_once_renders_the_same_and_keeps_nothing():
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=40)
+    kept, once = SongRenderer(44100, aside=False), SongRenderer(44100, aside=False, once=True)
+    whole = kept.render(song)
+    for _ in range(2):  # a second render renders everything again
+        state = once.render(song)
+        assert once.rendered == len(song.sections) * len(song.lanes)
+        assert once.state is None and not once.segments and not state.wet
+        assert np.array_equal(state.mix, whole.mix)
+        for lane in song.lanes:
+            assert np.array_equal(state.dry[lane], whole.dry[lane]), lane
+            assert np.array_equal(state.stems[lane], whole.stems[lane]), lane
+
+
 def test_a_side_render_is_stopped_by_cancel_and_its_failure_comes_back():
     song = engine.compose("an upbeat pop song about summer", 3, length_s=50)
     ids = [s.id for s in song.sections]
