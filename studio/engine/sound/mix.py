@@ -11,7 +11,7 @@ to the mix exactly. Defaults come from resources/mixing.toml, shaped by the genr
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import fields, replace
 from functools import partial
@@ -241,16 +241,20 @@ class Faders:
         """The lanes still to fade, in the order they must come."""
         return self.names[len(self.stems):]
 
-    def fade(self, wet: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def fade(self, wet: Mapping[str, np.ndarray],
+             in_place: Collection[str] = ()) -> dict[str, np.ndarray]:
         """Fade the lanes of `wet` that come next in lane order (up to the first it lacks);
-        their stems."""
+        their stems. The arrays of the lanes `in_place` names become their stems, faded
+        where they are (arrays nobody else holds: no fresh memory is touched for them)."""
         todo = []
         for name in self.next_lanes():
             if name not in wet:
                 break
             _check_stem(wet[name])
             todo.append(name)
-            self.stems[name] = np.empty((2, self.length), dtype=np.float32)
+            self.stems[name] = wet[name] if name in in_place and name in self.audible \
+                and _fadable(wet[name], self.length) \
+                else np.empty((2, self.length), dtype=np.float32)
         half = self.length // 2
         for done in [_POOL.submit(self._fade, todo, wet, 0, half),
                      _POOL.submit(self._fade, todo, wet, half, self.length)]:
@@ -275,23 +279,30 @@ class Faders:
                     self.sends[bus][:, first:last] += sent
 
 
+def _fadable(audio: np.ndarray, length: int) -> bool:
+    """Whether a lane's array can be faded where it is (to become its stem)."""
+    return audio.shape == (2, length) and audio.dtype == np.float32 \
+        and audio.flags.writeable and audio.flags.c_contiguous
+
+
 def mix_wet(wet: Mapping[str, np.ndarray], lanes: Mapping[str, Lane], buses: Buses,
             tempo_bpm: float, sample_rate: int,
             on_faded: Callable[[dict[str, np.ndarray]], None] | None = None,
             returns: Mapping[str, np.ndarray] | None = None,
-            faders: Faders | None = None,
+            faders: Faders | None = None, in_place: Collection[str] = (),
             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Lanes after their inserts through their faders (see Faders), their sends to the
     buses, the buses' returns, and the mix: the sum of them all, lanes in order and then the
     returns. `on_faded` is given the lanes' stems as soon as they are done, while the buses
     are still to make (an export starts writing them). `returns` are the buses' returns when
     they are known already (from the render cache): the buses are not run again. `faders`
-    holds the lanes already faded (the first in lane order), when some are."""
+    holds the lanes already faded (the first in lane order), when some are; the arrays of
+    the lanes `in_place` names become their stems (see Faders.fade)."""
     for name in wet:
         _check_stem(wet[name])
     length = next(iter(wet.values())).shape[-1] if wet else 0
     faders = faders or Faders(wet, lanes, length)
-    faders.fade(wet)
+    faders.fade(wet, in_place)
     stems, sends, total = faders.stems, faders.sends, faders.total
     jobs = {bus: _bus_jobs(partial(bus_plugin, bus, buses, tempo_bpm), sends[bus],
                            sample_rate) for bus in RETURNS if returns is None}

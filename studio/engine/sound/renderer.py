@@ -80,10 +80,12 @@ class RenderedSong:
 @dataclass
 class _Early:
     """What a render starts while a lane renders in another process (see _ahead): lanes'
-    insert effects under way, and the lanes already through their faders."""
+    insert effects under way, the lanes already through their faders, and those of them
+    already kept in the disk cache."""
 
     wet: dict[str, Future] = field(default_factory=dict)
     faders: Faders | None = None
+    kept: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -160,7 +162,8 @@ class SongRenderer:
         reusable = old is not None and set(old.dry) == set(layout) and old.mix is not None \
             and old.mix.shape[1] == total
         early = _Early()
-        ahead = None if reusable else partial(self._ahead, state, early, total, on_faded)
+        keep = self._to_disk if keep_mixed else _ignore
+        ahead = None if reusable else partial(self._ahead, state, early, total, on_faded, keep)
         self._render_missing(composition, layout, progress, cancel, ahead)
         changed: dict[str, list[tuple[int, int]]] = {}
         for name in layout:
@@ -189,7 +192,8 @@ class SongRenderer:
         return state
 
     def _ahead(self, state: RenderState, early: _Early, total: int,
-               on_faded: Callable[[dict, dict], None] | None, names: list[str]) -> None:
+               on_faded: Callable[[dict, dict], None] | None,
+               keep: Callable[[str, np.ndarray], None], names: list[str]) -> None:
         """While a lane renders in another process: the dry stems of the lanes done here,
         their insert effects (unless the disk cache has them), then those of them that come
         first in lane order through their faders, for _remix to take; and when they are
@@ -208,7 +212,9 @@ class SongRenderer:
             if name not in early.wet:
                 break
             ready[name] = early.wet[name].result()
-        stems = early.faders.fade(ready)
+            keep(state.wet_keys[name], ready[name])  # before it may be faded where it is
+            early.kept.add(name)
+        stems = early.faders.fade(ready, self._in_place(state, ready))
         if on_faded is not None and list(stems) == list(state.layout)[:len(stems)]:
             on_faded({name: state.dry[name] for name in stems}, stems)
 
@@ -359,7 +365,7 @@ class SongRenderer:
         fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
         fresh.update({n: job.result() for n, job in early.wet.items() if n in redo})
         keep = self._to_disk if old is None and keep_mixed else _ignore
-        for name in fresh:
+        for name in set(fresh) - early.kept:
             keep(keys[name], fresh[name])
         state.wet = {n: fresh[n] if n in fresh else kept[n] if n in redo else old.wet[n]
                      for n in state.dry}
@@ -368,10 +374,17 @@ class SongRenderer:
         state.stems, state.mix = mix_wet(
             state.wet, state.lanes, state.buses, state.tempo_bpm, self.sample_rate, faded,
             returns=None if any(a is None for a in returns.values()) else returns,
-            faders=early.faders)
+            faders=early.faders, in_place=self._in_place(state, fresh))
         if any(a is None for a in returns.values()):
             for bus in RETURNS:
                 keep(state.mix_key + bus, state.stems[bus])
+
+    def _in_place(self, state: RenderState, wet: dict[str, np.ndarray]) -> set[str]:
+        """The lanes of `wet`, just made by their effects, whose arrays may become their
+        stems (faded where they are): in a render `once`, which keeps no lane after its
+        effects, any but a lane whose effects gave back its dry stem itself."""
+        return {n for n, audio in wet.items() if audio is not state.dry[n]} if self.once \
+            else set()
 
     def _from_disk(self, key: str) -> np.ndarray | None:
         return self.disk.get(key) if self.disk is not None else None

@@ -148,6 +148,21 @@ def test_a_renderer_made_once_renders_the_same_and_keeps_nothing():
             assert np.array_equal(state.stems[lane], whole.stems[lane]), lane
 
 
+def test_a_render_once_keeps_the_lanes_effects_in_the_disk_cache_before_fading_them(tmp_path):
+    from studio.engine.sound.cache import RenderCache
+
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=50)
+    whole = SongRenderer(44100, aside=False).render(song)
+    once = SongRenderer(44100, disk=RenderCache(tmp_path / "renders"), once=True)
+    state = once.render(song)  # the vocal aside: the other lanes are faded while it is sung
+    assert once.sent_aside == "vocal"
+    assert np.array_equal(state.mix, whole.mix)
+    assert all(np.array_equal(state.stems[lane], whole.stems[lane]) for lane in song.lanes)
+    cache = RenderCache(tmp_path / "renders")
+    for lane in song.lanes:  # what the cache holds is the lane after its effects, unfaded
+        assert np.array_equal(cache.get(state.wet_keys[lane]), whole.wet[lane]), lane
+
+
 def test_a_side_render_is_stopped_by_cancel_and_its_failure_comes_back():
     song = engine.compose("an upbeat pop song about summer", 3, length_s=50)
     ids = [s.id for s in song.sections]
