@@ -12,6 +12,7 @@ it touches whole, and the buses.
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -130,6 +131,7 @@ class SongRenderer:
         self.side: SideRender | None = None
         self.sent_aside: str | None = None  # the lane the last render sang in another process
         self.once = once  # keeps nothing for a next render (see render)
+        self._unassembled: Counter[str] = Counter()  # in a render once: uses of each section
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None,
@@ -164,6 +166,8 @@ class SongRenderer:
         early = _Early()
         keep = self._to_disk if keep_mixed else _ignore
         ahead = None if reusable else partial(self._ahead, state, early, total, on_faded, keep)
+        if self.once:  # a section goes when no lane still to assemble places it
+            self._unassembled = Counter(p.key for placed in layout.values() for p in placed)
         self._render_missing(composition, layout, progress, cancel, ahead)
         changed: dict[str, list[tuple[int, int]]] = {}
         for name in layout:
@@ -222,8 +226,10 @@ class SongRenderer:
         stem = np.zeros((2, total), dtype=np.float32)
         self._assemble(stem, placed, 0, total)
         if self.once:
+            self._unassembled.subtract(p.key for p in placed)
             for p in placed:
-                self.segments.pop(p.key, None)
+                if self._unassembled[p.key] <= 0:
+                    self.segments.pop(p.key, None)
         return stem
 
     def _layout(self, composition: Composition) -> dict[str, list[Placed]]:

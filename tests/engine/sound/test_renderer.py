@@ -148,6 +148,20 @@ def test_a_renderer_made_once_renders_the_same_and_keeps_nothing():
             assert np.array_equal(state.stems[lane], whole.stems[lane]), lane
 
 
+def test_a_render_once_keeps_a_section_two_lanes_share_until_both_are_assembled():
+    from dataclasses import replace
+
+    song = engine.compose("an upbeat pop song about summer", 3, length_s=40)
+    first = song.sections[0].id
+    # two lanes with one instrument that rest in a section sound the same there: one key
+    song.lanes["pad"] = replace(song.lanes["pad"], program=song.lanes["keys"].program)
+    for lane in ("keys", "pad"):
+        song.parts[(first, lane)] = replace(song.parts[(first, lane)], notes=())
+    whole = SongRenderer(44100, aside=False).render(song)
+    state = SongRenderer(44100, once=True).render(song)
+    assert all(np.array_equal(state.dry[lane], whole.dry[lane]) for lane in song.lanes)
+
+
 def test_a_render_once_keeps_the_lanes_effects_in_the_disk_cache_before_fading_them(tmp_path):
     from studio.engine.sound.cache import RenderCache
 
