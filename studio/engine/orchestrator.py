@@ -238,17 +238,20 @@ def render_song(composition: Composition, sample_rate: int = 44100, *,
                 progress: ProgressCallback = ignore_progress,
                 cancel: CancelToken | None = None,
                 renderer: SongRenderer | None = None,
-                on_stems: Callable[[dict, dict], None] | None = None) -> RenderedSong:
+                on_stems: Callable[[dict, dict], None] | None = None,
+                keep_dry: bool = True) -> RenderedSong:
     """Render every lane, mix and master. A renderer kept between calls re-renders only the
     sections that changed since its last render. `on_stems(dry_stems, stems)` is called as
     stems are done: with the lanes' once they are through their faders (when the lanes are
     mixed afresh), and with all of them before mastering (SongExport.add_stems writes them
-    meanwhile)."""
+    meanwhile). `keep_dry` False lets a renderer made `once` write the lanes' effects over
+    their dry stems: the song then has none (an export that writes no dry stems)."""
     cancel = cancel or CancelToken()
     renderer = renderer or SongRenderer(sample_rate, once=True)
     if renderer.sample_rate != sample_rate:
         raise ValueError(f"the renderer works at {renderer.sample_rate} Hz, not {sample_rate}")
-    state = renderer.render(composition, progress=progress, cancel=cancel, on_faded=on_stems)
+    state = renderer.render(composition, progress=progress, cancel=cancel, on_faded=on_stems,
+                            keep_dry=keep_dry)
     cancel.check()
     progress(ProgressEvent("mix", 1.0, "mixed"))
     if on_stems is not None:
@@ -296,7 +299,8 @@ def render_and_export(composition: Composition, out_dir: str | Path,
     with SongExport(composition, out_dir, options, sample_rate=sample_rate,
                     length=stem_samples(composition, sample_rate), progress=progress) as export:
         rendered = render_song(composition, sample_rate, progress=progress, cancel=cancel,
-                               renderer=renderer, on_stems=export.add_stems)
+                               renderer=renderer, on_stems=export.add_stems,
+                               keep_dry=options.stems == "dry")
         return rendered, export.finish(rendered)
 
 

@@ -92,8 +92,11 @@ def insert_chain(fx: LaneFx) -> Pedalboard | None:
     return Pedalboard(plugins) if plugins else None
 
 
-def process_lane(dry: np.ndarray, fx: LaneFx, sample_rate: int) -> np.ndarray:
+def process_lane(dry: np.ndarray, fx: LaneFx, sample_rate: int, *,
+                 in_place: bool = False) -> np.ndarray:
     """A dry stem through its lane's insert chain (the same array when there is none).
+    `in_place` writes the result over the dry stem and returns it (a render that keeps no
+    dry stem: no fresh array for the result).
 
     Only the stretches where the lane plays go through it: a lead that rests through every
     verse would otherwise cost as much as one that plays, and filters ringing down through
@@ -105,8 +108,17 @@ def process_lane(dry: np.ndarray, fx: LaneFx, sample_rate: int) -> np.ndarray:
         return dry
     spans = active_spans(dry, sample_rate)
     if spans == [(0, dry.shape[1])]:
-        return chain(dry, sample_rate).astype(np.float32, copy=False)
-    wet = np.zeros_like(dry)
+        wet = chain(dry, sample_rate).astype(np.float32, copy=False)
+        if in_place:
+            dry[:] = wet
+            return dry
+        return wet
+    if in_place:
+        wet = dry
+        for (_, stop), (start, _) in itertools.pairwise([(0, 0), *spans, (dry.shape[1], 0)]):
+            wet[:, stop:start] = 0.0  # what lies between the stretches is silence
+    else:
+        wet = np.zeros_like(dry)
     # the stretches are apart: half of them on a thread of their own, through a chain of
     # their own (a lane alone, the vocal coming in last, then takes both cores)
     done = np.cumsum([0] + [stop - start for start, stop in spans])
@@ -152,17 +164,19 @@ def active_spans(audio: np.ndarray, sample_rate: int) -> list[tuple[int, int]]:
 
 
 def process_lanes(dry_stems: Mapping[str, np.ndarray], lanes: Mapping[str, Lane],
-                  sample_rate: int) -> dict[str, np.ndarray]:
+                  sample_rate: int, *, in_place: bool = False) -> dict[str, np.ndarray]:
     """Every lane's insert chain, two lanes at a time, those with the longest chains first
-    (so that the two finish close together)."""
+    (so that the two finish close together); `in_place` as process_lane has it."""
     names = sorted(dry_stems, key=lambda n: -_chain_cost(lanes[n].fx))
-    jobs = {n: _POOL.submit(process_lane, dry_stems[n], lanes[n].fx, sample_rate) for n in names}
+    jobs = {n: _POOL.submit(process_lane, dry_stems[n], lanes[n].fx, sample_rate,
+                            in_place=in_place) for n in names}
     return {n: jobs[n].result() for n in dry_stems}
 
 
-def process_lane_soon(dry: np.ndarray, fx: LaneFx, sample_rate: int) -> Future:
+def process_lane_soon(dry: np.ndarray, fx: LaneFx, sample_rate: int, *,
+                      in_place: bool = False) -> Future:
     """process_lane started on one of the mixing threads; its Future."""
-    return _POOL.submit(process_lane, dry, fx, sample_rate)
+    return _POOL.submit(process_lane, dry, fx, sample_rate, in_place=in_place)
 
 
 def _chain_cost(fx: LaneFx) -> int:

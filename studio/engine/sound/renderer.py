@@ -132,11 +132,12 @@ class SongRenderer:
         self.sent_aside: str | None = None  # the lane the last render sang in another process
         self.once = once  # keeps nothing for a next render (see render)
         self._unassembled: Counter[str] = Counter()  # in a render once: uses of each section
+        self._over_dry = False  # this render writes the lanes' effects over their dry stems
 
     def render(self, composition: Composition, progress: ProgressCallback = ignore_progress,
                cancel: CancelToken | None = None,
                on_faded: Callable[[dict, dict], None] | None = None,
-               keep_mixed: bool = True) -> RenderState:
+               keep_mixed: bool = True, keep_dry: bool = True) -> RenderState:
         """Dry stems, processed stems and mix of the composition, reusing what it can.
         When the lanes are mixed afresh, `on_faded(dry stems, lane stems)` is called as soon
         as the lanes are through their faders, before the buses are made. `keep_mixed` False
@@ -149,7 +150,9 @@ class SongRenderer:
         are through their faders. The memory they held is then reused by what comes after
         (the buses, the master, the export) instead of fresh memory, whose first touch costs
         more than the arithmetic done on it (see memory). A next render renders every
-        section again, or takes it from the disk cache."""
+        section again, or takes it from the disk cache. With `keep_dry` False as well (the
+        caller wants no dry stems) each lane's effects are written over its dry stem, and
+        `dry` is left empty (`on_faded` is given none)."""
         layout = self._layout(composition)
         total = stem_samples(composition, self.sample_rate)
         old = self.state
@@ -166,6 +169,7 @@ class SongRenderer:
         early = _Early()
         keep = self._to_disk if keep_mixed else _ignore
         ahead = None if reusable else partial(self._ahead, state, early, total, on_faded, keep)
+        self._over_dry = self.once and not keep_dry
         if self.once:  # a section goes when no lane still to assemble places it
             self._unassembled = Counter(p.key for placed in layout.values() for p in placed)
         self._render_missing(composition, layout, progress, cancel, ahead)
@@ -189,6 +193,7 @@ class SongRenderer:
                         keep_mixed)
         if self.once:
             state.wet = {}
+            state.dry = {} if self._over_dry else state.dry
             self.segments.clear()
         else:
             self.state = state
@@ -207,7 +212,7 @@ class SongRenderer:
             state.dry[name] = self._assembled(state.layout[name], total)
             if self._from_disk(state.wet_keys[name]) is None:
                 early.wet[name] = process_lane_soon(state.dry[name], state.lanes[name].fx,
-                                                    self.sample_rate)
+                                                    self.sample_rate, in_place=self._over_dry)
         if len(early.wet) < len(names):
             return
         early.faders = Faders(state.layout, state.lanes, total)
@@ -220,7 +225,7 @@ class SongRenderer:
             early.kept.add(name)
         stems = early.faders.fade(ready, self._in_place(state, ready))
         if on_faded is not None and list(stems) == list(state.layout)[:len(stems)]:
-            on_faded({name: state.dry[name] for name in stems}, stems)
+            on_faded({} if self._over_dry else {name: state.dry[name] for name in stems}, stems)
 
     def _assembled(self, placed: list[Placed], total: int) -> np.ndarray:
         stem = np.zeros((2, total), dtype=np.float32)
@@ -368,14 +373,16 @@ class SongRenderer:
         keys, early = state.wet_keys, early or _Early()
         kept = {n: None if n in early.wet else self._from_disk(keys[n]) for n in redo}
         todo = {n for n in redo if kept[n] is None and n not in early.wet}
-        fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate)
+        fresh = process_lanes({n: state.dry[n] for n in todo}, state.lanes, self.sample_rate,
+                              in_place=self._over_dry)
         fresh.update({n: job.result() for n, job in early.wet.items() if n in redo})
         keep = self._to_disk if old is None and keep_mixed else _ignore
         for name in set(fresh) - early.kept:
             keep(keys[name], fresh[name])
         state.wet = {n: fresh[n] if n in fresh else kept[n] if n in redo else old.wet[n]
                      for n in state.dry}
-        faded = None if on_faded is None else partial(on_faded, state.dry)
+        faded = None if on_faded is None else partial(on_faded,
+                                                      {} if self._over_dry else state.dry)
         returns = {bus: self._from_disk(state.mix_key + bus) for bus in RETURNS}
         state.stems, state.mix = mix_wet(
             state.wet, state.lanes, state.buses, state.tempo_bpm, self.sample_rate, faded,
@@ -388,9 +395,11 @@ class SongRenderer:
     def _in_place(self, state: RenderState, wet: dict[str, np.ndarray]) -> set[str]:
         """The lanes of `wet`, just made by their effects, whose arrays may become their
         stems (faded where they are): in a render `once`, which keeps no lane after its
-        effects, any but a lane whose effects gave back its dry stem itself."""
-        return {n for n, audio in wet.items() if audio is not state.dry[n]} if self.once \
-            else set()
+        effects, any but a lane whose effects gave back its dry stem itself (unless the dry
+        stems are not kept either)."""
+        if not self.once:
+            return set()
+        return {n for n, audio in wet.items() if self._over_dry or audio is not state.dry[n]}
 
     def _from_disk(self, key: str) -> np.ndarray | None:
         return self.disk.get(key) if self.disk is not None else None

@@ -280,3 +280,19 @@ def test_the_master_reports_what_it_made(song_audio):
 def test_the_true_peak_filter_is_scipys_firwin(taps, cutoff):
     np.testing.assert_allclose(loudness.low_pass_taps(taps, cutoff, 5.0),
                                firwin(taps, cutoff, window=("kaiser", 5.0)), rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("rests", [False, True])
+def test_a_lane_processed_over_its_dry_stem_is_the_lane_processed_beside_it(rests):
+    rate = 44100
+    rng = np.random.default_rng(4)
+    dry = (rng.standard_normal((2, 6 * rate)) * 0.2).astype(np.float32)
+    if rests:  # plays, rests long enough for its stretches to go through apart, plays again
+        dry[:, rate:4 * rate] = 1e-8
+    fx = LaneFx(low_cut_hz=80.0, low_shelf_db=2.0, high_shelf_db=-3.0, comp_threshold_db=-20.0,
+                comp_ratio=3.0)
+    beside = mix.process_lane(dry, fx, rate)
+    assert len(mix.active_spans(dry, rate)) == (2 if rests else 1)
+    over = dry.copy()
+    result = mix.process_lane(over, fx, rate, in_place=True)
+    assert result is over and np.array_equal(result, beside)

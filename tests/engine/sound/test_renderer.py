@@ -146,6 +146,10 @@ def test_a_renderer_made_once_renders_the_same_and_keeps_nothing():
         for lane in song.lanes:
             assert np.array_equal(state.dry[lane], whole.dry[lane]), lane
             assert np.array_equal(state.stems[lane], whole.stems[lane]), lane
+    # no dry stems wanted: each lane's effects are written over its dry stem
+    state = once.render(song, keep_dry=False)
+    assert not state.dry and not state.wet and np.array_equal(state.mix, whole.mix)
+    assert all(np.array_equal(state.stems[lane], whole.stems[lane]) for lane in song.lanes)
 
 
 def test_a_render_once_keeps_a_section_two_lanes_share_until_both_are_assembled():
@@ -211,7 +215,8 @@ def test_an_export_while_the_vocal_sings_aside_writes_the_same_files(tmp_path, s
     written = {}
     for aside in (True, False):
         folder = tmp_path / f"aside-{aside}"
-        renderer = SongRenderer(44100, aside=aside)
+        # rendered once (wet stems: the lanes' effects over their dry stems), or kept
+        renderer = SongRenderer(44100, aside=aside, once=aside)
         engine.render_and_export(song, folder, engine.ExportOptions(stems=stems),
                                  renderer=renderer)
         assert renderer.sent_aside == ("vocal" if aside else None)
