@@ -16,10 +16,12 @@ Stems (stems)
 
 Incremental rendering (renderer, cache)
     SongRenderer(sample_rate, disk=None).render(composition, ...) -> RenderState: only stale
-        sections render again; segment_key(composition, section_id, lane, sample_rate)
+        sections render again; segment_key(composition, section_id, lane, sample_rate);
+        SongRenderer(..., once=True): a song rendered once, keeping nothing for a next render
     RenderedSong: dry stems, wet stems, mix, master and its loudness report
     SideRender (side_render): a whole song's vocal sung in a process of its own while the
-        renderer plays the SoundFont lanes (and starts their effects) here
+        renderer plays the SoundFont lanes (and starts their effects) here; it speaks the
+        lines handed to it meanwhile (SongRenderer.speak_ahead, compose's on_lyrics)
     RenderCache(folder=None, cap_bytes=2 GB): rendered audio on disk in the user's cache
         folder, shared by every studio process; what it is kept under (render_keys):
         segment_key, wet_key, returns_key, master_key
