@@ -23,9 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_FOLDERS = tempfile.TemporaryDirectory(prefix="ensemble-first-block-")
-for _name in ("DATA", "CONFIG", "CACHE", "STATE"):  # before the studio reads any of them
-    os.environ[f"XDG_{_name}_HOME"] = str(Path(_FOLDERS.name) / _name.lower())
+if __name__ == "__main__":  # not again in the studio's processes, which import this anew
+    _FOLDERS = tempfile.TemporaryDirectory(prefix="ensemble-first-block-")
+    for _name in ("DATA", "CONFIG", "CACHE", "STATE"):  # before the studio reads any of them
+        os.environ[f"XDG_{_name}_HOME"] = str(Path(_FOLDERS.name) / _name.lower())
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
