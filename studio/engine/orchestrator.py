@@ -114,10 +114,10 @@ def compose_context(context: CompositionContext, seed: int, *,
     if "vocal" in composition.lanes:
         cancel.check()
         progress(ProgressEvent("lyrics", 0.0, "writing the words"))
-        written = partial(on_lyrics, composition) if on_lyrics is not None else None
+        written = partial(on_lyrics or _unheard, composition)
         if lyrics_text is not None:
             composition.lyrics = fit_song_lyrics(composition, lyrics_text)
-            for lyrics in composition.lyrics.values() if written is not None else ():
+            for lyrics in composition.lyrics.values():
                 written(lyrics)
             # sung sections the person's text does not reach get lines that fit around it
             for section in sung_sections(composition):
@@ -126,8 +126,7 @@ def compose_context(context: CompositionContext, seed: int, *,
                         composition, section.id, lyrics_provider, progress=progress)
                     progress(ProgressEvent("lyrics", 0.5, f"{section.kind}: no lines given, "
                                                           "the writer filled it"))
-                    if written is not None:
-                        written(composition.lyrics[section.id])
+                    written(composition.lyrics[section.id])
         else:
             composition.lyrics = write_lyrics(composition, lyrics_provider, progress=progress,
                                               written=written)
@@ -140,6 +139,10 @@ def compose_context(context: CompositionContext, seed: int, *,
             progress(ProgressEvent("melody", (done + 1) / len(composition.sections),
                                    f"{section.kind}: vocal"))
     return composition
+
+
+def _unheard(composition: Composition, lyrics: SectionLyrics) -> None:
+    """What compose does with each section's words as they are written when no one asked."""
 
 
 def read_by_meaning(reading: PromptReading,

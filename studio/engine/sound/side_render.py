@@ -71,16 +71,17 @@ class SideRender:
         """Lines the child speaks and analyses while it waits for `ask` (those the sections
         it is asked for sing are then ready; any it has not reached when asked are left)."""
         if lines and not self._asked:
-            self._outbox.put(("speak", pickle.dumps(("speak", lines),
-                                                    protocol=pickle.HIGHEST_PROTOCOL)))
+            self._send("speak", lines)
 
     def ask(self, composition: Composition, lane: str, section_ids: list[int],
             sample_rate: int) -> None:
         """Hand the child its work: these sections of the lane."""
         self._asked = True
-        request = (composition, lane, section_ids, sample_rate)
-        self._outbox.put(("render", pickle.dumps(("render", request),
-                                                 protocol=pickle.HIGHEST_PROTOCOL)))
+        self._send("render", (composition, lane, section_ids, sample_rate))
+
+    def _send(self, kind: str, body: object) -> None:
+        """Queue a message for the talker: its kind, and the message pickled."""
+        self._outbox.put((kind, pickle.dumps((kind, body), protocol=pickle.HIGHEST_PROTOCOL)))
 
     def result(self, cancel: CancelToken | None = None) -> tuple[dict[int, np.ndarray],
                                                                  LineCache]:
